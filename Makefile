@@ -1,0 +1,41 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STORE := out/store
+
+.PHONY: demo test lint venv clean browser bench
+
+$(BIN)/crimjust-graph: pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+venv: $(BIN)/crimjust-graph
+
+demo: venv
+	rm -rf $(STORE)
+	$(BIN)/crimjust-graph ingest --store $(STORE) data/
+	$(BIN)/crimjust-graph validate --store $(STORE)
+	@for q in $$($(BIN)/crimjust-graph query --list --names-only); do \
+		echo "== $$q"; $(BIN)/crimjust-graph query --store $(STORE) --name $$q --format table || exit 1; done
+	$(BIN)/crimjust-graph export --store $(STORE) --format trig -o out/graph.trig
+	@echo "Wrote out/graph.trig"
+
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: venv browser
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) out crimjust-store
