@@ -1,4 +1,4 @@
-"""Error types: the only thing lower stages raise; cli.py and server.py turn them into text and status codes."""
+"""Error types raised below the CLI; cli.py and server.py turn them into text and status codes."""
 
 from __future__ import annotations
 

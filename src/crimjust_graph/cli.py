@@ -1,0 +1,224 @@
+"""Command line (thin): parse arguments, call one public function, print; errors become one line + exit 1."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from crimjust_graph import sparql
+from crimjust_graph.errors import CrimjustError, QueryError
+from crimjust_graph.pipeline import ingest as run_ingest
+from crimjust_graph.store import RDF_FORMATS, LocalStore, default_store_path, open_store
+
+app = typer.Typer(
+    name="crimjust-graph",
+    help="Turn news about crime-prevention programmes into a knowledge graph you can query and look at.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store", help="Store folder (default: $CRIMJUST_STORE or ./crimjust-store).", show_default=False
+    ),
+]
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the project's errors into one line on stderr and exit code 1, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except CrimjustError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted")
+
+    return wrapper
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"error: {' '.join(message.split())}", markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+def _store(path: Path | None, *, writable: bool = False) -> LocalStore:
+    return open_store(path if path is not None else default_store_path(), writable=writable)
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .html, .pdf).")],
+    store: StoreOption = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes for extraction.")] = None,
+) -> None:
+    """Read documents, extract what they state and store one named graph per document."""
+    db = _store(store, writable=True)
+    if err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("ingesting", total=None)
+            report = run_ingest(paths, db, workers=workers, progress=lambda _: progress.advance(task))
+    else:
+        report = run_ingest(paths, db, workers=workers)
+    total = report.new + report.unchanged + report.replaced
+    out.print(
+        f"{total} documents: {report.new} new, {report.unchanged} unchanged, {report.replaced} replaced, "
+        f"{len(report.failed)} failed; {report.entities} entities, {report.relations} relations",
+        markup=False,
+        highlight=False,
+    )
+    for failure in report.failed:
+        err.print(f"error: {failure}", markup=False, highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def documents(
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """List ingested documents with their source, title, date and counts."""
+    infos = _store(store).documents()
+    if fmt == "json":
+        sys.stdout.write(json.dumps([info.__dict__ for info in infos], indent=2) + "\n")
+        return
+    table = Table("source", "title", "issued", "entities", "relations")
+    for info in infos:
+        table.add_row(info.source, info.title, info.issued or "", str(info.entities), str(info.relations))
+    out.print(table)
+
+
+@app.command()
+@reports_errors
+def remove(
+    source: Annotated[str, typer.Argument(help="The file path (or URL) the document was ingested from.")],
+    store: StoreOption = None,
+) -> None:
+    """Remove one document's named graph."""
+    key = source if "://" in source else str(Path(source).resolve())
+    if not _store(store, writable=True).remove(key):
+        _fail(f"{source}: no document from this source is in the store")
+    out.print(f"removed {key}", markup=False, highlight=False)
+
+
+@app.command()
+@reports_errors
+def query(
+    text: Annotated[str | None, typer.Argument(help="SPARQL query text.", show_default=False)] = None,
+    file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a file.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Run a named competency query.")] = None,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the named competency queries.")] = False,
+    names_only: Annotated[bool, typer.Option("--names-only", hidden=True)] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="table (default on a terminal), json, xml, csv, tsv; turtle, ntriples."
+        ),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Run SPARQL over all documents (usual prefixes predeclared; SERVICE refused)."""
+    if list_queries or names_only:
+        for named in sparql.named_queries().values():
+            line = named.name if names_only else f"{named.name:<24} {named.title}"
+            out.print(line, markup=False, highlight=False)
+        return
+    given = [x for x in (text, file, name) if x is not None]
+    if len(given) != 1:
+        raise typer.BadParameter("give exactly one of QUERY, -f FILE or --name NAME")
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeError) as exc:
+            _fail(f"{file}: cannot read query file ({exc.__class__.__name__})")
+    elif name is not None:
+        text = sparql.named_query(name).text
+    assert text is not None
+    result = sparql.run_query(_store(store), text)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    if fmt == "table" and not isinstance(result, ox.QueryTriples):
+        _print_table(result)
+        return
+    try:
+        sys.stdout.buffer.write(sparql.serialize(result, fmt))
+    except QueryError as exc:
+        raise QueryError(text, exc.reason) from None
+    sys.stdout.flush()
+
+
+def _print_table(result: ox.QuerySolutions | ox.QueryBoolean) -> None:
+    if isinstance(result, ox.QueryBoolean):
+        out.print("true" if bool(result) else "false")
+        return
+    columns, rows = sparql.to_rows(result)
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+    out.print(f"{len(rows)} rows", style="dim")
+
+
+@app.command()
+@reports_errors
+def validate(store: StoreOption = None) -> None:
+    """Check every document graph against the SHACL shapes; exit 1 with a report when one does not conform."""
+    from crimjust_graph.validate import validate as run_validate
+
+    report = run_validate(_store(store).data_graph())
+    out.print(report.summary(), markup=False, highlight=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def export(
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(RDF_FORMATS)}.")] = "trig",
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file ('-' for stdout).")] = Path("-"),
+    store: StoreOption = None,
+) -> None:
+    """Write the whole graph for other tools and triple stores."""
+    if fmt not in RDF_FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
+    db = _store(store)
+    if str(output) == "-":
+        db.dump(sys.stdout.buffer, fmt)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename, so a failed export never leaves half a file.
+    with tempfile.NamedTemporaryFile(dir=output.parent, delete=False, suffix=".part") as tmp:
+        db.dump(tmp, fmt)
+    Path(tmp.name).replace(output)
+    err.print(f"wrote {output}", markup=False, highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    # pypdf logs recoverable damage as warnings; the CLI reports each bad file on one line of its own.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    app()

@@ -1,0 +1,412 @@
+"""Reading stage: path -> Document (read, decode, clean HTML/PDF, split sentences, content hash)."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+from pypdf import PdfReader
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from crimjust_graph.errors import InputError
+from crimjust_graph.model import Document, Span
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".pdf"})
+MAX_BYTES = 20 * 1024 * 1024
+
+EMPTY = "empty document (no text)"
+BINARY = "not a text file (binary content)"
+
+# --- text cleaning -----------------------------------------------------------------------------
+
+_NEWLINES = re.compile("[\r\x0b\x0c\x85\u2028]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc except \t and \n
+_DROP_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))  # soft hyphen, zero-width, stray BOM
+_SPACES = re.compile(r"[^\S\n\t]+")  # any Unicode space except newline and tab -> one space
+_TRAILING = re.compile(r"[ \t]+\n")
+_BLANKS = re.compile(r"\n{3,}")
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _clean(text: str) -> str:
+    """One canonical form so the content hash and evidence offsets do not depend on file encoding."""
+    text = _NEWLINES.sub("\n", text.replace("\r\n", "\n").replace("\u2029", "\n\n"))
+    text = unicodedata.normalize("NFC", _CONTROLS.sub("", text).translate(_DROP_CHARS))
+    text = _TRAILING.sub("\n", _SPACES.sub(" ", text))
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def _decode(data: bytes, path: str, declared: str | None = None) -> str:
+    """BOMs first, then strict UTF-8, then a declared charset, then charset-normalizer's best guess."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeError:
+                raise InputError(path, f"invalid {codec.upper()} text after its byte-order mark") from None
+    if b"\x00" in data:
+        raise InputError(path, BINARY)
+    text = _guess(data, declared)
+    if text is None:
+        raise InputError(path, BINARY)
+    sample = text[:65536]
+    # Valid UTF-8 may hold private-use or new code points; only a guessed encoding is judged by them too.
+    suspect = ("Cc",) if _is_utf8(data) else ("Cc", "Co", "Cn")
+    controls = sum(1 for c in sample if unicodedata.category(c) in suspect and c not in "\n\r\t\f")
+    if controls > max(2, len(sample) // 100):
+        raise InputError(path, BINARY)
+    return text
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
+def _guess(data: bytes, declared: str | None) -> str | None:
+    """Strict UTF-8, then the declared charset, then charset-normalizer's best guess."""
+    for codec in ("utf-8", declared):
+        if codec:
+            try:
+                return data.decode(codec)
+            except (LookupError, UnicodeError):
+                pass
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    # Ties are common (cp1250/cp1252/cp1257 decode French alike); prefer the web's legacy default, cp1252.
+    tied = (m for m in matches if m.chaos <= best.chaos + 0.005 and m.coherence >= best.coherence - 0.01)
+    return str(next((m for m in tied if "cp1252" in m.could_be_from_charset), best))
+
+
+def _first_line(text: str) -> str:
+    """The first non-empty line, capped so a one-line file does not make a page-long title."""
+    line = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    return line if len(line) <= 200 else line[:200].rsplit(" ", 1)[0] + "…"
+
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+_ABBREVIATIONS = _words(
+    "mr mrs ms dr prof st mt sr jr messrs mme gen col lt sgt capt cmdr gov sen rep hon amb pres "
+    "etc vs cf approx incl dept est fig vol ed eds rev inc ltd co corp univ "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "art", "para", "p", "pp"})  # only before a number
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")  # U.S, e.g, i.e, J
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]*(\w))")
+_BULLET = re.compile(r"[ \t]*(?:[-*•·▪◦]|\d{1,3}[.)])\s")
+
+
+def _is_boundary(text: str, start: int, end: int, nxt: str) -> bool:
+    """. ! ? end a sentence before a capital or digit, unless the dot closes an abbreviation or initial."""
+    if not (nxt.isupper() or nxt.isdigit()):
+        return False
+    if text[start] != "." or text[start:end].startswith(".."):
+        return True
+    word = (text[max(0, start - 40) : start].split() or [""])[-1].lstrip("\"'“‘([")
+    lower = word.lower()
+    if lower in _ABBREVIATIONS or _INITIALS.fullmatch(word):
+        return False
+    return not (lower in _NUMBER_ABBREVIATIONS and nxt.isdigit())
+
+
+def _segments(text: str) -> Iterator[tuple[int, int]]:
+    """Hard breaks: blank lines, the line after the title line, and lines that start with a bullet."""
+    start, pos, seen_title = 0, 0, False
+    for line in text.split("\n"):
+        line_end = pos + len(line)
+        if not line.strip():
+            yield start, pos
+            start = line_end + 1
+        elif _BULLET.match(line) and pos > start:
+            yield start, pos
+            start = pos
+        if line.strip() and not seen_title:
+            seen_title = True
+            yield start, line_end
+            start = line_end + 1
+        pos = line_end + 1
+    yield start, len(text)
+
+
+def split_sentences(text: str) -> tuple[Span, ...]:
+    """Rule-based sentence spans with offsets into `text` (no model or data downloads)."""
+    cuts: list[tuple[int, int]] = []
+    for seg_start, seg_end in _segments(text):
+        start = seg_start
+        for m in _BOUNDARY.finditer(text, seg_start, seg_end):
+            if _is_boundary(text, m.start(), m.end(), m.group(1)):
+                cuts.append((start, m.end()))
+                start = m.end()
+        cuts.append((start, seg_end))
+    spans: list[Span] = []
+    for start, end in cuts:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append(Span(start + lead, start + lead + len(stripped), stripped))
+    return tuple(spans)
+
+
+def document_from_text(
+    text: str, source: str, title: str | None = None, issued: str | None = None
+) -> Document:
+    """Build a Document from text already in hand (a URL's content, a notebook string)."""
+    text = _clean(text)
+    if not text:
+        raise InputError(source, EMPTY)
+    title = " ".join(title.split()) if title and title.strip() else _first_line(text)
+    return Document(source=source, title=title, text=text, sentences=split_sentences(text), issued=issued)
+
+
+# --- markdown ----------------------------------------------------------------------------------
+
+_MD_RULES = [
+    (re.compile(r"^ {0,3}(?:```|~~~).*$|^ {0,3}(?:[-=*_] *){3,}$", re.M), ""),  # fences, rules, setext
+    (re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.M), ""),  # reference definitions
+    # headings and list items become paragraphs of their own
+    (re.compile(r"^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$", re.M), r"\n\1\n"),
+    (re.compile(r"^[ \t]*>[ \t]?", re.M), ""),  # block quotes
+    (re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+", re.M), "\n"),
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)|!?\[([^\]]+)\]\[[^\]]*\]"), r"\1\2"),  # links, images
+    (re.compile(r"</?[A-Za-z][^>\n]*>"), ""),  # inline HTML
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])"), r"\2"),
+    (re.compile(r"`([^`\n]+)`"), r"\1"),
+]
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.S)
+
+
+def _from_markdown(text: str, source: str) -> Document:
+    """Strip markup lightly so sentences read as prose; YAML front matter may give title and date."""
+    text, meta = text.replace("\r\n", "\n"), {}
+    if front := _FRONT_MATTER.match(text):
+        meta = dict(re.findall(r"^(title|date):[ \t]*[\"']?(.*?)[\"']?[ \t]*$", front[1], re.M))
+        text = text[front.end() :]
+    for pattern, repl in _MD_RULES:
+        text = pattern.sub(repl, text)
+    return document_from_text(text, source, meta.get("title"), _iso_date(meta.get("date")))
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+_DROP_TAGS = _words("script style noscript nav header footer aside form iframe svg template button select")
+_BOILERPLATE = re.compile(
+    r"(?:^|[-_\s])(?:nav|navbar|navigation|menu|footer|breadcrumbs?|cookies?|consent|share|sharing|social"
+    r"|sidebar|banner|skip-link|newsletter|subscribe|advert|ads|related|comments?|pagination)(?:$|[-_\s])",
+    re.I,
+)
+_BOILERPLATE_ROLES = _words("navigation contentinfo banner complementary search menu")
+_BLOCKS = _words(
+    "p div section article main h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table tr td th thead tbody caption "
+    "blockquote pre figure figcaption address hr br center details summary body html"
+)
+_DATES = (  # in order of trust
+    'meta[property="article:published_time"]',
+    'meta[name="date"], meta[name="pubdate"], meta[itemprop="datePublished"], meta[name="dc.date"]',
+    'meta[name="DC.date.issued"], time[datetime]',
+)
+
+
+def _iso_date(value: str | None) -> str | None:
+    """'2018-09-11T10:00:00Z' -> '2018-09-11'; anything unparseable -> None."""
+    m = re.match(r"\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})", value or "")
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat() if m else None
+    except ValueError:
+        return None
+
+
+def _is_boilerplate(node: LexborNode) -> bool:
+    """Menus, footers, share bars and cookie notices, by tag, class, id or ARIA role."""
+    tag = node.tag or ""
+    if tag in _DROP_TAGS:
+        return True
+    if tag in ("html", "body", "main", "article"):
+        return False
+    attrs = node.attributes
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return bool(_BOILERPLATE.search(names)) or (attrs.get("role") or "").lower() in _BOILERPLATE_ROLES
+
+
+def _block_text(root: LexborNode) -> str:
+    """Text with each block element as its own paragraph; skips boilerplate without mutating the tree."""
+    out: list[str] = []
+    stack: list[LexborNode | str] = [root]  # iterative, so deeply nested garbage cannot recurse
+    while stack:
+        item = stack.pop()
+        tag = "" if isinstance(item, str) else item.tag or ""
+        if isinstance(item, str):
+            out.append(item)
+        elif tag == "-text":
+            out.append(item.text_content or "")
+        elif tag == "br":
+            out.append("\n")
+        elif not tag.startswith("-") and not _is_boilerplate(item):  # "-comment", "-doctype"
+            if tag in _BLOCKS:
+                out.append("\n\n")
+                stack.append("\n\n")
+            stack.extend(reversed(list(item.iter(include_text=True))))
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n[^\S\n]*\n", "".join(out)))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _from_html(raw: str, source: str) -> Document:
+    """Main content of a news page without menus, footers or scripts, one paragraph per block."""
+    tree = LexborHTMLParser(raw)
+    og, title_node, h1 = (tree.css_first(s) for s in ('meta[property="og:title"]', "title", "h1"))
+    title = (og.attributes.get("content") if og else None) or (title_node.text() if title_node else "")
+    title = " ".join((title or "").split()) or (" ".join(h1.text().split()) if h1 else "")
+    if " | " in title:  # "Headline | Site name"
+        title = max(title.split(" | "), key=len).strip()
+    issued = None
+    for node in map(tree.css_first, _DATES):
+        if node and (
+            issued := _iso_date(node.attributes.get("datetime" if node.tag == "time" else "content"))
+        ):
+            break
+    candidates = [_block_text(n) for n in tree.css("article")] or [_block_text(n) for n in tree.css("main")]
+    text = max(candidates, key=len, default="")
+    if not text and tree.body:
+        text = _block_text(tree.body)
+    if not text:  # a <title> alone is not a document
+        raise InputError(source, EMPTY)
+    first = text.split("\n\n", 1)[0].lower()
+    if title and title.lower() not in first and first not in title.lower():
+        text = f"{title}\n\n{text}"  # the headline leads the text, as in .txt news files
+    return document_from_text(text, source, title or None, issued)
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?", re.I)
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-z])")
+_ENDS_SENTENCE = re.compile(r"[.!?:;\"”’)]$")
+
+
+def _join_pdf_lines(page: str, first: bool) -> str:
+    """De-hyphenate and join wrapped lines; a short line ending a sentence ends its paragraph."""
+    lines = [ln.strip() for ln in _HYPHEN_BREAK.sub(r"\1", page).split("\n")]
+    lines = [ln for ln in lines if not _PAGE_NUMBER.fullmatch(ln)]
+    width = max((len(ln) for ln in lines), default=0)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        short_end = _ENDS_SENTENCE.search(line) and len(line) < 0.8 * width
+        if not line or not nxt:
+            out.append("\n")
+        elif (first and i == 0) or _BULLET.match(nxt) or short_end:  # title line, bullet, paragraph end
+            out.append("\n\n")
+        else:
+            out.append(" ")
+    return "".join(out).strip()
+
+
+def _from_pdf(data: bytes, source: str) -> Document:
+    """Text of every page, paragraphs rebuilt; any parser failure becomes a one-line InputError."""
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(source, "cannot read PDF (not a PDF file)")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(source, "PDF is encrypted (password required)")
+        pages = [_join_pdf_lines(page.extract_text() or "", i == 0) for i, page in enumerate(reader.pages)]
+        meta_title = (reader.metadata.title if reader.metadata else None) or ""
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many types (KeyError, ValueError, zlib.error...) on bad files
+        reason = " ".join(str(exc).split())[:80] or type(exc).__name__
+        raise InputError(source, f"cannot read PDF ({reason})") from None
+    text = ""
+    for page in filter(None, pages):  # a page that ends mid-sentence continues on the next one
+        joint = "\n\n" if _ENDS_SENTENCE.search(text) else " "
+        text = text + joint + page if text else page
+    meta_title = " ".join(str(meta_title).split())
+    if meta_title.lower() in ("untitled", "anonymous") or meta_title.lower().endswith((".doc", ".docx")):
+        meta_title = ""
+    return document_from_text(text, source, meta_title or None)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def read_document(path: Path) -> Document:
+    """Read one supported file into a Document; every failure is an InputError naming the file."""
+    source, suffix = str(path.resolve()), path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(source, _unsupported(suffix))
+    try:
+        if (size := path.stat().st_size) > MAX_BYTES:
+            raise InputError(source, f"file is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(source, _os_reason(exc)) from None
+    if not data.strip():
+        raise InputError(source, EMPTY)
+    if suffix == ".pdf":
+        return _from_pdf(data, source)
+    if suffix in (".html", ".htm"):
+        declared = re.search(rb"charset=[\"']?([\w-]+)", data[:2048])
+        return _from_html(_decode(data, source, declared[1].decode() if declared else None), source)
+    text = _decode(data, source)
+    return _from_markdown(text, source) if suffix == ".md" else document_from_text(text, source)
+
+
+def _unsupported(suffix: str) -> str:
+    return f"unsupported file type {suffix or '(none)'!r}; use {', '.join(sorted(SUPPORTED_SUFFIXES))}"
+
+
+def _os_reason(exc: OSError) -> str:
+    """'permission denied' rather than a traceback or the full errno repr."""
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or folder"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def find_documents(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
+    """Expand folders (recursive, sorted, no hidden entries); collect bad paths rather than stop at one."""
+    found: dict[Path, Path] = {}  # resolved -> as given: keeps order, drops duplicates
+    errors: list[InputError] = []
+
+    def on_error(exc: OSError) -> None:
+        errors.append(InputError(str(exc.filename), _os_reason(exc)))
+
+    for path in paths:
+        files: list[Path] = []
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path, onerror=on_error):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                files += [
+                    Path(folder, n)
+                    for n in names
+                    if n[0] != "." and Path(n).suffix.lower() in SUPPORTED_SUFFIXES
+                ]
+        elif not path.is_file():
+            errors.append(InputError(str(path), "no such file or folder"))
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            errors.append(InputError(str(path), _unsupported(path.suffix)))
+        else:
+            files.append(path)
+        for file in sorted(files):
+            found.setdefault(file.resolve(), file)
+    return list(found.values()), errors

@@ -1,0 +1,120 @@
+"""Extraction stage, phrase lists: mentions -> coordinated lists around a cue ('UNODC, INTERPOL and TI')."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from crimjust_graph.extract.mentions import Mention
+from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import EntityKey, Kind
+
+JOINERS = frozenset(
+    {",", "and", "the", "(", ")", "as", "well", "&", "both", "jointly", "also", '"', "“", "”"}
+)
+PREPOSITIONS = frozenset(
+    {"of", "by", "from", "with", "under", "in", "at", "to", "for", "on", "through", "via"}
+)
+
+
+class Mentions:
+    """All mentions of a document, indexed by first and last token, with list scanners."""
+
+    def __init__(self, ctx: Context, mentions: Iterable[Mention]) -> None:
+        self.ctx = ctx
+        self.all = sorted(mentions, key=lambda m: m.first)
+        self.by_first = {m.first: m for m in self.all}
+        self.by_last = {m.last: m for m in self.all}
+
+    def in_sentence(self, sent: int, kinds: frozenset[Kind] | None = None) -> list[Mention]:
+        return [
+            m for m in self.all if self.ctx.sent_of[m.first] == sent and (kinds is None or m.kind in kinds)
+        ]
+
+    def _closed(self, m: Mention) -> bool:
+        """False for a modifier use ('EU Agencies', 'UNODC Headquarters')."""
+        nxt = m.last
+        ctx = self.ctx
+        return nxt >= len(ctx) or ctx.sent_of[nxt] != ctx.sent_of[m.first] or not ctx.words[nxt][:1].isupper()
+
+    def forward(self, i: int, kinds: frozenset[Kind]) -> list[Mention]:
+        """The coordinated list of mentions starting at token i."""
+        ctx, out = self.ctx, list[Mention]()
+        if i >= len(ctx):
+            return []
+        sent = ctx.sent_of[i]
+        while i < len(ctx) and ctx.sent_of[i] == sent:
+            m = self.by_first.get(i)
+            if m is not None:
+                if not self._closed(m):
+                    break
+                if out and ctx.folded[m.last : m.last + 2] in {("and", "its"), ("and", "their")}:
+                    break  # 'funded by X, UNODC and its partners': a new subject starts
+                if m.kind in kinds and m not in out:
+                    out.append(m)
+                i = m.last
+            elif ctx.folded[i] in JOINERS:
+                i += 1
+            else:
+                break
+        return _unique(out)
+
+    def backward(self, i: int, kinds: frozenset[Kind]) -> list[Mention]:
+        """The coordinated list of mentions ending just before token i, without those inside a prepositional
+        phrase ('Under the umbrella of X, A and B delivered' -> A, B)."""
+        ctx, out, excluded = self.ctx, list[Mention](), set[EntityKey]()
+        if i <= 0:
+            return []
+        sent = ctx.sent_of[i - 1]
+        while i > 0 and ctx.sent_of[i - 1] == sent:
+            m = self.by_last.get(i)
+            if m is not None:
+                before = m.first - 1
+                while before >= 0 and ctx.folded[before] == "the":
+                    before -= 1
+                if before >= 0 and ctx.folded[before] in PREPOSITIONS:
+                    excluded.add(m.key)
+                if m.kind in kinds:
+                    out.append(m)
+                i = m.first
+            elif ctx.folded[i - 1] in JOINERS:
+                i -= 1
+            else:
+                break
+        return _unique([m for m in reversed(out) if m.key not in excluded])
+
+    def after(self, i: int, kinds: frozenset[Kind], skip: int = 3) -> list[Mention]:
+        """The list that starts within `skip` tokens after i ('organised by the European Commission')."""
+        for k in range(i, min(i + skip + 1, len(self.ctx))):
+            if k in self.by_first:
+                return self.forward(k, kinds)
+            if self.ctx.folded[k] not in JOINERS and self.ctx.folded[k] not in {"jointly", "an", "a"}:
+                return []
+        return []
+
+    def nearest_before(self, i: int, kinds: frozenset[Kind], window: int = 25) -> Mention | None:
+        """The closest mention of `kinds` ending before token i in the same sentence."""
+        sent = self.ctx.sent_of[min(i, len(self.ctx) - 1)]
+        best = None
+        for m in self.all:
+            if m.last > i or i - m.last > window:
+                continue
+            if self.ctx.sent_of[m.first] == sent and m.kind in kinds:
+                best = m
+        return best
+
+
+def _unique(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        if m.key not in seen:
+            seen.add(m.key)
+            out.append(m)
+    return out
+
+
+BODIES = frozenset({Kind.PARTNER, Kind.PROGRAMME})
+PARTNERS = frozenset({Kind.PARTNER})
+PROGRAMMES = frozenset({Kind.PROGRAMME})
+AREAS = frozenset({Kind.REGION, Kind.COUNTRY})
+SITES = frozenset({Kind.CITY, Kind.COUNTRY})
+ACTORS = frozenset({Kind.PARTNER, Kind.PROGRAMME, Kind.COUNTRY})

@@ -1,0 +1,266 @@
+"""Extraction stage, mentions: Context -> body and place mentions (registry, acronyms, named bodies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from crimjust_graph.extract import gazetteer
+from crimjust_graph.extract.gazetteer import AliasIndex, Known
+from crimjust_graph.extract.tokens import CONNECTORS, STOPWORDS, Context
+from crimjust_graph.model import EntityKey, Kind
+from crimjust_graph.vocab import slugify
+
+PROGRAMME_HEADS = frozenset(
+    {"programme", "program", "project", "initiative", "facility", "network", "platform"}
+)
+ORG_HEADS = frozenset(
+    """ministry police agency office directorate service commission authority unit centre center council
+    symposium secretariat court department bureau institute organization organisation association foundation
+    force guard customs gendarmerie prosecution parliament tribunal academy university coalition alliance
+    committee board administration observatory federation union bank fund government""".split()  # noqa: SIM905
+)
+EVENT_TRIGGERS = frozenset(
+    """meeting workshop training course conference symposium seminar summit operation mission forum roundtable
+    exercise webinar""".split()  # noqa: SIM905
+)
+# Words that make a name generic: a body named only with these needs a country ("national-police-colombia").
+GENERIC = frozenset(
+    """national federal state regional public general central ministry police agency office directorate
+    service commission authority unit centre center council department bureau court prosecutor prosecutors
+    attorney justice interior security defence defense finance foreign affairs home customs border coast guard
+    navy army
+    air force naval military immigration revenue tax drug drugs narcotics anti counter control enforcement law
+    criminal crime investigation investigations investigative intelligence financial judicial supreme high
+    prison prisons penitentiary gendarmerie special organized organised serious transnational division
+    information analysis airport port maritime anti-narcotics antinarcotics administration institute academy
+    training task forces civil economic cyber cybercrime money laundering government of for and the on
+    against""".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One stretch of tokens [first, last) naming a known or newly found entity."""
+
+    first: int
+    last: int
+    known: Known
+    surfaces: tuple[str, ...]
+    country: EntityKey | None = None  # national bodies: the country that qualifies them
+
+    @property
+    def key(self) -> EntityKey:
+        return self.known.key
+
+    @property
+    def kind(self) -> Kind:
+        return self.known.key[0]
+
+
+def _known(kind: Kind, label: str, acronym: str | None = None) -> Known:
+    return Known((kind, slugify(label)), label, acronym)
+
+
+def _has_acronym_shape(words: list[str]) -> bool:
+    return 0 < len(words) <= 4 and any(sum(c.isupper() for c in w) >= 2 for w in words)
+
+
+def _capitalised_run_before(ctx: Context, end: int, limit: int = 12) -> int:
+    """Start of the name-like run of tokens ending just before `end` (capitalised words and connectors)."""
+    start = end
+    while start > max(0, end - limit):
+        if ctx.is_capitalised(start - 1) or (ctx.folded[start - 1] in CONNECTORS and start - 1 > 0):
+            start -= 1
+        else:
+            break
+    while start < end and (ctx.folded[start] in CONNECTORS or ctx.folded[start] in STOPWORDS):
+        start += 1
+    return start
+
+
+def _learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
+    """'Airport Communication Programme (AIRCOP)': both become aliases of one entity in this document."""
+    index = AliasIndex()
+    ending = {m.last: m for m in hits}
+    starting = {m.first: m for m in hits}
+    for i, w in enumerate(ctx.words):
+        if w != "(":
+            continue
+        close = next((j for j in range(i + 1, min(i + 7, len(ctx))) if ctx.words[j] == ")"), None)
+        if close is None or not _has_acronym_shape(list(ctx.words[i + 1 : close])):
+            continue
+        short = ctx.text(i + 1, close)
+        inner = starting.get(i + 1)
+        outer = ending.get(i)
+        if outer is not None and inner is None:
+            index.add(short, outer.known)
+            continue
+        if outer is not None or ctx.sent_of[i] != ctx.sent_of[max(0, i - 1)]:
+            continue
+        start = _capitalised_run_before(ctx, i)
+        initial = short[:1].casefold()
+        for k in range(start, i):
+            if ctx.folded[k][:1] == initial and ctx.is_capitalised(k):
+                start = k
+                break
+        if i - start < 2:
+            continue
+        long_form = ctx.text(start, i)
+        if inner is not None:
+            index.add(long_form, inner.known)
+            continue
+        head = _head(ctx, start, i)
+        if head in EVENT_TRIGGERS:
+            continue
+        kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
+        known = _known(kind, long_form, short)
+        index.add(long_form, known)
+        index.add(short, known)
+    return index
+
+
+def _head(ctx: Context, first: int, last: int) -> str:
+    """A name's head: the last word before its first connector ('Ministry' in 'Ministry of Justice')."""
+    for k in range(first + 1, last):
+        if ctx.folded[k] in CONNECTORS and ctx.folded[k] not in {"-", "&"}:
+            return ctx.folded[k - 1]
+    return ctx.folded[last - 1]
+
+
+def _country_for(
+    ctx: Context, first: int, last: int, places: list[Mention], alone: bool
+) -> tuple[Known | None, int, int]:
+    """The country of a generic body: in its name, a demonym, 'Colombia's', or the sentence's only country."""
+    demonyms = gazetteer.demonyms()
+    for k in range(first, last):
+        place = demonyms.get(ctx.folded[k])
+        if place is not None:
+            return Known(place.key, place.label), first, last
+    inside = [p for p in places if first <= p.first < last + 3 and p.kind is Kind.COUNTRY]
+    if (
+        inside
+        and inside[0].first <= last + 2
+        and all(ctx.folded[j] in CONNECTORS for j in range(last, inside[0].first))
+    ):
+        return inside[0].known, first, max(last, inside[0].last)
+    before = [p for p in places if p.last in (first - 2, first) and p.kind is Kind.COUNTRY]
+    if before and (before[0].last == first or ctx.words[first - 2 : first] == ("'", "s")):
+        return before[0].known, first, last
+    sent = ctx.sent_of[first]
+    in_sentence = {p.key: p for p in places if ctx.sent_of[p.first] == sent and p.kind is Kind.COUNTRY}
+    if len(in_sentence) == 1 and not alone:
+        return next(iter(in_sentence.values())).known, first, last
+    return None, first, last
+
+
+def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> list[Mention]:
+    """Unknown bodies and programmes: capitalised runs whose head is an organisation or programme word."""
+    out: list[Mention] = []
+    place_tokens = {k for p in places for k in range(p.first, p.last)}
+    i = 0
+    n = len(ctx)
+    while i < n:
+        if taken[i] or not ctx.is_capitalised(i):
+            i += 1
+            continue
+        j = i
+        while j < n and not taken[j] and ctx.sent_of[j] == ctx.sent_of[i]:
+            if ctx.is_capitalised(j) or (ctx.folded[j] in CONNECTORS and ctx.is_capitalised(j + 1)):
+                j += 1
+            else:
+                break
+        first = i
+        while first < j and (ctx.folded[first] in STOPWORDS or ctx.folded[first] in CONNECTORS):
+            first += 1
+        last = j
+        while last > first and (ctx.folded[last - 1] in CONNECTORS or last - 1 in place_tokens):
+            last -= 1
+        i = j + 1
+        if last <= first:
+            continue
+        head = _head(ctx, first, last)
+        if head not in PROGRAMME_HEADS and head not in ORG_HEADS:
+            continue
+        kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
+        content = [
+            w
+            for k, w in enumerate(ctx.folded[first:last], first)
+            if w not in gazetteer.demonyms() and w not in CONNECTORS and k not in place_tokens
+        ]
+        surface = ctx.text(first, last)
+        if all(w in GENERIC for w in content):
+            country, first, last = _country_for(ctx, first, last, places, alone=len(content) < 2)
+            if country is None:
+                continue
+            generic_words = [
+                ctx.words[k]
+                for k in range(first, last)
+                if ctx.folded[k] not in gazetteer.demonyms() and k not in place_tokens
+            ]
+            while generic_words and generic_words[-1].casefold() in CONNECTORS:
+                generic_words.pop()
+            generic = " ".join(generic_words)
+            known = Known((kind, slugify(f"{generic} {country.label}")), f"{generic} of {country.label}")
+            out.append(Mention(first, last, known, (ctx.text(first, last),), country.key))
+            continue
+        out.append(Mention(first, last, _known(kind, surface), (surface,)))
+    return out
+
+
+def _merge_parentheses(ctx: Context, mentions: list[Mention]) -> list[Mention]:
+    """'Cocaine Route Programme (EU CRP)' is one mention with two surface forms."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: m.first):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.key == m.key
+            and m.first == prev.last + 1
+            and ctx.words[prev.last] == "("
+            and m.last < len(ctx)
+            and ctx.words[m.last] == ")"
+        ):
+            out[-1] = replace(prev, last=m.last + 1, surfaces=prev.surfaces + m.surfaces)
+            continue
+        out.append(m)
+    return out
+
+
+def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
+    """(bodies and programmes, places) mentioned in the document, each list sorted and non-overlapping."""
+    words, folded = list(ctx.words), list(ctx.folded)
+    body_index = gazetteer.body_index()
+    first_pass = list(gazetteer.find(words, folded, [body_index]))
+    learnt = _learn_acronyms(ctx, first_pass)
+    hits = list(gazetteer.find(words, folded, [body_index, learnt]))
+    bodies = [Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),)) for h in hits]
+    places = [
+        Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),))
+        for h in gazetteer.find(words, folded, [gazetteer.place_index()])
+    ]
+    taken = [False] * len(ctx)
+    for m in bodies:
+        for k in range(m.first, m.last):
+            taken[k] = True
+    bodies += _named_bodies(ctx, taken, places)
+    body_tokens = {k for m in bodies for k in range(m.first, m.last)}
+    # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
+    places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
+    places += _demonym_countries(ctx, bodies, places)
+    return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
+
+
+def _demonym_countries(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'Colombian National Police' also mentions Colombia, so basedIn has an object."""
+    seen = {p.key for p in places}
+    out = []
+    for b in bodies:
+        if b.country is None or b.country in seen:
+            continue
+        for k in range(b.first, b.last):
+            place = gazetteer.demonyms().get(ctx.folded[k])
+            if place is not None and place.key == b.country:
+                out.append(Mention(k, k + 1, Known(place.key, place.label), (place.label,)))
+                seen.add(place.key)
+                break
+    return out

@@ -1,0 +1,196 @@
+"""Extraction stage, programme relations: mentions -> implementedBy, hasPartner, fundedBy, partOf, ..."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
+from crimjust_graph.extract.mentions import Mention
+from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import Evidence, Predicate, Relation
+
+Fact = tuple[Mention, Predicate, Mention, Evidence]
+
+FUND_CUES = (
+    ("funded", "by"),
+    ("financed", "by"),
+    ("sponsored", "by"),
+    ("co", "-", "funded", "by"),
+    ("with", "funding", "from"),
+    ("with", "financial", "support", "from"),
+    ("with", "the", "financial", "support", "of"),
+    ("with", "the", "support", "of"),
+    ("thanks", "to", "funding", "from"),
+    ("funding", "from"),
+)
+IMPLEMENT_CUES = (
+    ("implemented", "by"),
+    ("implemented", "jointly", "by"),
+    ("jointly", "implemented", "by"),
+    ("executed", "by"),
+    ("run", "by"),
+    ("managed", "by"),
+)
+PARTNER_CUES = (
+    ("in", "partnership", "with"),
+    ("in", "cooperation", "with"),
+    ("in", "collaboration", "with"),
+    ("in", "close", "cooperation", "with"),
+    ("together", "with"),
+    ("jointly", "with"),
+    ("partners", "include"),
+    ("partners", "such", "as"),
+    ("partners", "are"),
+)
+COVER_CUES = (
+    ("covering",),
+    ("covers",),
+    ("cover",),
+    ("across",),
+    ("along", "the", "cocaine", "route", "in"),
+    ("countries", "in"),
+    ("operates", "in"),
+    ("active", "in"),
+    ("region", "of"),
+    ("regions", "of"),
+)
+PART_CUES = (("component", "of"), ("part", "of"), ("pillar", "of"), ("sub", "-", "programme", "of"))
+PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiatives"})
+
+
+def _cues(ctx: Context, sent: int, cues: tuple[tuple[str, ...], ...]) -> Iterator[tuple[int, int]]:
+    return ctx.cues(sent, cues)
+
+
+def _in_pp(ctx: Context, m: Mention, words: frozenset[str]) -> bool:
+    k = m.first - 1
+    while k >= 0 and ctx.folded[k] == "the":
+        k -= 1
+    return k >= 0 and ctx.folded[k] in words
+
+
+def _subject(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | None:
+    """The programme a cue at token i is about: the nearest before it outside a prepositional phrase."""
+    sent = ctx.sent_of[min(i, len(ctx) - 1)]
+    candidates = [
+        m
+        for m in bodies.all
+        if m.kind in PROGRAMMES and m.last <= i and ctx.sent_of[m.first] == sent and i - m.last <= window
+    ]
+    for m in reversed(candidates):
+        if not _in_pp(ctx, m, _PP):
+            return m
+    return candidates[-1] if candidates else None
+
+
+def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+    """Facts about programmes, one sentence at a time."""
+    for sent in range(len(ctx.sentences)):
+        ev = ctx.evidence(sent)
+        programmes = bodies.in_sentence(sent, PROGRAMMES)
+        for a, b in _cues(ctx, sent, IMPLEMENT_CUES):
+            implementers = bodies.after(b, PARTNERS)
+            subject = _subject(ctx, bodies, a, window=6)
+            if subject is not None:
+                yield from ((subject, Predicate.IMPLEMENTED_BY, x, ev) for x in implementers)
+            elif a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES and sent + 1 < len(ctx.sentences):
+                listed = [m for m in bodies.in_sentence(sent + 1, PROGRAMMES) if not _in_pp(ctx, m, _PP)]
+                both = ctx.evidence_between(sent, sent + 1)
+                yield from ((p, Predicate.IMPLEMENTED_BY, x, both) for p in listed for x in implementers)
+        for i in ctx.sentence_ranges[sent]:
+            # "UNODC's Container Control Programme"
+            if (
+                ctx.folded[i] == "s"
+                and i >= 1
+                and ctx.words[i - 1] in {"'", "’"}
+                and (i - 1) in bodies.by_last
+            ):
+                owner = bodies.by_last[i - 1]
+                target = bodies.by_first.get(i + 1)
+                if owner.kind in PARTNERS and target is not None and target.kind in PROGRAMMES:
+                    yield target, Predicate.IMPLEMENTED_BY, owner, ev
+            # "UNODC and its partners (INTERPOL and TI)"
+            if ctx.folded[i : i + 3] == ("and", "its", "partners") and i in bodies.by_last:
+                lead = bodies.by_last[i]
+                partners = bodies.forward(i + 3, PARTNERS)
+                subjects = [p for p in programmes if not _in_pp(ctx, p, _FUNDING_PP) and p.key != lead.key]
+                for p in subjects[:1]:
+                    yield p, Predicate.IMPLEMENTED_BY, lead, ev
+                    yield from ((p, Predicate.HAS_PARTNER, x, ev) for x in partners if x.key != lead.key)
+            # "EU-funded CRIMJUST"
+            if ctx.folded[i : i + 2] == ("-", "funded") and i in bodies.by_last:
+                target = bodies.nearest_before(i + 6, PROGRAMMES, window=4)
+                if target is not None and target.first > i:
+                    yield target, Predicate.FUNDED_BY, bodies.by_last[i], ev
+        for a, b in _cues(ctx, sent, FUND_CUES):
+            subject = _subject(ctx, bodies, a, window=15)
+            if subject is not None:
+                yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
+        for a, b in _cues(ctx, sent, PARTNER_CUES):
+            subject = _subject(ctx, bodies, a, window=15)
+            if subject is not None:
+                yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
+        for _, b in _cues(ctx, sent, (("umbrella", "of"),)):
+            parents = bodies.after(b, PROGRAMMES)
+            if parents:
+                children = [p for p in programmes if p.first > parents[0].last and p.key != parents[0].key]
+                yield from ((c, Predicate.PART_OF, parents[0], ev) for c in children)
+        for a, b in _cues(ctx, sent, PART_CUES):
+            parents = bodies.after(b, PROGRAMMES, skip=1)
+            child = bodies.nearest_before(a, PROGRAMMES, window=6)
+            if parents and child is not None and child.key != parents[0].key:
+                yield child, Predicate.PART_OF, parents[0], ev
+        yield from _coverage(ctx, bodies, places, sent, programmes)
+
+
+_PP = frozenset({"of", "by", "from", "with", "under"})
+_FUNDING_PP = frozenset({"by", "from"})
+
+
+def _coverage(
+    ctx: Context, bodies: Mentions, places: Mentions, sent: int, programmes: list[Mention]
+) -> Iterator[Fact]:
+    ev = ctx.evidence(sent)
+    for p in programmes:  # regions named inside a programme's own title
+        for place in places.all:
+            if p.first <= place.first and place.last <= p.last and place.kind in AREAS:
+                yield p, Predicate.COVERS_REGION, place, ev
+    subjects = [p for p in programmes if not _in_pp(ctx, p, _PP)]
+    for _, b in _cues(ctx, sent, COVER_CUES):
+        areas = places.after(b, AREAS, skip=2)
+        yield from ((p, Predicate.COVERS_REGION, a, ev) for p in subjects if p.last <= b for a in areas)
+
+
+def place_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+    """'Brussels, Belgium' -> inRegion; a national body -> basedIn its country; 'X, based in Y' -> basedIn."""
+    for m in places.all:
+        nxt = places.by_first.get(m.last + 1)
+        if (
+            m.kind.value == "city"
+            and nxt is not None
+            and nxt.kind.value == "country"
+            and ctx.words[m.last] == ","
+        ):
+            yield m, Predicate.IN_REGION, nxt, ctx.evidence(ctx.sent_of[m.first])
+    for body in bodies.all:
+        if body.country is not None:
+            country = next((p for p in places.all if p.key == body.country), None)
+            if country is not None:
+                yield body, Predicate.BASED_IN, country, ctx.evidence(ctx.sent_of[body.first])
+    for sent in range(len(ctx.sentences)):
+        for a, b in _cues(ctx, sent, (("based", "in"), ("headquartered", "in"))):
+            subject = bodies.nearest_before(a, PARTNERS, window=3)
+            sites = places.after(b, SITES | AREAS, skip=1)
+            if subject is not None and sites:
+                yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+
+
+def to_relations(facts: Iterator[Fact]) -> list[Relation]:
+    """Deduplicated relations in first-seen order; self-loops dropped."""
+    out: dict[tuple[object, ...], Relation] = {}
+    for s, p, o, ev in facts:
+        if s.key == o.key:
+            continue
+        rel = Relation(s.key, p, o.key, ev)
+        out.setdefault((rel.subject, p, rel.object, ev.start), rel)
+    return list(out.values())

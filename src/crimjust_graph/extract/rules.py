@@ -1,0 +1,100 @@
+"""Extraction stage, rule-based extractor: Document -> Extraction (entities with evidence, relations)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crimjust_graph.extract.events import EventDraft, find_events
+from crimjust_graph.extract.lists import Mentions
+from crimjust_graph.extract.mentions import Mention, find_mentions
+from crimjust_graph.extract.relations import place_facts, programme_facts, to_relations
+from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import Document, Entity, EntityKey, Evidence, Extraction, Kind, Predicate, Relation
+
+
+@dataclass
+class _Book:
+    """An entity being assembled: canonical label plus what this document says about it."""
+
+    kind: Kind
+    slug: str
+    label: str
+    acronym: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    start: str | None = None
+    end: str | None = None
+    event_type: str | None = None
+
+    def see(self, surface: str, evidence: Evidence) -> None:
+        surface = surface.removeprefix("the ").removeprefix("The ").strip(' "“”')
+        if surface and surface != self.label and surface not in self.aliases:
+            self.aliases.append(surface)
+        if evidence not in self.evidence:
+            self.evidence.append(evidence)
+
+    def freeze(self) -> Entity:
+        return Entity(
+            self.kind,
+            self.slug,
+            self.label,
+            tuple(self.aliases),
+            self.acronym,
+            tuple(sorted(self.evidence, key=lambda e: e.start)),
+            self.start,
+            self.end,
+            self.event_type,
+        )
+
+
+class RuleExtractor:
+    """The default extractor: gazetteer, learnt acronyms, capitalised names with heads, cue phrases."""
+
+    def __call__(self, document: Document) -> Extraction:
+        ctx = Context.build(document)
+        body_list, place_list = find_mentions(ctx)
+        bodies, places = Mentions(ctx, body_list), Mentions(ctx, place_list)
+        books: dict[EntityKey, _Book] = {}
+        for m in [*bodies.all, *places.all]:
+            self._book(books, m).see(m.surfaces[0], ctx.evidence(ctx.sent_of[m.first]))
+            for s in m.surfaces[1:]:
+                books[m.key].see(s, ctx.evidence(ctx.sent_of[m.first]))
+        relations = to_relations(programme_facts(ctx, bodies, places))
+        relations += to_relations(place_facts(ctx, bodies, places))
+        for draft in find_events(ctx, bodies, places):
+            relations += self._event(ctx, books, draft)
+        relations = list(dict.fromkeys(relations))
+        return Extraction(document, tuple(b.freeze() for b in books.values()), tuple(relations))
+
+    @staticmethod
+    def _book(books: dict[EntityKey, _Book], m: Mention) -> _Book:
+        book = books.get(m.key)
+        if book is None:
+            book = books[m.key] = _Book(m.kind, m.key[1], m.known.label, m.known.acronym)
+        return book
+
+    def _event(self, ctx: Context, books: dict[EntityKey, _Book], draft: EventDraft) -> list[Relation]:
+        key = (Kind.EVENT, draft.slug(ctx.document.id))
+        book = books.get(key) or _Book(Kind.EVENT, key[1], draft.label(), event_type=draft.event_type)
+        books[key] = book
+        book.start, book.end = book.start or draft.start, book.end or draft.end
+        for t in draft.triggers:
+            book.see("", ctx.evidence(ctx.sent_of[t]))
+        for s in draft.surfaces:
+            book.see(s, ctx.evidence(ctx.sent_of[draft.triggers[0]]))
+        out = []
+        roles = (
+            (Predicate.ORGANISED_BY, draft.organisers),
+            (Predicate.HELD_IN, _most_specific(draft.sites)),
+            (Predicate.HAS_PARTICIPANT, draft.participants),
+        )
+        for predicate, items in roles:
+            for m, sent in items:
+                out.append(Relation(key, predicate, m.key, ctx.evidence(sent)))
+        return out
+
+
+def _most_specific(sites: list[tuple[Mention, int]]) -> list[tuple[Mention, int]]:
+    """A city where one is given ('in Brussels, Belgium' -> Brussels); countries only otherwise."""
+    cities = [s for s in sites if s[0].kind is Kind.CITY]
+    return cities or sites

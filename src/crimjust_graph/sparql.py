@@ -1,0 +1,235 @@
+"""Safe query execution: query text -> checked query -> results in the formats users ask for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from crimjust_graph import resources
+from crimjust_graph.errors import QueryError
+from crimjust_graph.store import SYSTEM_GRAPHS, QueryResult
+from crimjust_graph.vocab import PREFIXES
+
+# Keywords refused before anything runs: SERVICE reaches the network; the rest change the store.
+_FORBIDDEN = {
+    "SERVICE": "SERVICE is not allowed: queries never reach the network",
+    "LOAD": "LOAD is not allowed: queries never fetch documents",
+}
+_UPDATES = frozenset({"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n]*)
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<var>[?$][\w]+)
+    | (?P<pname>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)
+    | (?P<word>[A-Za-z_]\w*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+class QueryableStore(Protocol):
+    """What sparql.py needs from a store (local or remote)."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = ...,
+        named_graphs: list[str] | None = ...,
+        union: bool = ...,
+    ) -> QueryResult: ...
+
+    def graphs(self) -> set[str]: ...
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the safety scan, with the dataset its FROM / FROM NAMED clauses ask for."""
+
+    text: str
+    from_graphs: tuple[str, ...]
+    from_named: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A shipped competency query: `query --name NAME`."""
+
+    name: str
+    title: str
+    text: str
+
+
+def check_query(sparql: str) -> CheckedQuery:
+    """Cheap token scan (strings, IRIs and comments skipped): refuse SERVICE/LOAD/updates, read FROM."""
+    if not sparql.strip():
+        raise QueryError(sparql, "the query is empty")
+    prefixes = dict(PREFIXES)
+    tokens = [
+        (m.lastgroup, m.group()) for m in _TOKEN.finditer(sparql) if m.lastgroup not in ("space", "comment")
+    ]
+    from_graphs: list[str] = []
+    from_named: list[str] = []
+    for i, (kind, value) in enumerate(tokens):
+        if kind != "word":
+            continue
+        upper = value.upper()
+        if upper in _FORBIDDEN:
+            raise QueryError(sparql, _FORBIDDEN[upper])
+        if upper in _UPDATES:
+            raise QueryError(sparql, f"{upper} is an update: this store is read-only here")
+        if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
+            prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
+        if upper == "FROM" and i + 1 < len(tokens):
+            named = tokens[i + 1][1].upper() == "NAMED"
+            kind_iri, iri_token = tokens[i + 2 if named else i + 1]
+            iri = _resolve(sparql, kind_iri, iri_token, prefixes)
+            (from_named if named else from_graphs).append(iri)
+    return CheckedQuery(sparql, tuple(from_graphs), tuple(from_named))
+
+
+def _resolve(sparql: str, kind: str | None, token: str, prefixes: dict[str, str]) -> str:
+    if kind == "iri":
+        return token[1:-1]
+    if kind == "pname":
+        prefix, _, local = token.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    raise QueryError(sparql, f"FROM needs a graph IRI, found {token!r}")
+
+
+def run_query(
+    store: QueryableStore,
+    sparql: str,
+    *,
+    default_graphs: Iterable[str] | None = None,
+    named_graphs: Iterable[str] | None = None,
+) -> QueryResult:
+    """Check and run a query; dataset clauses select among graphs in the store and never fetch (DESIGN §2)."""
+    checked = check_query(sparql)
+    defaults = list(default_graphs) if default_graphs is not None else None
+    nameds = list(named_graphs) if named_graphs is not None else None
+    asked = [*checked.from_graphs, *checked.from_named, *(defaults or []), *(nameds or [])]
+    if asked:
+        known = store.graphs()
+        missing = sorted(set(asked) - known - SYSTEM_GRAPHS)
+        if missing:
+            raise QueryError(
+                sparql, f"graph <{missing[0]}> is not in the store (dataset IRIs are never fetched)"
+            )
+    try:
+        if defaults is not None or nameds is not None:
+            # The protocol's default-graph-uri / named-graph-uri override the query's own clauses.
+            return store.query(
+                sparql,
+                default_graphs=defaults if defaults is not None else [],
+                named_graphs=nameds if nameds is not None else [],
+                union=False,
+            )
+        if checked.from_graphs or checked.from_named:
+            return store.query(sparql, union=False)
+        return store.query(sparql)
+    except SyntaxError as exc:
+        raise QueryError(sparql, f"syntax error: {_first_line(exc)}") from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(sparql, _first_line(exc)) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def serialize(result: QueryResult, fmt: str) -> bytes:
+    """Machine formats, raw: SPARQL JSON/XML/CSV/TSV for SELECT and ASK, RDF for CONSTRUCT/DESCRIBE."""
+    if isinstance(result, ox.QueryTriples):
+        rdf_format = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE if fmt == "table" else None)
+        if rdf_format is None:
+            raise QueryError(
+                "", f"format {fmt!r} does not fit a CONSTRUCT/DESCRIBE query; use turtle or ntriples"
+            )
+        out = ox.serialize(result, None, rdf_format, prefixes=PREFIXES)
+        return out if isinstance(out, bytes) else b""
+    results_format = RESULT_FORMATS.get(fmt)
+    if results_format is None:
+        raise QueryError("", f"format {fmt!r} does not fit a SELECT/ASK query; use json, xml, csv or tsv")
+    out = result.serialize(None, results_format)
+    return out if isinstance(out, bytes) else b""
+
+
+def to_rows(result: ox.QuerySolutions) -> tuple[list[str], list[list[str | int | float | bool | None]]]:
+    """SELECT results as column names and rows of plain Python values (for tables and DataFrames)."""
+    columns = [v.value for v in result.variables]
+    rows = [[_python(solution[c]) for c in columns] for solution in result]
+    return columns, rows
+
+
+_NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#integer": int,
+    "http://www.w3.org/2001/XMLSchema#decimal": float,
+    "http://www.w3.org/2001/XMLSchema#double": float,
+}
+
+
+def _python(term: object) -> str | int | float | bool | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        convert = _NUMERIC.get(term.datatype.value)
+        if convert is not None:
+            try:
+                number: int | float = convert(term.value)
+            except ValueError:
+                return str(term.value)
+            return number
+        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#boolean":
+            return term.value == "true"
+        return str(term.value)
+    if isinstance(term, ox.NamedNode | ox.BlankNode):
+        return str(term.value)
+    return str(term)
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """The shipped competency queries, by file stem; the first `# title:` line describes each."""
+    found = {}
+    for path in sorted(resources.queries_dir().glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        title = next(
+            (line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("# title:")),
+            path.stem,
+        )
+        found[path.stem] = NamedQuery(path.stem, title, text)
+    return found
+
+
+def named_query(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(name, f"no named query {name!r}; `crimjust-graph query --list` shows them")
+    return queries[name]

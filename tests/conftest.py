@@ -1,0 +1,72 @@
+"""Shared test helpers: the real CLI as a subprocess, the shared folder, small document files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CLI = Path(sys.executable).with_name("crimjust-graph")
+
+
+def shared(*parts: str) -> Path:
+    """A path under ../shared; fails (never skips) with a clear message when the folder is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: these tests need ../shared beside the project checkout")
+    return path
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def cli(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> Run:
+    """Run the installed console script, as a user would."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    done = subprocess.run(
+        [str(CLI), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def assert_one_line_error(run: Run, *needles: str) -> None:
+    """Exit 1, exactly one line on stderr naming what was wrong, and no traceback."""
+    assert run.code == 1, (run.code, run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, run.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+NEWS = """UNODC trains port officers in Dakar
+
+From 3 to 5 March 2019 the Airport Communication Programme (AIRCOP) held a training course in Dakar, Senegal.
+The course was organised by UNODC and funded by the European Union. INTERPOL took part in the training.
+"""
+
+
+@pytest.fixture
+def news_file(tmp_path: Path) -> Path:
+    path = tmp_path / "docs" / "news.txt"
+    path.parent.mkdir()
+    path.write_text(NEWS, encoding="utf-8")
+    return path

@@ -1,0 +1,187 @@
+"""The rule-based extractor on small hand-written sentences, one pattern each."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crimjust_graph.documents import document_from_text
+from crimjust_graph.extract import EXTRACTORS, extract
+from crimjust_graph.extract.dates import find_dates
+from crimjust_graph.extract.gazetteer import places
+from crimjust_graph.model import Entity, Extraction, Kind, Predicate
+
+
+def run(text: str, issued: str | None = None) -> Extraction:
+    return extract(document_from_text(text, "memory://test", title="Test", issued=issued))
+
+
+def named(ex: Extraction, kind: Kind) -> dict[str, Entity]:
+    return {e.label: e for e in ex.entities if e.kind is kind}
+
+
+def facts(ex: Extraction) -> set[tuple[str, str, str]]:
+    label = {e.key: e.label for e in ex.entities}
+    return {(label[r.subject], r.predicate.value, label[r.object]) for r in ex.relations}
+
+
+def test_acronym_defined_in_text_is_learnt_and_merged() -> None:
+    ex = run(
+        "The Harbour Screening Initiative (HSI) trains port officers. "
+        "Last year HSI was implemented by UNODC in Ghana."
+    )
+    hsi = named(ex, Kind.PROGRAMME)["Harbour Screening Initiative"]
+    assert hsi.acronym == "HSI"
+    assert "HSI" in hsi.aliases
+    assert hsi.slug == "harbour-screening-initiative"
+    assert (
+        "Harbour Screening Initiative",
+        "implementedBy",
+        "United Nations Office on Drugs and Crime",
+    ) in facts(ex)
+
+
+def test_known_long_form_and_acronym_are_one_entity() -> None:
+    ex = run("The United Nations Office on Drugs and Crime met INTERPOL. Later UNODC briefed the press.")
+    partners = named(ex, Kind.PARTNER)
+    unodc = partners["United Nations Office on Drugs and Crime"]
+    assert unodc.acronym == "UNODC"
+    assert unodc.aliases == ("UNODC",)
+    assert len(unodc.evidence) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("11-12 September 2018", "2018-09-11", "2018-09-12"),
+        ("on 11 and 12 September 2018", "2018-09-11", "2018-09-12"),
+        ("From 19-24 August 2018", "2018-08-19", "2018-08-24"),
+        ("from 6 to 8 February", "2021-02-06", "2021-02-08"),
+        ("in September 2018", "2018-09", None),
+        ("in 2017-2018", "2017", "2018"),
+        ("on 12 September 2018", "2018-09-12", None),
+        ("on September 12, 2018", "2018-09-12", None),
+        ("on 2018-09-11", "2018-09-11", None),
+        ("from 30 November to 2 December 2019", "2019-11-30", "2019-12-02"),
+    ],
+)
+def test_date_formats(text: str, start: str, end: str | None) -> None:
+    found = find_dates(text, 2021)
+    assert [(d.start, d.end) for d in found] == [(start, end)]
+
+
+def test_event_year_from_issue_date() -> None:
+    ex = run(
+        "The regional workshop on port security was held from 6 to 8 February in Dakar, Senegal.",
+        "2021-03-01",
+    )
+    (event,) = named(ex, Kind.EVENT).values()
+    assert (event.start, event.end, event.event_type) == ("2021-02-06", "2021-02-08", "workshop")
+    assert event.slug == "regional-workshop-2021-02-06"
+    assert ("Regional workshop", "heldIn", "Dakar") in facts(ex)
+    assert ("Dakar", "inRegion", "Senegal") in facts(ex)
+
+
+def test_national_body_is_qualified_by_its_country() -> None:
+    ex = run(
+        "Officers of the Colombian National Police seized a shipment. The National Police of Peru assisted."
+    )
+    partners = named(ex, Kind.PARTNER)
+    colombia = partners["National Police of Colombia"]
+    assert colombia.slug == "national-police-colombia"
+    assert partners["National Police of Peru"].slug == "national-police-peru"
+    assert ("National Police of Colombia", "basedIn", "Colombia") in facts(ex)
+    assert ("National Police of Peru", "basedIn", "Peru") in facts(ex)
+
+
+def test_generic_heads_and_plurals_are_rejected() -> None:
+    ex = run(
+        "The Police arrested two men. The Ministry welcomed the news. "
+        "Programmes and Member States were praised. For more information: EU Agencies and Coordinators."
+    )
+    assert named(ex, Kind.PARTNER).keys() <= {"European Union"}
+    assert not named(ex, Kind.PROGRAMME)
+
+
+def test_undated_event_is_scoped_to_its_document() -> None:
+    text_a = "UNODC organised a workshop in Lima on border control."
+    text_b = "UNODC organised a workshop in Quito on border control."
+    (a,) = named(run(text_a), Kind.EVENT).values()
+    (b,) = named(run(text_b), Kind.EVENT).values()
+    assert a.start is None and b.start is None
+    assert a.label == b.label == "UNODC workshop"
+    assert a.slug != b.slug
+    assert a.slug.startswith("unodc-workshop-")
+
+
+def test_repeated_mentions_are_one_event_with_participants() -> None:
+    ex = run(
+        "On 3 May 2019 the Caribbean Conference on Drugs opened in Kingston, Jamaica. "
+        "The conference was organised by CARICOM IMPACS. "
+        "INTERPOL and SEACOP delivered presentations at the conference."
+    )
+    (event,) = named(ex, Kind.EVENT).values()
+    assert event.label == "Caribbean Conference on Drugs"
+    assert event.start == "2019-05-03"
+    got = facts(ex)
+    assert (
+        "Caribbean Conference on Drugs",
+        "organisedBy",
+        "CARICOM Implementation Agency for Crime and Security",
+    ) in got
+    assert ("Caribbean Conference on Drugs", "hasParticipant", "INTERPOL") in got
+    assert ("Caribbean Conference on Drugs", "hasParticipant", "SEACOP") in got
+    assert ("Caribbean Conference on Drugs", "heldIn", "Kingston") in got
+
+
+def test_funding_partnership_and_components() -> None:
+    ex = run(
+        "SEACOP, a component of the EU Cocaine Route Programme, is funded by the European Union. "
+        "UNODC's Container Control Programme works in partnership with the World Customs Organization."
+    )
+    got = facts(ex)
+    assert ("SEACOP", "partOf", "EU Cocaine Route Programme") in got
+    assert ("SEACOP", "fundedBy", "European Union") in got
+    assert ("Container Control Programme", "implementedBy", "United Nations Office on Drugs and Crime") in got
+    assert ("Container Control Programme", "hasPartner", "World Customs Organization") in got
+
+
+def test_relations_carry_sentence_evidence() -> None:
+    ex = run("AIRCOP is implemented by UNODC. It also works with airports.")
+    (rel,) = [r for r in ex.relations if r.predicate is Predicate.IMPLEMENTED_BY]
+    assert rel.evidence.quote == "AIRCOP is implemented by UNODC."
+    assert ex.document.text[rel.evidence.start : rel.evidence.end] == rel.evidence.quote
+
+
+def test_deterministic() -> None:
+    text = "The Expert Meeting on Drugs organised by the European Commission took place on 4 June 2020."
+    assert run(text) == run(text)
+    assert EXTRACTORS["rules"](document_from_text(text, "x")) == extract(document_from_text(text, "x"))
+
+
+def test_reference_places() -> None:
+    by_label = {(p.kind, p.label): p for p in places()}
+    west = by_label[(Kind.REGION, "West Africa")]
+    assert west.m49 == "011"
+    assert by_label[(Kind.REGION, "Latin America")].m49 is None
+    belgium = by_label[(Kind.COUNTRY, "Belgium")]
+    assert (belgium.iso, belgium.parent) == ("BE", (Kind.REGION, "western-europe"))
+    senegal = by_label[(Kind.COUNTRY, "Senegal")]
+    assert senegal.parent == west.key
+    brussels = by_label[(Kind.CITY, "Brussels")]
+    assert brussels.parent == belgium.key and brussels.lat is not None
+    assert (Kind.CITY, "Panama") not in by_label
+
+
+def test_fast_enough() -> None:
+    text = (
+        "Under the framework of the CRIMJUST project funded by the EU Cocaine Route Programme, UNODC and its "
+        "partners (INTERPOL and TI) held a workshop in Accra, Ghana on 3 March 2020. "
+    ) * 20
+    doc = document_from_text(text, "x")
+    extract(doc)
+    began = time.perf_counter()
+    for _ in range(20):
+        extract(doc)
+    assert (time.perf_counter() - began) / 20 < 0.05
