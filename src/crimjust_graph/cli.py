@@ -20,6 +20,7 @@ from crimjust_graph import sparql
 from crimjust_graph.errors import CrimjustError, QueryError
 from crimjust_graph.pipeline import ingest as run_ingest
 from crimjust_graph.store import RDF_FORMATS, LocalStore, default_store_path, open_store
+from crimjust_graph.vocab import ID
 
 app = typer.Typer(
     name="crimjust-graph",
@@ -178,9 +179,17 @@ def _print_table(result: ox.QuerySolutions | ox.QueryBoolean) -> None:
     columns, rows = sparql.to_rows(result)
     table = Table(*columns)
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     out.print(table)
     out.print(f"{len(rows)} rows", style="dim")
+
+
+def _cell(value: object) -> str:
+    """Table cells for people: our entity IRIs shortened to kind/slug, everything else as text."""
+    if value is None:
+        return ""
+    text = str(value)
+    return text.removeprefix(str(ID)) if text.startswith(str(ID)) else text
 
 
 @app.command()

@@ -233,3 +233,29 @@ def named_query(name: str) -> NamedQuery:
     if name not in queries:
         raise QueryError(name, f"no named query {name!r}; `crimjust-graph query --list` shows them")
     return queries[name]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """SELECT results for Python users: column names and rows of plain values."""
+
+    columns: list[str]
+    rows: list[list[str | int | float | bool | None]]
+
+    def to_dataframe(self) -> object:
+        """A pandas DataFrame (pandas is optional: `pip install pandas`)."""
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def to_python(result: QueryResult) -> Rows | bool | list[tuple[str, str, str]]:
+    """SELECT -> Rows, ASK -> bool, CONSTRUCT/DESCRIBE -> (subject, predicate, object) strings."""
+    if isinstance(result, ox.QuerySolutions):
+        return Rows(*to_rows(result))
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    return [(str(t.subject), str(t.predicate), str(t.object)) for t in result]
