@@ -226,6 +226,24 @@ def export(
     err.print(f"wrote {output}", markup=False, highlight=False)
 
 
+@app.command()
+@reports_errors
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold folder with texts/*.txt and gold/*.json.")],
+    details: Annotated[
+        bool, typer.Option("--details", help="List misses and false hits per document.")
+    ] = False,
+    workers: Annotated[int | None, typer.Option(help="Worker processes for extraction.")] = None,
+) -> None:
+    """Measure extraction precision, recall and F1 against a gold folder (read back through SPARQL)."""
+    from crimjust_graph.evaluate import evaluate as run_evaluate
+    from crimjust_graph.evaluate import format_scores
+
+    out.print(
+        format_scores(run_evaluate(gold, workers=workers), details=details), markup=False, highlight=False
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     # pypdf logs recoverable damage as warnings; the CLI reports each bad file on one line of its own.
