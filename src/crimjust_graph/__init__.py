@@ -8,22 +8,31 @@ from pathlib import Path
 from crimjust_graph.pipeline import IngestReport
 from crimjust_graph.pipeline import ingest as _ingest
 from crimjust_graph.sparql import Rows, run_query, to_python
-from crimjust_graph.store import LocalStore, open_store
+from crimjust_graph.store import Store, open_store
 from crimjust_graph.validate import ValidationReport
 from crimjust_graph.validate import validate as _validate
 
 __version__ = "0.1.0"
-__all__ = ["IngestReport", "Rows", "ValidationReport", "ingest", "open_store", "query", "validate"]
+__all__ = [
+    "IngestReport",
+    "Rows",
+    "Store",
+    "ValidationReport",
+    "ingest",
+    "open_store",
+    "query",
+    "validate",
+]
 
 
-def ingest(paths: Iterable[Path | str], store: LocalStore | None = None) -> IngestReport:
+def ingest(paths: Iterable[Path | str], store: Store | None = None) -> IngestReport:
     """Ingest files or folders into `store` (default: the writable default store)."""
     return _ingest(paths, store if store is not None else open_store(writable=True))
 
 
 def query(
     sparql: str,
-    store: LocalStore | None = None,
+    store: Store | None = None,
     *,
     default_graphs: Iterable[str] | None = None,
     named_graphs: Iterable[str] | None = None,
@@ -33,6 +42,6 @@ def query(
     return to_python(run_query(db, sparql, default_graphs=default_graphs, named_graphs=named_graphs))
 
 
-def validate(store: LocalStore | None = None) -> ValidationReport:
+def validate(store: Store | None = None) -> ValidationReport:
     """SHACL-validate everything ingested (document and reference graphs)."""
     return _validate((store if store is not None else open_store()).data_graph())

@@ -19,7 +19,7 @@ from rich.table import Table
 from crimjust_graph import sparql
 from crimjust_graph.errors import CrimjustError, QueryError
 from crimjust_graph.pipeline import ingest as run_ingest
-from crimjust_graph.store import RDF_FORMATS, LocalStore, default_store_path, open_store
+from crimjust_graph.store import RDF_FORMATS, Store, default_store_path, open_store
 from crimjust_graph.vocab import ID
 
 app = typer.Typer(
@@ -63,7 +63,35 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _store(path: Path | None, *, writable: bool = False) -> LocalStore:
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="Use a SPARQL 1.1 query endpoint instead of a store folder (e.g. http://127.0.0.1:7878/query).",
+        show_default=False,
+    ),
+]
+UpdateEndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--update-endpoint",
+        help="The endpoint's SPARQL update address when it differs (Oxigraph: .../update).",
+        show_default=False,
+    ),
+]
+
+
+def _store(
+    path: Path | None,
+    *,
+    writable: bool = False,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+) -> Store:
+    if endpoint is not None or update_endpoint is not None:
+        if path is not None:
+            raise typer.BadParameter("give --store or --endpoint, not both")
+        return open_store(writable=writable, endpoint=endpoint, update_endpoint=update_endpoint)
     return open_store(path if path is not None else default_store_path(), writable=writable)
 
 
@@ -72,10 +100,12 @@ def _store(path: Path | None, *, writable: bool = False) -> LocalStore:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .html, .pdf).")],
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes for extraction.")] = None,
 ) -> None:
     """Read documents, extract what they state and store one named graph per document."""
-    db = _store(store, writable=True)
+    db = _store(store, writable=True, endpoint=endpoint, update_endpoint=update_endpoint)
     if err.is_terminal:
         from rich.progress import Progress
 
@@ -101,10 +131,12 @@ def ingest(
 @reports_errors
 def documents(
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """List ingested documents with their source, title, date and counts."""
-    infos = _store(store).documents()
+    infos = _store(store, endpoint=endpoint, update_endpoint=update_endpoint).documents()
     if fmt == "json":
         sys.stdout.write(json.dumps([info.__dict__ for info in infos], indent=2) + "\n")
         return
@@ -119,10 +151,12 @@ def documents(
 def remove(
     source: Annotated[str, typer.Argument(help="The file path (or URL) the document was ingested from.")],
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
 ) -> None:
     """Remove one document's named graph."""
     key = source if "://" in source else str(Path(source).resolve())
-    if not _store(store, writable=True).remove(key):
+    if not _store(store, writable=True, endpoint=endpoint, update_endpoint=update_endpoint).remove(key):
         _fail(f"{source}: no document from this source is in the store")
     out.print(f"removed {key}", markup=False, highlight=False)
 
@@ -142,6 +176,8 @@ def query(
         ),
     ] = None,
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
 ) -> None:
     """Run SPARQL over all documents (usual prefixes predeclared; SERVICE refused)."""
     if list_queries or names_only:
@@ -160,7 +196,7 @@ def query(
     elif name is not None:
         text = sparql.named_query(name).text
     assert text is not None
-    result = sparql.run_query(_store(store), text)
+    result = sparql.run_query(_store(store, endpoint=endpoint, update_endpoint=update_endpoint), text)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     if fmt == "table" and not isinstance(result, ox.QueryTriples):
         _print_table(result)
@@ -194,11 +230,15 @@ def _cell(value: object) -> str:
 
 @app.command()
 @reports_errors
-def validate(store: StoreOption = None) -> None:
+def validate(
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
+) -> None:
     """Check every document graph against the SHACL shapes; exit 1 with a report when one does not conform."""
     from crimjust_graph.validate import validate as run_validate
 
-    report = run_validate(_store(store).data_graph())
+    report = run_validate(_store(store, endpoint=endpoint, update_endpoint=update_endpoint).data_graph())
     out.print(report.summary(), markup=False, highlight=False)
     if not report.conforms:
         raise typer.Exit(1)
@@ -210,11 +250,13 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(RDF_FORMATS)}.")] = "trig",
     output: Annotated[Path, typer.Option("-o", "--output", help="Output file ('-' for stdout).")] = Path("-"),
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
 ) -> None:
     """Write the whole graph for other tools and triple stores."""
     if fmt not in RDF_FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
-    db = _store(store)
+    db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
     if str(output) == "-":
         db.dump(sys.stdout.buffer, fmt)
         return

@@ -165,6 +165,72 @@ def split_sentences(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+# --- datelines ---------------------------------------------------------------------------------
+
+# Month names in the languages UNODC and its partners publish in (English, Spanish, French, Portuguese).
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january jan enero ene janvier janv janeiro",
+            "february feb febrero febr février fevrier févr fevereiro fev",
+            "march mar marzo mars março marco",
+            "april apr abril abr avril avr",
+            "may mayo mai maio",
+            "june jun junio juin junho",
+            "july jul julio juillet juil julho",
+            "august aug agosto ago août aout",
+            "september sep sept septiembre setiembre set septembre setembro",
+            "october oct octubre octobre outubro out",
+            "november nov noviembre novembre novembro",
+            "december dec diciembre dic décembre decembre dezembro dez",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_MONTH_WORD = r"[^\W\d_]{3,10}\.?"
+_DATELINES = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),  # ISO, maybe a time
+    re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})"),  # 12/04/2018: day first, unless that cannot be
+    re.compile(
+        rf"(\d{{1,2}})(?:st|nd|rd|th|er|º)?\s+(?:de\s+)?({_MONTH_WORD}),?\s+(?:de\s+)?(\d{{4}})", re.I
+    ),
+    re.compile(rf"({_MONTH_WORD})\s+(\d{{1,2}}),?\s+(\d{{4}})", re.I),
+)
+
+
+def parse_dateline(line: str) -> str | None:
+    """A line that is only a date ('12/04/2018', '15 de enero de 2016', '06 Apr, 2019') -> ISO date."""
+    line = line.strip().strip("|-–—·•").strip()
+    for number, pattern in enumerate(_DATELINES):
+        m = pattern.fullmatch(line)
+        if m is None:
+            continue
+        a, b, c = m.groups()
+        if number == 0:
+            y, mo, d = int(a), int(b), int(c)
+        elif number == 1:
+            d, mo, y = (int(a), int(b), int(c)) if int(b) <= 12 else (int(b), int(a), int(c))
+        elif number == 2:
+            d, mo, y = int(a), MONTHS.get(b.rstrip(".").lower(), 0), int(c)
+        else:
+            mo, d, y = MONTHS.get(a.rstrip(".").lower(), 0), int(b), int(c)
+        try:
+            return dt.date(y, mo, d).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def _dateline(text: str) -> str | None:
+    """The publication date when one of the first paragraphs after the title is only a date."""
+    for paragraph in text.split("\n\n")[1:4]:
+        if len(paragraph) <= 40 and (found := parse_dateline(paragraph)):
+            return found
+    return None
+
+
 def document_from_text(
     text: str, source: str, title: str | None = None, issued: str | None = None
 ) -> Document:
@@ -172,6 +238,7 @@ def document_from_text(
     text = _clean(text)
     if not text:
         raise InputError(source, EMPTY)
+    issued = issued or _dateline(text)
     title = " ".join(title.split()) if title and title.strip() else _first_line(text)
     return Document(source=source, title=title, text=text, sentences=split_sentences(text), issued=issued)
 

@@ -16,7 +16,7 @@ from crimjust_graph.errors import InputError
 from crimjust_graph.extract import extract
 from crimjust_graph.mapping import to_graph
 from crimjust_graph.model import Document
-from crimjust_graph.store import LocalStore, Outcome
+from crimjust_graph.store import Outcome, Store
 from crimjust_graph.vocab import document_iri
 
 # Below this many files a worker pool costs more to start than it saves.
@@ -55,7 +55,7 @@ def prepare(document: Document) -> _Prepared:
 
 def ingest(
     paths: Iterable[Path | str],
-    store: LocalStore,
+    store: Store,
     *,
     workers: int | None = None,
     progress: Callable[[Path], None] | None = None,
@@ -79,7 +79,7 @@ def ingest(
 
 
 def _changed_documents(
-    files: list[Path], store: LocalStore, report: IngestReport, progress: Callable[[Path], None] | None
+    files: list[Path], store: Store, report: IngestReport, progress: Callable[[Path], None] | None
 ) -> Iterator[Document]:
     """Read each file; skip extraction entirely when this exact text from this source is stored."""
     for path in files:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TypeAlias
+from typing import IO, Protocol, TypeAlias
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -51,6 +51,47 @@ class DocumentInfo:
     relations: int
 
 
+class Store(Protocol):
+    """What the pipeline, the queries and the commands need: the local store and a remote endpoint alike."""
+
+    writable: bool
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = ...,
+        named_graphs: list[str] | None = ...,
+        union: bool = ...,
+    ) -> QueryResult: ...
+
+    def graphs(self) -> set[str]: ...
+    def has_document(self, iri: str, source: str) -> bool: ...
+    def sources(self, source: str) -> list[str]: ...
+    def documents(self) -> list[DocumentInfo]: ...
+    def dump(self, out: IO[bytes], fmt: str) -> None: ...
+    def data_graph(self) -> Graph: ...
+    def dataset(self) -> Dataset: ...
+    def replace_document(self, graph: Graph) -> Outcome: ...
+    def remove(self, source: str) -> bool: ...
+    def flush(self) -> None: ...
+
+
+class _Backend(Protocol):
+    """The primitives the shared logic below runs on."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = ...,
+        named_graphs: list[str] | None = ...,
+        union: bool = ...,
+    ) -> QueryResult: ...
+
+    def _update(self, sparql: str) -> None: ...
+
+
 def default_store_path() -> Path:
     """`CRIMJUST_STORE` when set, else ./crimjust-store (DESIGN §4)."""
     return Path(os.environ.get("CRIMJUST_STORE") or DEFAULT_STORE)
@@ -89,7 +130,7 @@ class LocalStore:
                 ) from None
             raise StoreError(f"cannot open store {path}: {str(exc).splitlines()[0]}") from None
         if writable:
-            self._sync_system_graphs()
+            sync_system_graphs(self)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -116,33 +157,14 @@ class LocalStore:
 
     def has_document(self, iri: str, source: str) -> bool:
         """True when this exact text from this source is already in (the cheap idempotency check)."""
-        ask = f"ASK {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}"
-        return bool(self.query(ask, union=False))
+        return has_document(self, iri, source)
 
     def sources(self, source: str) -> list[str]:
         """Named graphs that hold documents read from `source`."""
-        select = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g dcterms:source {_literal(source)} }} }}"
-        result = self.query(select, union=False)
-        assert isinstance(result, ox.QuerySolutions)
-        return sorted(row["g"].value for row in result)
+        return sources(self, source)
 
     def documents(self) -> list[DocumentInfo]:
-        result = self.query(_DOCUMENTS, union=False)
-        assert isinstance(result, ox.QuerySolutions)
-        infos = []
-        for row in result:
-            issued = row["issued"]
-            infos.append(
-                DocumentInfo(
-                    iri=row["g"].value,
-                    source=row["source"].value,
-                    title=row["title"].value if row["title"] else "",
-                    issued=issued.value if issued else None,
-                    entities=int(row["entities"].value),
-                    relations=int(row["relations"].value),
-                )
-            )
-        return infos
+        return documents(self)
 
     def dump(self, out: IO[bytes], fmt: str) -> None:
         """Write the dataset (trig, nquads) or the union of its graphs (turtle, ntriples)."""
@@ -150,23 +172,13 @@ class LocalStore:
         if rdf_format.supports_datasets:
             self._store.dump(out, rdf_format, prefixes=PREFIXES)
             return
-        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        triples = self.query(ALL_TRIPLES, union=False)
         assert isinstance(triples, ox.QueryTriples)
         ox.serialize(triples, out, rdf_format, prefixes=PREFIXES)
 
     def data_graph(self) -> Graph:
         """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
-        construct = (
-            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
-        )
-        triples = self._store.query(construct)
-        assert isinstance(triples, ox.QueryTriples)
-        buffer = io.BytesIO()
-        ox.serialize(triples, buffer, ox.RdfFormat.N_TRIPLES)
-        graph = Graph()
-        graph.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
-        return graph
+        return data_graph(self)
 
     def dataset(self) -> Dataset:
         """An rdflib Dataset over the same Oxigraph store, for notebooks (pass queries as strings)."""
@@ -179,27 +191,12 @@ class LocalStore:
     def replace_document(self, graph: Graph) -> Outcome:
         """Put one document's graph in place of what its source held before, in one transaction."""
         self._require_writable()
-        iri = str(graph.identifier)
-        source = str(graph.value(URIRef(iri), DCTERMS.source))
-        existing = self.sources(source)
-        if existing == [iri]:
-            return Outcome.UNCHANGED
-        ops = [_detach(source, old) for old in existing if old != iri]
-        if self._store.contains_named_graph(ox.NamedNode(iri)):
-            # The same text is already in from another file: record this source on it too.
-            ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}")
-        else:
-            ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{_nt(graph)}\n}} }}")
-        self._update(" ;\n".join(ops))
-        return Outcome.REPLACED if existing else Outcome.NEW
+        return replace_document(self, graph)
 
     def remove(self, source: str) -> bool:
         """Drop what `source` contributed; False when nothing was ingested from it."""
         self._require_writable()
-        existing = self.sources(source)
-        if existing:
-            self._update(" ;\n".join(_detach(source, g) for g in existing))
-        return bool(existing)
+        return remove(self, source)
 
     def flush(self) -> None:
         self._store.flush()
@@ -211,21 +208,101 @@ class LocalStore:
         if not self.writable:
             raise StoreError(f"store {self.path} was opened read-only")
 
-    def _sync_system_graphs(self) -> None:
-        """Load ontology, shapes and reference data when missing or changed since the last run."""
-        version = _system_version()
-        marker = f"<{REFERENCE_GRAPH}> dcterms:identifier {_literal(version)}"
-        ask = f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}"
-        if bool(self.query(ask, union=False)):
-            return
-        ops = []
-        for name, build in _system_graphs().items():
-            graph = build()
-            if name == str(REFERENCE_GRAPH):
-                graph.add((REFERENCE_GRAPH, DCTERMS.identifier, Literal(version)))
-            ops.append(f"DROP SILENT GRAPH <{name}>")
-            ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{_nt(graph)}\n}} }}")
-        self._update(" ;\n".join(ops))
+
+# -- shared by the local and the remote store: the same query and update text for both ----------
+
+ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def has_document(store: _Backend, iri: str, source: str) -> bool:
+    """True when graph `iri` holds the document read from `source`."""
+    ask = f"ASK {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}"
+    return bool(store.query(ask, union=False))
+
+
+def sources(store: _Backend, source: str) -> list[str]:
+    """Named graphs that hold documents read from `source`."""
+    select = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g dcterms:source {_literal(source)} }} }}"
+    result = store.query(select, union=False)
+    assert isinstance(result, ox.QuerySolutions)
+    return sorted(row["g"].value for row in result)
+
+
+def documents(store: _Backend) -> list[DocumentInfo]:
+    """Every ingested document with its counts."""
+    result = store.query(_DOCUMENTS, union=False)
+    assert isinstance(result, ox.QuerySolutions)
+    infos = []
+    for row in result:
+        issued = row["issued"]
+        infos.append(
+            DocumentInfo(
+                iri=row["g"].value,
+                source=row["source"].value,
+                title=row["title"].value if row["title"] else "",
+                issued=issued.value if issued else None,
+                entities=int(row["entities"].value),
+                relations=int(row["relations"].value),
+            )
+        )
+    return infos
+
+
+def data_graph(store: _Backend) -> Graph:
+    """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
+    construct = (
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
+    )
+    triples = store.query(construct, union=False)
+    assert isinstance(triples, ox.QueryTriples)
+    buffer = io.BytesIO()
+    ox.serialize(triples, buffer, ox.RdfFormat.N_TRIPLES)
+    graph = Graph()
+    graph.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
+    return graph
+
+
+def replace_document(store: _Backend, graph: Graph) -> Outcome:
+    """One update request puts a document's graph in place of what its source held before."""
+    iri = str(graph.identifier)
+    source = str(graph.value(URIRef(iri), DCTERMS.source))
+    existing = sources(store, source)
+    if existing == [iri]:
+        return Outcome.UNCHANGED
+    ops = [_detach(source, old) for old in existing if old != iri]
+    if bool(store.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", union=False)):
+        # The same text is already in from another file: record this source on it too.
+        ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}")
+    else:
+        ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{_nt(graph)}\n}} }}")
+    store._update(" ;\n".join(ops))
+    return Outcome.REPLACED if existing else Outcome.NEW
+
+
+def remove(store: _Backend, source: str) -> bool:
+    """Drop what `source` contributed in one update; False when nothing was ingested from it."""
+    existing = sources(store, source)
+    if existing:
+        store._update(" ;\n".join(_detach(source, g) for g in existing))
+    return bool(existing)
+
+
+def sync_system_graphs(store: _Backend) -> None:
+    """Load ontology, shapes and reference data when missing or changed since the last run."""
+    version = _system_version()
+    marker = f"<{REFERENCE_GRAPH}> dcterms:identifier {_literal(version)}"
+    ask = f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}"
+    if bool(store.query(ask, union=False)):
+        return
+    ops = []
+    for name, build in _system_graphs().items():
+        graph = build()
+        if name == str(REFERENCE_GRAPH):
+            graph.add((REFERENCE_GRAPH, DCTERMS.identifier, Literal(version)))
+        ops.append(f"DROP SILENT GRAPH <{name}>")
+        ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{_nt(graph)}\n}} }}")
+    store._update(" ;\n".join(ops))
 
 
 def _detach(source: str, graph: str) -> str:
@@ -267,8 +344,22 @@ def _system_graphs() -> dict[str, Callable[[], Graph]]:
     return {str(ONTOLOGY_GRAPH): ontology, str(SHAPES_GRAPH): shapes, str(REFERENCE_GRAPH): reference}
 
 
-def open_store(path: Path | str | None = None, *, writable: bool = False) -> LocalStore:
-    """Open the store for reading (the default; many processes at once) or for writing (one process)."""
+def open_store(
+    path: Path | str | None = None,
+    *,
+    writable: bool = False,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+) -> Store:
+    """Open the store on disk (read-only by default, many processes at once) or a SPARQL 1.1 endpoint."""
+    if endpoint is not None:
+        if path is not None:
+            raise StoreError("give a store folder or a SPARQL endpoint, not both")
+        from crimjust_graph.remote import RemoteStore
+
+        return RemoteStore(endpoint, update_endpoint, writable=writable)
+    if update_endpoint is not None:
+        raise StoreError("--update-endpoint needs --endpoint (the query endpoint) too")
     return LocalStore(Path(path) if path is not None else default_store_path(), writable=writable)
 
 

@@ -3,38 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
-_MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_YEAR_WORD = re.compile(r"\b(?:19|20)\d{2}\b")
+from crimjust_graph.documents import MONTHS
 
 
 @dataclass(frozen=True)
@@ -47,35 +20,93 @@ class DateSpan:
     char_end: int
 
 
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "monday lunes lundi segunda",
+            "tuesday martes mardi terça terca",
+            "wednesday miércoles miercoles mercredi quarta",
+            "thursday jueves jeudi quinta",
+            "friday viernes vendredi sexta",
+            "saturday sábado sabado samedi",
+            "sunday domingo dimanche",
+        )
+    )
+    for name in names.split()
+}
+
+
 @cache
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    month = (
-        r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-    )
-    day = r"(\d{1,2})(?:st|nd|rd|th)?"
-    dash = r"\s*(?:-|–|—|to|and|until|till|through)\s*"
+    def either_case(names: list[str]) -> str:
+        forms = {f for n in names for f in (n, n[:1].upper() + n[1:])}
+        return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+    english = "january february march april may june july august september october november december"
+    short = "jan feb mar apr jun jul aug sep sept oct nov dec"
+    # After a day number any language and case (Spanish, French and Portuguese write months in lower case);
+    # before a number only capitalised English names ('May 12'), so 'may 5' or 'set 3' never become dates.
+    month = rf"(?:{either_case(list(MONTHS))})\.?"
+    month_en = rf"(?:{'|'.join(n.capitalize() for n in (english + ' ' + short).split())})\.?"
+    long_names = [n for n in MONTHS if len(n) >= 5 or n in english.split() or n in ("mai", "juin")]
+    month_long = rf"(?:{either_case(long_names)})"
+    day = r"(\d{1,2})(?:st|nd|rd|th|er|º)?"
+    dash = r"(?:\s*(?:-|–|—)\s*|\s+(?:to|and|until|till|through|al|a|au|y|e|et)\s+(?:el\s+|le\s+)?)"
+    of = r"\s+(?:of\s+|de\s+)?"
     year = r"((?:19|20)\d{2})"
+    of_year = rf"(?:,?\s+(?:de\s+)?{year}\b)"
+    weekday = rf"(?:{'|'.join(_WEEKDAYS)})"
     specs = (
         ("iso", rf"\b{year}-(\d{{2}})-(\d{{2}})\b"),
-        ("cross", rf"\b{day}\s+({month}){dash}{day}\s+({month}),?\s+{year}\b"),
-        ("range", rf"\b{day}{dash}{day}\s+(?:of\s+)?({month})(?:,?\s+{year}\b)?"),
-        ("us_range", rf"\b({month})\s+{day}{dash}{day},?\s+{year}\b"),
-        ("day", rf"\b{day}\s+(?:of\s+)?({month})(?:,?\s+{year}\b)?"),
-        ("us_day", rf"\b({month})\s+{day}(?!\d),?(?:\s+{year}\b)?"),
-        ("month", rf"\b({month}),?\s+{year}\b"),
+        ("cross", rf"\b{day}{of}({month}){dash}{day}{of}({month}){of_year}"),
+        ("range", rf"\b{day}{dash}{day}{of}({month}){of_year}?"),
+        ("us_range", rf"\b({month_en})\s+{day}{dash}{day},?\s+{year}\b"),
+        ("day", rf"\b{day}{of}({month}){of_year}?(?!\w)"),
+        ("us_day", rf"\b({month_en})\s+{day}(?!\d),?(?:\s+{year}\b)?"),
+        ("month", rf"\b({month_long}),?\s+(?:de\s+|of\s+)?{year}\b"),
         ("years", rf"\b{year}\s*(?:-|–|to)\s*{year}\b"),
-        ("year", rf"\b(?:in|during|since|throughout|until|by|early|late|mid-)\s*{year}\b"),
+        ("year", rf"\b(?:in|during|since|throughout|until|by|early|late|mid-|en|em|durante)\s*{year}\b"),
+        ("weekday", rf"\b(?:(last|this|next|on|past)\s+)({weekday})\b"),
+        ("relative", r"\b(yesterday|today|last\s+week|last\s+month|this\s+month|ayer|hier|ontem)\b"),
     )
-    return tuple((name, re.compile(rx)) for name, rx in specs)
+    return tuple((name, re.compile(rx, re.I if name in ("weekday", "relative") else 0)) for name, rx in specs)
 
 
 def context_year(text: str, issued: str | None) -> int | None:
-    """The year to give dates written without one: the issue date's, else the most frequent in the text."""
+    """The year to give dates written without one: the publication date's, else none (nothing invented)."""
+    del text  # other years in the text are no evidence for the year of an undated day
     if issued and issued[:4].isdigit():
         return int(issued[:4])
-    years = Counter(_YEAR_WORD.findall(text))
-    return int(years.most_common(1)[0][0]) if years else None
+    return None
+
+
+def _relative(kind: str, g: tuple[str | None, ...], issued: str | None) -> str | None:
+    """'last Tuesday', 'yesterday', 'last month' against the publication date; None without one."""
+    try:
+        today = date.fromisoformat(issued or "")
+    except ValueError:
+        return None
+    if kind == "weekday":
+        which, name = (g[0] or "on").lower(), (g[1] or "").lower()
+        back = (today.weekday() - _WEEKDAYS[name]) % 7
+        if which == "next":
+            return (today + timedelta(days=(7 - back) % 7 or 7)).isoformat()
+        if which == "last" and back == 0:
+            back = 7
+        return (today - timedelta(days=back)).isoformat()
+    word = " ".join((g[0] or "").lower().split())
+    if word in ("yesterday", "ayer", "hier", "ontem"):
+        return (today - timedelta(days=1)).isoformat()
+    if word == "today":
+        return today.isoformat()
+    if word == "this month":
+        return today.isoformat()[:7]
+    if word == "last month":
+        return (today.replace(day=1) - timedelta(days=1)).isoformat()[:7]
+    monday = today - timedelta(days=today.weekday() + 7)  # last week: its month, when it has only one
+    sunday = monday + timedelta(days=6)
+    return monday.isoformat()[:7] if monday.month == sunday.month else None
 
 
 def _iso(year: int | None, month: int, day: int | None) -> str | None:
@@ -90,7 +121,7 @@ def _iso(year: int | None, month: int, day: int | None) -> str | None:
 
 
 def _month(word: str) -> int:
-    return _MONTHS[word.rstrip(".").lower()]
+    return MONTHS[word.rstrip(".").lower()]
 
 
 def _convert(kind: str, g: tuple[str | None, ...], year: int | None) -> tuple[str | None, str | None]:
@@ -120,7 +151,9 @@ def _convert(kind: str, g: tuple[str | None, ...], year: int | None) -> tuple[st
     return g[0], None
 
 
-def find_dates(text: str, year: int | None = None, offset: int = 0) -> list[DateSpan]:
+def find_dates(
+    text: str, year: int | None = None, offset: int = 0, issued: str | None = None
+) -> list[DateSpan]:
     """Non-overlapping dates in `text`, most specific pattern first; `offset` shifts char positions."""
     found: list[DateSpan] = []
     taken: list[tuple[int, int]] = []
@@ -128,7 +161,10 @@ def find_dates(text: str, year: int | None = None, offset: int = 0) -> list[Date
         for m in pattern.finditer(text):
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
-            start, end = _convert(kind, m.groups(), year)
+            if kind in ("weekday", "relative"):
+                start, end = _relative(kind, m.groups(), issued), None
+            else:
+                start, end = _convert(kind, m.groups(), year)
             if start is None:
                 continue
             if end == start:

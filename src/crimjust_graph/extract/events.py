@@ -140,7 +140,7 @@ def _hit(ctx: Context, t: int, body_tokens: set[int]) -> _Hit | None:
 
 def _sentence_dates(ctx: Context, sent: int, at: int) -> tuple[str, str | None] | None:
     span = ctx.sentences[sent]
-    dates = find_dates(span.text, ctx.year, span.start)
+    dates = find_dates(span.text, ctx.year, span.start, ctx.document.issued)
     if not dates:
         return None
     best = min(dates, key=lambda d: abs(d.char_start - at))

@@ -1,0 +1,72 @@
+"""Dates and datelines in English, Spanish, French and Portuguese; relative dates need a publication date."""
+
+from __future__ import annotations
+
+import pytest
+
+from crimjust_graph.documents import document_from_text, parse_dateline
+from crimjust_graph.extract.dates import find_dates
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("12/04/2018", "2018-04-12"),
+        ("04/25/2018", "2018-04-25"),
+        ("15 de enero de 2016", "2016-01-15"),
+        ("05 diciembre 2023", "2023-12-05"),
+        ("1er juillet 2019", "2019-07-01"),
+        ("3 de março de 2021", "2021-03-03"),
+        ("2013-07-02 16:25:38", "2013-07-02"),
+        ("06 Apr, 2019", "2019-04-06"),
+        ("March 5, 2020", "2020-03-05"),
+        ("Geneva, 5 March", None),
+        ("31/02/2020", None),
+    ],
+)
+def test_datelines(line: str, iso: str | None) -> None:
+    assert parse_dateline(line) == iso
+
+
+def test_dateline_becomes_the_publication_date() -> None:
+    doc = document_from_text("Port officers meet\n\n17/07/2017\n\nThe meeting took place.", "memory://d")
+    assert doc.issued == "2017-07-17"
+    assert document_from_text("Title\n\nBody 17/07/2017 text.", "memory://e").issued is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("del 6 al 8 de febrero de 2019", "2019-02-06", "2019-02-08"),
+        ("del 30 de noviembre al 2 de diciembre de 2019", "2019-11-30", "2019-12-02"),
+        ("el 12 de septiembre de 2018", "2018-09-12", None),
+        ("du 3 au 5 mars 2019", "2019-03-03", "2019-03-05"),
+        ("le 1er juillet 2019", "2019-07-01", None),
+        ("de 3 a 5 de março de 2019", "2019-03-03", "2019-03-05"),
+        ("em setembro de 2018", "2018-09", None),
+        ("from 28 February to 3 March 2023", "2023-02-28", "2023-03-03"),
+        ("on the 12th of April 2019", "2019-04-12", None),
+    ],
+)
+def test_dates_in_four_languages(text: str, start: str, end: str | None) -> None:
+    assert [(d.start, d.end) for d in find_dates(text)] == [(start, end)]
+
+
+@pytest.mark.parametrize("text", ["officers may 5 times", "set 3 goals", "from 8 to 10 April", "on Tuesday"])
+def test_nothing_invented_without_a_year(text: str) -> None:
+    assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("on Tuesday", "2019-03-05"),  # issued Friday 2019-03-08
+        ("last Friday", "2019-03-01"),
+        ("next Monday", "2019-03-11"),
+        ("yesterday", "2019-03-07"),
+        ("last month", "2019-02"),
+        ("ayer", "2019-03-07"),
+    ],
+)
+def test_relative_dates_against_the_publication_date(text: str, start: str) -> None:
+    assert [d.start for d in find_dates(text, 2019, issued="2019-03-08")] == [start]

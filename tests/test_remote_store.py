@@ -1,0 +1,219 @@
+"""The remote path: a real `oxigraph serve` on a free loopback port, used like the store on disk."""
+
+from __future__ import annotations
+
+import io
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Dataset, Graph
+from rdflib.compare import isomorphic
+
+from conftest import ROOT, assert_one_line_error, cli
+from crimjust_graph import ingest, open_store, query
+from crimjust_graph.remote import RemoteStore
+from crimjust_graph.sparql import named_queries, run_query, to_rows
+from crimjust_graph.store import SYSTEM_GRAPHS, LocalStore, Store
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+DATA = ROOT / "data"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"oxigraph serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail("oxigraph serve did not start within 30 s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh `oxigraph serve` on 127.0.0.1, stopped by its PID at the end of the module."""
+    if not OXIGRAPH.exists():
+        pytest.fail(f"{OXIGRAPH} is missing: install the dev extras (`pip install -e '.[dev]'`)")
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def endpoints(server: str) -> list[str]:
+    """CLI options for the server, with data/ ingested through the CLI (the path users take)."""
+    options = ["--endpoint", f"{server}/query", "--update-endpoint", f"{server}/update"]
+    run = cli("ingest", *options, DATA)
+    assert run.code == 0, run.stderr
+    assert " 0 failed" in run.stdout
+    return options
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
+    store = open_store(tmp_path_factory.mktemp("local") / "store", writable=True)
+    assert isinstance(store, LocalStore)
+    assert ingest([DATA], store).ok
+    return store
+
+
+@pytest.fixture(scope="module")
+def remote(server: str, endpoints: list[str]) -> Store:
+    return open_store(endpoint=f"{server}/query", update_endpoint=f"{server}/update", writable=True)
+
+
+def _graphs(store: Store) -> dict[str, Graph]:
+    """The dataset as one rdflib Graph per named graph."""
+    buffer = io.BytesIO()
+    store.dump(buffer, "nquads")
+    dataset = Dataset()
+    dataset.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
+    return {str(g.identifier): g for g in dataset.graphs() if len(g)}
+
+
+def _same_graph(a: Graph, b: Graph) -> bool:
+    """Isomorphic; a plain set comparison when there are no blank nodes (much faster, same answer)."""
+    if not any(isinstance(term, BNode) for triple in a for term in triple):
+        return set(a) == set(b)
+    return isomorphic(a, b)
+
+
+def test_remote_dataset_is_isomorphic_to_the_embedded_one(local: LocalStore, remote: Store) -> None:
+    ours, theirs = _graphs(local), _graphs(remote)
+    assert ours.keys() == theirs.keys()
+    assert set(SYSTEM_GRAPHS) <= ours.keys()
+    assert len(ours) >= len(SYSTEM_GRAPHS) + 15
+    for name in ours:
+        assert _same_graph(ours[name], theirs[name]), name
+
+
+def test_every_named_query_answers_the_same(local: LocalStore, remote: Store) -> None:
+    for name, named in named_queries().items():
+        expected = run_query(local, named.text)
+        got = run_query(remote, named.text)
+        assert isinstance(expected, ox.QuerySolutions) and isinstance(got, ox.QuerySolutions), name
+        columns, rows = to_rows(expected)
+        remote_columns, remote_rows = to_rows(got)
+        assert columns == remote_columns, name
+        assert sorted(map(_normalise, rows)) == sorted(map(_normalise, remote_rows)), name
+
+
+def _normalise(row: list[object]) -> tuple[str, ...]:
+    """GROUP_CONCAT order is up to the engine: compare concatenations as sets."""
+    cells = []
+    for value in row:
+        text = str(value)
+        for separator in (" | ", "; ", ", "):
+            if separator in text:
+                text = separator.join(sorted(text.split(separator)))
+                break
+        cells.append(text)
+    return tuple(cells)
+
+
+def test_dataset_rules_hold_remotely(local: LocalStore, remote: Store) -> None:
+    document = sorted(local.graphs() - SYSTEM_GRAPHS)[0]
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{document}> {{ ?s ?p ?o }} }}"
+    in_graph = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    for sparql, kwargs in [
+        (f"SELECT (COUNT(*) AS ?n) FROM <{document}> WHERE {{ ?s ?p ?o }}", {}),
+        (in_graph, {"default_graphs": [document]}),
+        (count, {"named_graphs": [document]}),
+        (count, {}),
+        ("ASK { GRAPH ?g { ?s a cj:Programme } }", {}),
+    ]:
+        assert query(sparql, local, **kwargs) == query(sparql, remote, **kwargs), sparql
+    with pytest.raises(Exception, match="not in the store"):
+        query("SELECT * FROM <urn:nowhere> WHERE { ?s ?p ?o }", remote)
+
+
+def test_cli_commands_work_through_the_endpoint(
+    local: LocalStore, endpoints: list[str], tmp_path: Path
+) -> None:
+    again = cli("ingest", *endpoints, DATA)
+    assert again.code == 0 and " 0 new" in again.stdout and " 0 replaced" in again.stdout, again.stdout
+
+    listed = cli("documents", *endpoints[:2], "--format", "json")
+    assert listed.code == 0, listed.stderr
+    assert json.loads(listed.stdout) == [info.__dict__ for info in local.documents()]
+
+    asked = cli("query", *endpoints[:2], "--name", "programmes", "--format", "json")
+    assert asked.code == 0, asked.stderr
+    labels = {b["label"]["value"] for b in json.loads(asked.stdout)["results"]["bindings"]}
+    assert {"CRIMJUST", "AIRCOP", "SEACOP"} <= labels
+
+    checked = cli("validate", *endpoints[:2])
+    assert checked.code == 0, checked.stdout
+
+    exported = cli("export", *endpoints[:2], "--format", "nquads", "-o", tmp_path / "remote.nq")
+    assert exported.code == 0, exported.stderr
+    assert (tmp_path / "remote.nq").stat().st_size > 100_000
+
+    refused = cli("query", *endpoints[:2], "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
+    assert_one_line_error(refused, "SERVICE")
+    broken = cli("query", *endpoints[:2], "SELECT WHERE {")
+    assert_one_line_error(broken, "refused it")
+
+
+def test_remove_and_reingest_through_the_endpoint(server: str, tmp_path: Path) -> None:
+    doc = tmp_path / "news.txt"
+    doc.write_text("AIRCOP in Dakar\n\nAIRCOP held a training in Dakar, Senegal on 4 May 2019.\n", "utf-8")
+    options = ["--endpoint", f"{server}/query", "--update-endpoint", f"{server}/update"]
+    assert cli("ingest", *options, doc).code == 0
+    doc.write_text("AIRCOP in Lomé\n\nAIRCOP held a training in Lomé, Togo on 6 May 2019.\n", "utf-8")
+    replaced = cli("ingest", *options, doc)
+    assert replaced.code == 0 and "1 replaced" in replaced.stdout, replaced.stdout
+    store = RemoteStore(f"{server}/query", f"{server}/update", writable=True)
+    assert len(store.sources(str(doc.resolve()))) == 1
+    assert cli("remove", *options, doc).code == 0
+    assert store.sources(str(doc.resolve())) == []
+    missing = cli("remove", *options, doc)
+    assert_one_line_error(missing, "no document from this source")
+
+
+def test_unreachable_endpoint_is_one_line() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/query"
+    run = cli("query", "--endpoint", url, "ASK {}")
+    assert_one_line_error(run, f"cannot reach SPARQL endpoint {url}")
+    both = cli("query", "--endpoint", url, "--store", "somewhere", "ASK {}")
+    assert both.code == 2
+
+
+def test_read_only_remote_refuses_writes(server: str, news_file: Path) -> None:
+    store = open_store(endpoint=f"{server}/query")
+    with pytest.raises(Exception, match="read-only"):
+        ingest([news_file], store)
