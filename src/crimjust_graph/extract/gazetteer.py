@@ -115,6 +115,11 @@ def _is_acronym_token(token: str) -> bool:
     return sum(c.isupper() for c in token) >= 2
 
 
+def _same_acronym(acronym: str, token: str) -> bool:
+    """Acronyms match case-exactly; long all-capital ones also in title case ('INTERPOL' as 'Interpol')."""
+    return token == acronym or (len(acronym) >= 5 and acronym.isupper() and token == acronym.capitalize())
+
+
 @dataclass(frozen=True)
 class _Alias:
     folded: tuple[str, ...]
@@ -158,7 +163,7 @@ class AliasIndex:
             n = len(entry.folded)
             if tuple(folded[i : i + n]) != entry.folded:
                 continue
-            if any(e is not None and e != tokens[i + k] for k, e in enumerate(entry.exact)):
+            if any(e is not None and not _same_acronym(e, tokens[i + k]) for k, e in enumerate(entry.exact)):
                 continue
             if entry.capitalised and not tokens[i][:1].isupper():
                 continue
@@ -318,6 +323,8 @@ def body_index() -> AliasIndex:
 def place_index() -> AliasIndex:
     index = AliasIndex()
     for place, names in _places_with_names():
+        if place.m49 == "001":  # 'World' names no place ('World Customs Organization', 'world leaders')
+            continue
         known = Known(place.key, place.label)
         for name in names:
             index.add(name, known)

@@ -15,6 +15,7 @@ PROGRAMME_HEADS = frozenset(
 )
 ORG_HEADS = frozenset(
     """ministry police agency office directorate service commission authority unit centre center council
+    coastguard delegation
     symposium secretariat court department bureau institute organization organisation association foundation
     force guard customs gendarmerie prosecution parliament tribunal academy university coalition alliance
     committee board administration observatory federation union bank fund government""".split()  # noqa: SIM905
@@ -23,6 +24,14 @@ EVENT_TRIGGERS = frozenset(
     """meeting workshop training course conference symposium seminar summit operation mission forum roundtable
     exercise webinar""".split()  # noqa: SIM905
 )
+# A name made only of these words is a bare head: never an entity of its own (DESIGN §2).
+BARE = (
+    PROGRAMME_HEADS
+    | ORG_HEADS
+    | frozenset("the this its their our steering executive technical joint new project s".split())  # noqa: SIM905
+)
+REFERENCE_HEADS = frozenset({"programme", "program", "project", "initiative", "facility"})
+REFERENCE_DETERMINERS = frozenset({"the", "this", "that", "its"})
 # Words that make a name generic: a body named only with these needs a country ("national-police-colombia").
 GENERIC = frozenset(
     """national federal state regional public general central ministry police agency office directorate
@@ -167,6 +176,15 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         while j < n and not taken[j] and ctx.sent_of[j] == ctx.sent_of[i]:
             if ctx.is_capitalised(j) or (ctx.folded[j] in CONNECTORS and ctx.is_capitalised(j + 1)):
                 j += 1
+            elif (  # 'Ministry of the Interior'
+                ctx.folded[j] in CONNECTORS
+                and ctx.folded[j - 1] in ORG_HEADS
+                and j + 2 < n
+                and ctx.folded[j + 1] == "the"
+                and ctx.is_capitalised(j + 2)
+                and not taken[j + 2]
+            ):
+                j += 2
             else:
                 break
         first = i
@@ -182,6 +200,8 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         if head not in PROGRAMME_HEADS and head not in ORG_HEADS:
             continue
         kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
+        if all(w in BARE for w in ctx.folded[first:last]):
+            continue  # 'the Project', 'the Committee', 'Steering Committee Meeting' heads alone
         content = [
             w
             for k, w in enumerate(ctx.folded[first:last], first)
@@ -247,7 +267,47 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
     places += _demonym_countries(ctx, bodies, places)
+    bodies += _references(ctx, bodies)
     return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
+
+
+def _paragraph_of(ctx: Context) -> list[int]:
+    """Paragraph number of each sentence (paragraphs are separated by blank lines)."""
+    text, out, para, pos = ctx.document.text, [], 0, 0
+    for span in ctx.sentences:
+        para += text.count("\n\n", pos, span.start)
+        pos = span.start
+        out.append(para)
+    return out
+
+
+def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
+    """'the project', 'the Programme' -> the one programme its paragraph (else the document) is about."""
+    programmes = [m for m in bodies if m.kind is Kind.PROGRAMME]
+    if not programmes:
+        return []
+    taken = {k for m in bodies for k in range(m.first, m.last)}
+    starts = {m.first for m in bodies}
+    paragraph = _paragraph_of(ctx)
+    para = [paragraph[ctx.sent_of[m.first]] for m in programmes]
+    in_title = {m.key: m for m in programmes if ctx.sent_of[m.first] == 0}
+    in_document = {m.key: m for m in programmes}
+    out = []
+    for i in range(1, len(ctx)):
+        if ctx.folded[i] not in REFERENCE_HEADS or i in taken or i - 1 in taken:
+            continue
+        if ctx.folded[i - 1] not in REFERENCE_DETERMINERS or i + 1 in starts:
+            continue  # 'the project EU-ACT': the name itself is the mention
+        here = paragraph[ctx.sent_of[i]]
+        local = {m.key: m for m, p in zip(programmes, para, strict=True) if p == here}
+        candidates = local or in_document
+        if len(candidates) > 1 and len(in_title) == 1 and next(iter(in_title)) in candidates:
+            candidates = in_title
+        if len(candidates) != 1:
+            continue
+        target = next(iter(candidates.values()))
+        out.append(Mention(i - 1, i + 1, target.known, (target.known.label,)))
+    return out
 
 
 def _demonym_countries(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
