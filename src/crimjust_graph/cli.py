@@ -286,6 +286,35 @@ def evaluate(
     )
 
 
+@app.command()
+@reports_errors
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    timeout: Annotated[float, typer.Option(help="Per-query time limit in seconds.")] = 30.0,
+    max_rows: Annotated[
+        int, typer.Option(help="Refuse results with more rows than this (0: no limit).")
+    ] = 10_000,
+    allow_origin: Annotated[
+        str | None, typer.Option(help="Allow this web origin (CORS); none by default.")
+    ] = None,
+) -> None:
+    """Serve a read-only SPARQL 1.1 Protocol endpoint at /sparql and a query page at /."""
+    from crimjust_graph.server import Settings
+    from crimjust_graph.server import serve as run_serve
+
+    settings = Settings(
+        store=store if store is not None else default_store_path(),
+        workers=workers,
+        timeout=timeout,
+        max_rows=max_rows or None,
+        allow_origin=allow_origin,
+    )
+    run_serve(settings, host=host, port=port)
+
+
 def main() -> None:
     """Console-script entry point."""
     # pypdf logs recoverable damage as warnings; the CLI reports each bad file on one line of its own.

@@ -1,0 +1,259 @@
+"""SPARQL 1.1 Protocol rules, free of HTTP frameworks: request parts -> Operation; result -> Answer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+import pyoxigraph as ox
+
+from crimjust_graph import sparql
+from crimjust_graph.errors import QueryError
+from crimjust_graph.store import QueryResult
+
+# Media type -> our format name, in the order we prefer them when the client has no preference.
+RESULT_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+}
+GRAPH_TYPES: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "application/x-turtle": "turtle",
+    "text/plain": "ntriples",
+}
+BOOLEAN_FORMATS = frozenset({"json", "xml"})
+MEDIA_TYPE = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+_FORM = "application/x-www-form-urlencoded"
+_DIRECT = "application/sparql-query"
+_UPDATE = "application/sparql-update"
+READ_ONLY = "updates are refused: this endpoint is read-only"
+
+
+class ProtocolError(Exception):
+    """A request the protocol says to refuse: an HTTP status and a one-line reason."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One query request: the query text and the protocol's dataset, when given."""
+
+    query: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a worker sends back: status, media type, body; `kind` is for the log line."""
+
+    status: int
+    media_type: str
+    body: bytes
+    kind: str = ""
+
+
+def parse_request(method: str, query_string: str, content_type: str | None, body: bytes) -> Operation:
+    """GET ?query=, POST form or POST direct, as the protocol defines them; anything else is refused."""
+    url_params = _params(query_string, "the URL")
+    if method == "GET":
+        return _operation(url_params, None)
+    if method != "POST":
+        raise ProtocolError(405, f"{method} is not allowed here: use GET or POST")
+    media, charset = _content_type(content_type)
+    if media == _FORM:
+        return _operation(url_params + _params(_utf8(body), "the form body"), None)
+    if media == _DIRECT:
+        if charset not in (None, "utf-8", "utf8"):
+            raise ProtocolError(415, f"charset {charset} is not supported: send the query as UTF-8")
+        return _operation(url_params, _utf8(body))
+    if media == _UPDATE:
+        raise ProtocolError(403, READ_ONLY)
+    if media is None:
+        raise ProtocolError(415, f"POST needs Content-Type {_FORM} or {_DIRECT}")
+    raise ProtocolError(415, f"Content-Type {media} is not supported: use {_FORM} or {_DIRECT}")
+
+
+def _content_type(header: str | None) -> tuple[str | None, str | None]:
+    if not header or not header.strip():
+        return None, None
+    media, *params = (part.strip() for part in header.split(";"))
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.lower(), charset
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "the request body is not valid UTF-8") from None
+
+
+def _params(text: str, where: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, f"{where} is not valid UTF-8 once percent-decoded") from None
+
+
+def _operation(params: list[tuple[str, str]], direct: str | None) -> Operation:
+    names = [name for name, _ in params]
+    if "update" in names or "using-graph-uri" in names or "using-named-graph-uri" in names:
+        raise ProtocolError(403, READ_ONLY)
+    queries = [value for name, value in params if name == "query"]
+    if direct is not None:
+        if queries:
+            raise ProtocolError(400, "a direct POST carries the query in its body, not also as ?query=")
+        queries = [direct]
+    if not queries:
+        raise ProtocolError(400, "missing the query parameter: send ?query=SPARQL")
+    if len(queries) > 1:
+        raise ProtocolError(400, "more than one query parameter: send exactly one query")
+    defaults = tuple(value for name, value in params if name == "default-graph-uri")
+    nameds = tuple(value for name, value in params if name == "named-graph-uri")
+    given = bool(defaults or nameds)
+    return Operation(queries[0], defaults if given else None, nameds if given else None)
+
+
+def _accepted(accept: str | None) -> list[tuple[str, float]]:
+    """Media ranges with their q-values, best first; an absent header accepts anything."""
+    if not accept or not accept.strip():
+        return [("*/*", 1.0)]
+    ranges = []
+    for position, item in enumerate(accept.split(",")):
+        media, *params = (part.strip() for part in item.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media:
+            ranges.append((media.lower(), q, position))
+    ranges.sort(key=lambda item: (-item[1], item[2]))
+    return [(media, q) for media, q, _ in ranges]
+
+
+def _pick(accept: str | None, offered: dict[str, str], allowed: frozenset[str] | None) -> str | None:
+    for media, q in _accepted(accept):
+        if q <= 0:
+            continue
+        for name, fmt in offered.items():
+            if allowed is not None and fmt not in allowed:
+                continue
+            if media in ("*/*", name) or (media.endswith("/*") and name.startswith(media[:-1])):
+                return fmt
+    return None
+
+
+def acceptable(accept: str | None) -> bool:
+    """Cheap check before running anything: does the client accept any format we can write?"""
+    return _pick(accept, {**RESULT_TYPES, **GRAPH_TYPES}, None) is not None
+
+
+def negotiate(accept: str | None, result: QueryResult) -> str:
+    """The format to answer in, from the Accept header and the query form; 406 when none fits."""
+    if isinstance(result, ox.QueryTriples):
+        fmt = _pick(accept, GRAPH_TYPES, None)
+        wanted = "Turtle, N-Triples, JSON-LD or RDF/XML"
+    elif isinstance(result, ox.QueryBoolean):
+        fmt = _pick(accept, RESULT_TYPES, BOOLEAN_FORMATS)
+        wanted = "SPARQL JSON or XML results"
+    else:
+        fmt = _pick(accept, RESULT_TYPES, None)
+        wanted = "SPARQL JSON, XML, CSV or TSV results"
+    if fmt is None:
+        raise ProtocolError(
+            406, f"cannot answer in any type the Accept header lists; this query gives {wanted}"
+        )
+    return fmt
+
+
+def answer(store: sparql.QueryableStore, op: Operation, accept: str | None, max_rows: int | None) -> Answer:
+    """Run one operation and serialize it: the whole job of a worker process."""
+    try:
+        result = sparql.run_query(
+            store, op.query, default_graphs=op.default_graphs, named_graphs=op.named_graphs
+        )
+        fmt = negotiate(accept, result)
+        body = sparql.serialize(result, fmt)
+    except QueryError as exc:
+        return error(400, exc.reason)
+    except ProtocolError as exc:
+        return error(exc.status, exc.reason)
+    kind = "ask" if isinstance(result, ox.QueryBoolean) else "graph" if fmt in GRAPH_FORMATS else "select"
+    if max_rows is not None and kind != "ask" and _upper_bound(body, fmt) > max_rows:
+        rows = count_rows(body, fmt)
+        if rows > max_rows:
+            noun = "triples" if kind == "graph" else "rows"
+            return error(
+                400, f"the result has {rows} {noun}, over this server's limit of {max_rows}: add LIMIT"
+            )
+    return Answer(200, MEDIA_TYPE[fmt], body, kind)
+
+
+GRAPH_FORMATS = frozenset(sparql.GRAPH_FORMATS)
+
+
+def _upper_bound(body: bytes, fmt: str) -> int:
+    """At least as many as the rows (triples) in a result, found without parsing it."""
+    if fmt == "json":
+        return body.count(b"{")
+    if fmt in ("csv", "tsv", "ntriples"):
+        return body.count(b"\n")
+    if fmt == "xml":
+        return body.count(b"<result>")
+    if fmt == "turtle":
+        return body.count(b".") + body.count(b";") + body.count(b",")
+    return len(body)
+
+
+def count_rows(body: bytes, fmt: str) -> int:
+    """Rows (or triples) in a serialized result, exactly."""
+    if fmt == "tsv":
+        return max(body.count(b"\n") - 1, 0)
+    if fmt == "xml":
+        return body.count(b"<result>")
+    if fmt == "ntriples":
+        return body.count(b"\n")
+    if fmt == "csv":
+        return max(sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1, 0)
+    if fmt in GRAPH_FORMATS:
+        return sum(1 for _ in ox.parse(body, sparql.GRAPH_FORMATS[fmt]))
+    parsed = ox.parse_query_results(body, sparql.RESULT_FORMATS[fmt])
+    assert isinstance(parsed, ox.QuerySolutions)
+    return sum(1 for _ in parsed)
+
+
+def error(status: int, reason: str) -> Answer:
+    """A one-line plain-text reason."""
+    return Answer(status, "text/plain; charset=utf-8", (" ".join(reason.split()) + "\n").encode())

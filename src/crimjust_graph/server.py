@@ -1,0 +1,441 @@
+"""SPARQL 1.1 Protocol over HTTP (thin): requests -> protocol.py -> worker processes -> responses."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import logging
+import multiprocessing
+import os
+import pickle
+import socket
+import struct
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from crimjust_graph import protocol
+from crimjust_graph.protocol import Answer, ProtocolError, error
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+MAX_BODY = 1 << 20  # bytes of request body; queries are small, this only stops floods
+MAX_URL = 16 << 10  # bytes of query string (the HTTP parser refuses far longer lines itself)
+_STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+_PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:"
+)
+log = logging.getLogger("crimjust_graph.server")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What `serve` was started with."""
+
+    store: Path
+    workers: int = 2
+    timeout: float = 30.0
+    max_rows: int | None = 10_000
+    allow_origin: str | None = None
+
+
+# -- worker processes ----------------------------------------------------------------------------
+
+
+def _worker_main(conn: Connection, store_path: str, max_rows: int | None) -> None:
+    """One query at a time on its own read-only store; killed and replaced when a query runs too long."""
+    from crimjust_graph.errors import CrimjustError
+    from crimjust_graph.store import open_store
+
+    try:
+        store = open_store(store_path)
+    except CrimjustError as exc:
+        conn.send_bytes(pickle.dumps(("error", str(exc))))
+        return
+    conn.send_bytes(pickle.dumps(("ready", None)))
+    while True:
+        try:
+            job = pickle.loads(conn.recv_bytes())  # noqa: S301 (our own parent process)
+        except (EOFError, OSError):
+            return
+        try:
+            page = job[0] == "page"
+            reply = _render_page(store) if page else protocol.answer(store, job[1], job[2], max_rows)
+        except Exception as exc:  # a bug must cost one request, not the worker
+            logging.getLogger(__name__).exception("query worker error")
+            reply = error(500, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
+        conn.send_bytes(pickle.dumps(reply))
+
+
+def _render_page(store: object) -> Answer:
+    """The stakeholder page, from modules a colleague adds (imported lazily: absent means 503)."""
+    try:
+        network = importlib.import_module("crimjust_graph.network")
+        page = importlib.import_module("crimjust_graph.page")
+    except ImportError:
+        return error(503, "the stakeholder page is not available in this version yet (page.py, network.py)")
+    html = page.render_page(network.to_networkx(store), title="Crime-prevention programmes")
+    return Answer(200, "text/html; charset=utf-8", str(html).encode(), "page")
+
+
+class _Worker:
+    """The parent's handle on one worker process: a non-blocking socket and a future for its next message."""
+
+    def __init__(self, settings: Settings) -> None:
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker_main, args=(child, str(settings.store), settings.max_rows), daemon=True
+        )
+        self.process.start()
+        child.close()
+        # The child speaks multiprocessing's framing (4-byte length, then the bytes); the event loop
+        # reads and writes the same framing without ever blocking on a large result.
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=os.dup(parent.fileno()))
+        parent.close()
+        self.sock.setblocking(False)
+        self.buffer = bytearray()
+        self.loop = asyncio.get_running_loop()
+        self.inbox: asyncio.Future[bytes | None] = self.loop.create_future()
+        self.loop.add_reader(self.sock.fileno(), self._readable)
+
+    def _readable(self) -> None:
+        try:
+            chunk = self.sock.recv(1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            self.loop.remove_reader(self.sock.fileno())
+            if not self.inbox.done():
+                self.inbox.set_result(None)
+            return
+        self.buffer += chunk
+        message = _unframe(self.buffer)
+        if message is not None and not self.inbox.done():
+            self.inbox.set_result(message)
+
+    async def send(self, job: tuple[Any, ...]) -> asyncio.Future[bytes | None]:
+        self.inbox = self.loop.create_future()
+        payload = pickle.dumps(job)
+        await self.loop.sock_sendall(self.sock, struct.pack("!i", len(payload)) + payload)
+        return self.inbox
+
+    def kill(self) -> None:
+        if self.sock.fileno() >= 0:
+            self.loop.remove_reader(self.sock.fileno())
+            self.sock.close()
+        self.process.kill()
+        self.process.join(timeout=5)
+
+
+def _unframe(buffer: bytearray) -> bytes | None:
+    """One whole message off the front of the buffer, in multiprocessing.Connection's framing."""
+    if len(buffer) < 4:
+        return None
+    (size,) = struct.unpack("!i", buffer[:4])
+    head = 4
+    if size == -1:  # over 2 GiB: an 8-byte length follows
+        if len(buffer) < 12:
+            return None
+        (size,) = struct.unpack("!Q", buffer[4:12])
+        head = 12
+    if len(buffer) < head + size:
+        return None
+    message = bytes(buffer[head : head + size])
+    del buffer[: head + size]
+    return message
+
+
+class WorkerPool:
+    """Worker processes with their own read-only store; a query past the time limit kills its worker."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self.workers: set[_Worker] = set()
+
+    async def start(self) -> None:
+        await asyncio.gather(*(self._add() for _ in range(self.settings.workers)))
+
+    async def _add(self) -> None:
+        worker = _Worker(self.settings)
+        self.workers.add(worker)
+        data = await asyncio.wait_for(worker.inbox, timeout=120)
+        status, detail = pickle.loads(data) if data else ("error", "the worker process exited")  # noqa: S301
+        if status != "ready":
+            self.workers.discard(worker)
+            worker.kill()
+            raise RuntimeError(f"query worker could not start: {detail}")
+        self.idle.put_nowait(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        self.workers.discard(worker)
+        worker.kill()
+        task = asyncio.get_running_loop().create_task(self._add())
+        task.add_done_callback(_log_failure)
+
+    async def submit(self, job: tuple[Any, ...]) -> Answer:
+        """Run a job on the next idle worker within the time limit; a 503 when it cannot."""
+        limit = self.settings.timeout
+        if self.idle.empty():
+            try:
+                worker = await asyncio.wait_for(self.idle.get(), limit)
+            except TimeoutError:
+                return error(
+                    503, f"all {self.settings.workers} query workers stayed busy for {limit:g} s: retry"
+                )
+        else:
+            worker = self.idle.get_nowait()
+        try:
+            inbox = await worker.send(job)
+        except OSError:
+            self._replace(worker)
+            return error(500, "the query worker stopped unexpectedly; it has been replaced")
+        expired = False
+
+        def expire() -> None:
+            nonlocal expired
+            expired = True
+            inbox.cancel()
+
+        # call_later costs less than asyncio.wait_for, which matters at thousands of queries a second.
+        timer = asyncio.get_running_loop().call_later(limit, expire)
+        try:
+            data = await inbox
+        except asyncio.CancelledError:
+            self._replace(worker)
+            if expired:
+                return error(503, f"the query ran past the {limit:g} s time limit and was stopped")
+            raise
+        finally:
+            timer.cancel()
+        if data is None:
+            self._replace(worker)
+            return error(500, "the query worker stopped unexpectedly; it has been replaced")
+        self.idle.put_nowait(worker)
+        answer: Answer = pickle.loads(data)  # noqa: S301
+        return answer
+
+    def close(self) -> None:
+        for worker in list(self.workers):
+            worker.kill()
+        self.workers.clear()
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("%s", task.exception())
+
+
+# -- HTTP ------------------------------------------------------------------------------------------
+
+
+class App:
+    """The ASGI application: /sparql, /, /static/*, /queries, /prefixes, /health, /page."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool = WorkerPool(settings)
+        self.page: Answer | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "http":
+            await self._http(scope, receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.pool.start()
+                except (RuntimeError, TimeoutError) as exc:
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.pool.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start = time.perf_counter()
+        method: str = scope["method"]
+        path: str = scope["path"]
+        headers: dict[str, str] = {}
+        for key, value in scope["headers"]:
+            name = key.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {text}" if name in headers else text
+        extra: list[tuple[str, str]] = []
+        if path in ("/sparql", "/sparql/"):
+            extra.append(("vary", "Accept"))
+            answer = await self._sparql(scope, receive, method, headers, extra)
+            client = scope.get("client") or ("-", 0)
+            log.info(
+                '%s "%s %s" %d %s %.1f ms %d B',
+                client[0],
+                method,
+                path,
+                answer.status,
+                answer.kind or "-",
+                (time.perf_counter() - start) * 1000,
+                len(answer.body),
+            )
+        else:
+            answer = await self._other(method, path, extra)
+        await self._send(send, answer, extra, headers.get("origin"), head=method == "HEAD")
+
+    async def _sparql(
+        self,
+        scope: Scope,
+        receive: Receive,
+        method: str,
+        headers: dict[str, str],
+        extra: list[tuple[str, str]],
+    ) -> Answer:
+        if method == "OPTIONS":
+            extra.append(("allow", "GET, POST, OPTIONS"))
+            if self.settings.allow_origin:
+                extra += [
+                    ("access-control-allow-methods", "GET, POST, OPTIONS"),
+                    ("access-control-allow-headers", "Content-Type, Accept"),
+                    ("access-control-max-age", "600"),
+                ]
+            return Answer(204, "text/plain", b"")
+        if method not in ("GET", "POST"):
+            extra.append(("allow", "GET, POST, OPTIONS"))
+            return error(
+                405, f"{method} is not allowed on /sparql: use GET or POST (this endpoint is read-only)"
+            )
+        query_string: bytes = scope.get("query_string", b"")
+        if len(query_string) > MAX_URL:
+            return error(414, f"the URL is over {MAX_URL} bytes: POST the query instead")
+        length = headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            return error(413, f"the request body is over {MAX_BODY} bytes")
+        body = await _read_body(receive)
+        if body is None:
+            return error(413, f"the request body is over {MAX_BODY} bytes")
+        try:
+            op = protocol.parse_request(
+                method, query_string.decode("latin-1"), headers.get("content-type"), body
+            )
+        except ProtocolError as exc:
+            if exc.status == 405:
+                extra.append(("allow", "GET, POST, OPTIONS"))
+            return error(exc.status, exc.reason)
+        accept = headers.get("accept")
+        if not protocol.acceptable(accept):
+            return error(406, f"no result format we write is in Accept: {accept}")
+        return await self.pool.submit(("query", op, accept))
+
+    async def _other(self, method: str, path: str, extra: list[tuple[str, str]]) -> Answer:
+        if method not in ("GET", "HEAD"):
+            extra.append(("allow", "GET, HEAD"))
+            return error(405, f"{method} is not allowed on {path}: use GET")
+        if path == "/":
+            extra.append(("content-security-policy", _PAGE_CSP))
+            return Answer(200, "text/html; charset=utf-8", _static("index.html"))
+        if path.startswith("/static/") and path[8:] in _STATIC:
+            return Answer(200, _STATIC[path[8:]], _static(path[8:]))
+        if path == "/queries":
+            from crimjust_graph.sparql import named_queries
+
+            listed = [{"name": q.name, "title": q.title, "text": q.text} for q in named_queries().values()]
+            return _json(listed)
+        if path == "/prefixes":
+            from crimjust_graph.vocab import PREFIXES
+
+            return _json(PREFIXES)
+        if path == "/health":
+            pool = self.pool
+            return _json({"status": "ok", "workers": len(pool.workers), "idle": pool.idle.qsize()})
+        if path == "/page":
+            if self.page is None:
+                answer = await self.pool.submit(("page",))
+                if answer.status != 200:
+                    return answer
+                self.page = answer  # the store is a read-only snapshot: render once
+            return self.page
+        return error(404, f"nothing at {path}: the endpoint is /sparql, the query page is /")
+
+    async def _send(
+        self, send: Send, answer: Answer, extra: list[tuple[str, str]], origin: str | None, *, head: bool
+    ) -> None:
+        headers = [
+            (b"content-type", answer.media_type.encode()),
+            (b"content-length", str(len(answer.body)).encode()),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        headers += [(k.encode(), v.encode()) for k, v in extra]
+        allowed = self.settings.allow_origin
+        if allowed and (allowed == "*" or origin == allowed):
+            headers.append((b"access-control-allow-origin", allowed.encode()))
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if head else answer.body})
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The request body, or None once it grows past MAX_BODY (chunked uploads have no length)."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+def _json(value: object) -> Answer:
+    return Answer(200, "application/json", json.dumps(value).encode())
+
+
+@cache
+def _static(name: str) -> bytes:
+    return resources.files("crimjust_graph").joinpath("static", name).read_bytes()
+
+
+def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878) -> None:
+    """Run the endpoint until interrupted (uvicorn with httptools; queries in worker processes)."""
+    import uvicorn
+
+    from crimjust_graph.store import open_store
+
+    del_check = open_store(settings.store)  # fail now, with the store's own message, when it cannot open
+    del del_check
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.info("crimjust-graph endpoint on http://%s:%d/sparql (query page at /)", host, port)
+    config = uvicorn.Config(
+        App(settings),
+        host=host,
+        port=port,
+        http="httptools",
+        lifespan="on",
+        access_log=False,
+        log_level="warning",
+        backlog=2048,
+        timeout_keep_alive=5,
+        server_header=False,
+    )
+    uvicorn.Server(config).run()
