@@ -128,6 +128,36 @@ def _learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
     return index
 
 
+def _acronym_end(ctx: Context, i: int) -> int:
+    """End of an acronym-shaped name starting at token i ('EU-ACT', 'EUROFRONT'), or i when there is none."""
+    j = i
+    while j < len(ctx) and sum(c.isupper() for c in ctx.words[j]) >= 2 and ctx.sent_of[j] == ctx.sent_of[i]:
+        j += 1
+        if j + 1 < len(ctx) and ctx.words[j] == "-" and sum(c.isupper() for c in ctx.words[j + 1]) >= 2:
+            j += 1
+    return j
+
+
+def _learn_programme_names(ctx: Context, index: AliasIndex, hits: list[gazetteer.Match]) -> None:
+    """'the project EU-ACT', 'the EUROFRONT project': an acronym named as a programme is one everywhere."""
+    inside = {k for m in hits for k in range(m.first + 1, m.last)}
+    ends = {m.first: m.last for m in hits}
+    for i in range(len(ctx) - 1):
+        if i in inside or not ctx.words[i][:1].isupper():
+            continue
+        end = _acronym_end(ctx, i)
+        if end <= ends.get(i, i):  # nothing, or exactly a known name
+            continue
+        before = ctx.folded[max(0, i - 2) : i]
+        after = ctx.words[end] if end < len(ctx) else ""
+        named = tuple(before) in {("the", h) for h in REFERENCE_HEADS} or (
+            after in REFERENCE_HEADS and ctx.folded[i - 1 : i] != ("of",)
+        )
+        if named and index.match_at(list(ctx.words), list(ctx.folded), i) is None:
+            name = ctx.text(i, end)
+            index.add(name, _known(Kind.PROGRAMME, name))
+
+
 def _head(ctx: Context, first: int, last: int) -> str:
     """A name's head: the last word before its first connector ('Ministry' in 'Ministry of Justice')."""
     for k in range(first + 1, last):
@@ -252,6 +282,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     body_index = gazetteer.body_index()
     first_pass = list(gazetteer.find(words, folded, [body_index]))
     learnt = _learn_acronyms(ctx, first_pass)
+    _learn_programme_names(ctx, learnt, first_pass)
     hits = list(gazetteer.find(words, folded, [body_index, learnt]))
     bodies = [Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),)) for h in hits]
     places = [
@@ -271,16 +302,6 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
 
 
-def _paragraph_of(ctx: Context) -> list[int]:
-    """Paragraph number of each sentence (paragraphs are separated by blank lines)."""
-    text, out, para, pos = ctx.document.text, [], 0, 0
-    for span in ctx.sentences:
-        para += text.count("\n\n", pos, span.start)
-        pos = span.start
-        out.append(para)
-    return out
-
-
 def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     """'the project', 'the Programme' -> the one programme its paragraph (else the document) is about."""
     programmes = [m for m in bodies if m.kind is Kind.PROGRAMME]
@@ -288,7 +309,7 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
         return []
     taken = {k for m in bodies for k in range(m.first, m.last)}
     starts = {m.first for m in bodies}
-    paragraph = _paragraph_of(ctx)
+    paragraph = ctx.paragraph_of
     para = [paragraph[ctx.sent_of[m.first]] for m in programmes]
     in_title = {m.key: m for m in programmes if ctx.sent_of[m.first] == 0}
     in_document = {m.key: m for m in programmes}

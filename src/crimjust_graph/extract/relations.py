@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
-from crimjust_graph.extract.mentions import Mention
+from crimjust_graph.extract.mentions import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.tokens import Context
-from crimjust_graph.model import Evidence, Predicate, Relation
+from crimjust_graph.model import Evidence, Kind, Predicate, Relation
 
 Fact = tuple[Mention, Predicate, Mention, Evidence]
 
@@ -147,10 +147,66 @@ _PP = frozenset({"of", "by", "from", "with", "under"})
 _FUNDING_PP = frozenset({"by", "from"})
 
 
+COVER_LEADS = frozenset(
+    {"in", "across", "covering", "covers", "cover", "throughout", ":", "between", "including"}
+)
+AREA_NOUNS = frozenset({"countries", "regions", "nations", "states", "territories"})
+# Sentences about an event: their place lists say who attended or where, not what a programme covers.
+EVENT_WORDS = EVENT_TRIGGERS | frozenset(
+    """attended participated participating took gathered brought held hosted delegations participants trained
+    session""".split()  # noqa: SIM905
+)
+
+
+def place_lists(ctx: Context, places: Mentions, sent: int, kinds: frozenset[Kind]) -> list[list[Mention]]:
+    """Coordinated lists of places in one sentence ('Argentina, Brazil and Peru'), longest first-seen."""
+    seen: set[int] = set()
+    out = []
+    for m in places.in_sentence(sent, kinds):
+        if m.first in seen:
+            continue
+        items = places.forward(m.first, kinds) or [m]
+        seen.update(x.first for x in items)
+        out.append(items)
+    return out
+
+
+def _lead(ctx: Context, first: int, width: int) -> list[str]:
+    """Up to `width` folded words before token `first` in its sentence, nearest last."""
+    sent = ctx.sent_of[first]
+    return [ctx.folded[k] for k in range(max(0, first - width), first) if ctx.sent_of[k] == sent]
+
+
+def _topic(ctx: Context, bodies: Mentions, sent: int) -> Mention | None:
+    """The one programme a sentence's paragraph, else the document, is about."""
+    mentioned = [m for m in bodies.all if m.kind in PROGRAMMES]
+    here = ctx.paragraph_of[sent]
+    local = {m.key: m for m in mentioned if ctx.paragraph_of[ctx.sent_of[m.first]] == here}
+    candidates = local or {m.key: m for m in mentioned}
+    title = {m.key: m for m in mentioned if ctx.sent_of[m.first] == 0}
+    if len(candidates) > 1 and len(title) == 1 and next(iter(title)) in candidates:
+        candidates = title
+    return next(iter(candidates.values())) if len(candidates) == 1 else None
+
+
 def _coverage(
     ctx: Context, bodies: Mentions, places: Mentions, sent: int, programmes: list[Mention]
 ) -> Iterator[Fact]:
     ev = ctx.evidence(sent)
+    if not any(ctx.folded[i] in EVENT_WORDS for i in ctx.sentence_ranges[sent]):
+        for items in place_lists(ctx, places, sent, AREAS):
+            lead = _lead(ctx, items[0].first, 8)
+            near = [w for w in lead[-3:] if w != "the"]
+            listed = (len(items) >= 2 and bool(near) and near[-1] in COVER_LEADS) or any(
+                w in AREA_NOUNS for w in lead
+            )
+            if not listed:
+                continue
+            subjects = [p for p in programmes if p.last <= items[0].first and not _in_pp(ctx, p, _PP)]
+            topic = _topic(ctx, bodies, sent)
+            if not subjects and topic is not None and any(w in AREA_NOUNS for w in lead):
+                subjects = [topic]
+            yield from ((p, Predicate.COVERS_REGION, a, ev) for p in subjects[:1] for a in items)
     for p in programmes:  # regions named inside a programme's own title
         for place in places.all:
             if p.first <= place.first and place.last <= p.last and place.kind in AREAS:

@@ -86,6 +86,16 @@ class Context:
             bounds[s][1] = i + 1
         return tuple(range(a, max(a, b)) for a, b in bounds)
 
+    @cached_property
+    def paragraph_of(self) -> tuple[int, ...]:
+        """Paragraph number of each sentence (paragraphs are separated by blank lines)."""
+        text, out, para, pos = self.document.text, [], 0, 0
+        for span in self.sentences:
+            para += text.count("\n\n", pos, span.start)
+            pos = span.start
+            out.append(para)
+        return tuple(out)
+
     def cues(self, sent: int, cues: tuple[tuple[str, ...], ...]) -> Iterator[tuple[int, int]]:
         """(start, end) token positions of each cue phrase (folded word tuples) in one sentence."""
         index = _cue_index(cues)
