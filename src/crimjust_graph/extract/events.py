@@ -18,7 +18,7 @@ DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our"
 NAME_JOINERS = frozenset({"on", "of", "for", "against", "and", "the", "-", "&"})
 ORGANISE_VERBS = frozenset(
     """organised organized hosted convened held co-organised co-organized co-hosted launched conducted
-    coordinated""".split()  # noqa: SIM905
+    coordinated led chaired""".split()  # noqa: SIM905
 )
 SELF_CUES = (
     ("delivered",),
@@ -176,8 +176,26 @@ def _sites(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     return out
 
 
+EVENT_WORDS = EVENT_TRIGGERS | frozenset(
+    "attended participated participating took gathered brought trained session".split()  # noqa: SIM905
+)
+
+
 def _participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     out: list[Mention] = []
+    if any(ctx.folded[i] in EVENT_WORDS for i in ctx.sentence_ranges[sent]):
+        # 'officials from Argentina, Brazil and Peru', '120 persons from ... participated'
+        seen: set[int] = set()
+        for m in mentions.in_sentence(sent, frozenset({Kind.COUNTRY})):
+            if m.first in seen:
+                continue
+            items = mentions.forward(m.first, frozenset({Kind.COUNTRY})) or [m]
+            seen.update(x.first for x in items)
+            k = m.first - 1
+            while k >= 0 and ctx.folded[k] == "the":
+                k -= 1
+            if k >= 0 and ctx.folded[k] == "from" and ctx.sent_of[k] == sent:
+                out += items
     for _, end in ctx.cues(sent, LIST_CUES):
         out += mentions.after(end, ACTORS)
     for start, end in ctx.cues(sent, SELF_CUES):
@@ -215,6 +233,9 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         draft.triggers.append(t)
         if hit.name is not None:
             draft.surfaces.append(hit.name)
+        else:  # 'successful analytical workshop', 'analytical workshop', 'workshop': each seen in the text
+            words = [ctx.words[k] for k in range(hit.first, hit.last) if ctx.words[k].isalpha()]
+            draft.surfaces += [" ".join(words[k:]) for k in range(len(words))]
         for mod in hit.modifiers:
             if mod not in draft.modifiers:
                 draft.modifiers.append(mod)
