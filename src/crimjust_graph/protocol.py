@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -45,6 +46,7 @@ MEDIA_TYPE = {
 _FORM = "application/x-www-form-urlencoded"
 _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
+_POSITION = re.compile(r"\bat (\d+):")
 READ_ONLY = "updates are refused: this endpoint is read-only"
 
 
@@ -64,6 +66,7 @@ class Operation:
     query: str
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    base: str | None = None  # relative IRIs in the query resolve against the endpoint's URL
 
 
 @dataclass(frozen=True)
@@ -200,14 +203,17 @@ def negotiate(accept: str | None, result: QueryResult) -> str:
 
 def answer(store: sparql.QueryableStore, op: Operation, accept: str | None, max_rows: int | None) -> Answer:
     """Run one operation and serialize it: the whole job of a worker process."""
+    # A leading BASE sets the default base; a BASE in the query itself still wins, as SPARQL says.
+    text = f"BASE <{op.base}>\n{op.query}" if op.base else op.query
     try:
-        result = sparql.run_query(
-            store, op.query, default_graphs=op.default_graphs, named_graphs=op.named_graphs
-        )
+        result = sparql.run_query(store, text, default_graphs=op.default_graphs, named_graphs=op.named_graphs)
         fmt = negotiate(accept, result)
         body = sparql.serialize(result, fmt)
     except QueryError as exc:
-        return error(400, exc.reason)
+        reason = (
+            _POSITION.sub(lambda m: f"at {int(m[1]) - 1}:", exc.reason, count=1) if op.base else exc.reason
+        )
+        return error(400, reason)
     except ProtocolError as exc:
         return error(exc.status, exc.reason)
     kind = "ask" if isinstance(result, ox.QueryBoolean) else "graph" if fmt in GRAPH_FORMATS else "select"

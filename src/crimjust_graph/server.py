@@ -9,11 +9,12 @@ import logging
 import multiprocessing
 import os
 import pickle
+import re
 import socket
 import struct
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from multiprocessing.connection import Connection
@@ -34,6 +35,7 @@ _STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; cha
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:"
 )
+_HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 log = logging.getLogger("crimjust_graph.server")
 
 
@@ -337,6 +339,7 @@ class App:
             if exc.status == 405:
                 extra.append(("allow", "GET, POST, OPTIONS"))
             return error(exc.status, exc.reason)
+        op = replace(op, base=_base(scope, headers.get("host")))
         accept = headers.get("accept")
         if not protocol.acceptable(accept):
             return error(406, f"no result format we write is in Accept: {accept}")
@@ -401,6 +404,14 @@ async def _read_body(receive: Receive) -> bytes | None:
         parts.append(chunk)
         if not message.get("more_body", False):
             return b"".join(parts)
+
+
+def _base(scope: Scope, host: str | None) -> str:
+    """This endpoint's URL, the base for relative IRIs; a Host header that is not a plain host is ignored."""
+    if host is None or not _HOST.fullmatch(host):
+        address, port = scope.get("server") or ("127.0.0.1", 0)
+        host = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    return f"http://{host}/sparql"
 
 
 def _json(value: object) -> Answer:
