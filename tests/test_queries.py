@@ -1,0 +1,226 @@
+"""Competency queries on the sample data: each one answers with rows the sample texts state plainly."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from conftest import ROOT, cli
+from crimjust_graph import ingest, open_store
+from crimjust_graph.sparql import named_queries, run_query, to_rows
+from crimjust_graph.store import Store
+from crimjust_graph.vocab import ID
+
+Row = dict[str, object]
+
+UNODC = "partner/united-nations-office-on-drugs-and-crime"
+EU = "partner/european-union"
+INTERPOL = "partner/interpol"
+TI = "partner/transparency-international"
+WCO = "partner/world-customs-organization"
+CRIMJUST = "programme/crimjust"
+AIRCOP = "programme/aircop"
+SEACOP = "programme/seacop"
+EU_CRP = "programme/eu-cocaine-route-programme"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    db = open_store(tmp_path_factory.mktemp("queries") / "store", writable=True)
+    assert ingest([ROOT / "data"], db).ok
+    return db
+
+
+@pytest.fixture(scope="module")
+def answers(store: Store) -> dict[str, list[Row]]:
+    """Every named query's rows (entity IRIs shortened to kind/slug), each timed."""
+    found = {}
+    for name, named in named_queries().items():
+        started = time.perf_counter()
+        columns, rows = to_rows(run_query(store, named.text))
+        elapsed = time.perf_counter() - started
+        assert elapsed < 1.0, f"{name} took {elapsed:.2f} s on the sample data"
+        found[name] = [{c: _short(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+    return found
+
+
+def _short(value: object) -> object:
+    return value.removeprefix(str(ID)) if isinstance(value, str) else value
+
+
+def _has(rows: list[Row], **expected: object) -> Row:
+    """The first row whose columns hold the expected values (a set means 'one of these')."""
+    for row in rows:
+        if all(row.get(k) in v if isinstance(v, set) else row.get(k) == v for k, v in expected.items()):
+            return row
+    pytest.fail(f"no row with {expected}; got {len(rows)} rows, e.g. {rows[:3]}")
+
+
+def _split(cell: object, separator: str = ", ") -> set[str]:
+    return set(str(cell).split(separator)) if cell else set()
+
+
+def test_at_least_twelve_named_queries_each_with_a_one_line_title() -> None:
+    queries = named_queries()
+    assert len(queries) >= 12
+    for name, named in queries.items():
+        assert named.title and named.title != name and "\n" not in named.title, name
+    listed = cli("query", "--list")
+    assert listed.code == 0
+    for name, named in queries.items():
+        assert any(line.split()[0] == name and named.title in line for line in listed.stdout.splitlines())
+
+
+def test_every_named_query_is_answered(answers: dict[str, list[Row]]) -> None:
+    empty = [name for name, rows in answers.items() if not rows]
+    assert not empty, f"named queries with no rows on the sample data: {empty}"
+
+
+def test_programmes_implementers_and_funders(answers: dict[str, list[Row]]) -> None:
+    crimjust = _has(answers["programmes"], programme=CRIMJUST)
+    assert "United Nations Office on Drugs and Crime" in _split(crimjust["implementers"])
+    assert "European Union" in _split(crimjust["funders"])
+    assert "EU Cocaine Route Programme" in _split(crimjust["partOf"])
+    aircop = _has(answers["programmes"], programme=AIRCOP)
+    assert "United Nations Office on Drugs and Crime" in _split(aircop["implementers"])
+    assert "European Union" in _split(aircop["funders"])
+
+
+def test_programme_partners_with_roles(answers: dict[str, list[Row]]) -> None:
+    rows = answers["programme-partners"]
+    _has(rows, programme=CRIMJUST, role="implementer", partner=UNODC)
+    _has(rows, programme=CRIMJUST, role="funder", partner=EU)
+    # "implemented by UNODC in partnership with INTERPOL and Transparency International"
+    _has(rows, programme=CRIMJUST, role={"partner", "implementer"}, partner=INTERPOL)
+    _has(rows, programme=CRIMJUST, role={"partner", "implementer"}, partner=TI)
+    _has(rows, programme=AIRCOP, role="implementer", partner=UNODC)
+    _has(rows, programme=AIRCOP, role={"partner", "implementer"}, partner=WCO)
+    _has(rows, programme=SEACOP, role="funder", partner=EU)
+
+
+def test_programme_components(answers: dict[str, list[Row]]) -> None:
+    rows = answers["programme-components"]
+    _has(rows, parent=EU_CRP, component=CRIMJUST, direct=True)
+    _has(rows, parent=EU_CRP, component=SEACOP, direct=True)
+
+
+def test_partners_shared_by_two_programmes(answers: dict[str, list[Row]]) -> None:
+    rows = answers["shared-partners"]
+    _has(rows, partner=UNODC, programmeA=AIRCOP, programmeB=CRIMJUST)
+    _has(rows, partner=INTERPOL, programmeA=AIRCOP, programmeB=CRIMJUST)
+    _has(rows, partner=EU, programmeA=CRIMJUST, programmeB=SEACOP)
+    assert all(str(r["programmeA"]) < str(r["programmeB"]) for r in rows)
+
+
+def test_events_per_region_per_year(answers: dict[str, list[Row]]) -> None:
+    rows = answers["events-by-region-year"]
+    # Two CRIMJUST/AIRCOP meetings in Santo Domingo in 2019 (February and May).
+    assert _has(rows, region="city/santo-domingo", year="2019")["events"] == 2
+    assert _has(rows, region="country/dominican-republic", year="2019")["events"] >= 2
+    assert _has(rows, region="city/lisbon", year="2018")["events"] == 1
+    assert _has(rows, region="city/vienna", year="2018")["events"] == 1
+    # A region counts the events held anywhere inside it: Lisbon and Vienna are in Europe.
+    assert _has(rows, region="region/europe", year="2018")["events"] >= 2
+
+
+def test_organisations_that_co_participated_most_often(answers: dict[str, list[Row]]) -> None:
+    rows = answers["co-participation"]
+    # UNODC and INTERPOL: the Santo Domingo review, the Bogotá workshop and the Lomé steering committee.
+    pair = _has(rows, partnerA=INTERPOL, partnerB=UNODC)
+    assert pair["events"] >= 3
+    assert pair["events"] == rows[0]["events"], "most frequent pairs come first"
+
+
+def test_partner_activity(answers: dict[str, list[Row]]) -> None:
+    rows = answers["partner-activity"]
+    unodc = _has(rows, partner=UNODC)
+    assert unodc["programmes"] >= 2 and unodc["eventsOrganised"] >= 4
+    assert rows.index(unodc) < 3
+
+
+def test_programmes_active_in_a_country(answers: dict[str, list[Row]]) -> None:
+    rows = answers["programmes-in-country"]
+    assert "event" in str(_has(rows, country="country/peru", programme=CRIMJUST)["reasons"])
+    assert "event" in str(_has(rows, country="country/senegal", programme=AIRCOP)["reasons"])
+    _has(rows, country="country/dominican-republic", programme=CRIMJUST)
+    _has(rows, country="country/togo", programme=AIRCOP)
+
+
+def test_timeline_of_a_programme(answers: dict[str, list[Row]]) -> None:
+    crimjust = [r for r in answers["programme-timeline"] if r["programme"] == CRIMJUST]
+    lima = _has(crimjust, start="2019-01-22", end="2019-01-24", places="Lima")
+    santo_domingo = _has(crimjust, start="2019-05-14", end="2019-05-15", places="Santo Domingo")
+    assert "organiser" in str(lima["roles"]) and "organiser" in str(santo_domingo["roles"])
+    assert crimjust.index(lima) < crimjust.index(santo_domingo), "by date"
+    _has(answers["programme-timeline"], programme=SEACOP, start="2018-08-19", places="Lisbon")
+
+
+def test_events_with_dates_and_places(answers: dict[str, list[Row]]) -> None:
+    rows = answers["events"]
+    copolad = _has(rows, start="2018-11-26", end="2018-11-27", places="Vienna")
+    assert "COPOLAD" in _split(copolad["organisers"])
+    _has(rows, start="2018-08-19", end="2018-08-24", places="Lisbon")
+    starts = [str(r["start"]) for r in rows if r["start"]]
+    assert starts == sorted(starts)
+
+
+def test_evidence_sentence_and_source_for_a_triple(answers: dict[str, list[Row]]) -> None:
+    rows = answers["evidence"]
+    fact = _has(
+        rows,
+        subject=CRIMJUST,
+        relation="implementedBy",
+        object=UNODC,
+        source=str(ROOT / "data" / "2018-09-crimjust-panama-expert-meeting.txt"),
+    )
+    assert str(fact["quote"]).startswith("CRIMJUST is implemented by the United Nations Office on Drugs")
+    assert fact["title"] == "CRIMJUST convenes investigators and prosecutors in Panama City"
+
+
+def test_documents_mentioning_an_entity(answers: dict[str, list[Row]]) -> None:
+    rows = answers["documents-mentioning"]
+    # "CRIMJUST" appears in ten of the eighteen sample documents.
+    crimjust = _has(rows, entity=CRIMJUST)
+    assert crimjust["documents"] == 10
+    assert "Workshop in Bogotá on parallel financial investigations" in _split(crimjust["titles"], " | ")
+    assert _has(rows, entity="event/copolad-conference-2018-11-26")["documents"] == 1
+
+
+def test_entities_with_several_names(answers: dict[str, list[Row]]) -> None:
+    rows = answers["aliases"]
+    assert "UNODC" in _split(_has(rows, entity=UNODC)["otherNames"], " | ")
+    assert "Airport Communication Project" in _split(_has(rows, entity=AIRCOP)["otherNames"], " | ")
+    assert "Seaport Cooperation Programme" in _split(_has(rows, entity=SEACOP)["otherNames"], " | ")
+    assert "ECOWAS" in _split(
+        _has(rows, label="Economic Community of West African States")["otherNames"], " | "
+    )
+
+
+def test_national_bodies_by_country(answers: dict[str, list[Row]]) -> None:
+    rows = answers["partners-by-country"]
+    _has(rows, country="country/colombia", partner="partner/national-police-colombia")
+    _has(rows, country="country/ghana", partner="partner/narcotics-control-commission-ghana")
+    _has(rows, country="country/nigeria", partner="partner/national-drug-law-enforcement-agency-nigeria")
+    _has(
+        rows,
+        country="country/dominican-republic",
+        partnerLabel={"National Drug Control Directorate of Dominican Republic"},
+    )
+
+
+def test_programme_coverage(answers: dict[str, list[Row]]) -> None:
+    rows = answers["programme-coverage"]
+    _has(rows, programme=AIRCOP, place="region/west-africa", basis="covers")
+    _has(rows, programme=AIRCOP, place="region/middle-east", basis="covers")
+    _has(rows, programme=CRIMJUST, place="region/west-africa", basis="covers")
+    _has(rows, programme=CRIMJUST, place="city/lima", basis="event held there")
+
+
+def test_regions_never_covered(answers: dict[str, list[Row]]) -> None:
+    rows = answers["regions-never-covered"]
+    # Japan and Canada appear only as AIRCOP donors: no programme covers them and no event was held there.
+    _has(rows, region="country/japan")
+    _has(rows, region="country/canada")
+    covered = {"country/senegal", "country/colombia", "country/ghana", "region/west-africa", "city/lima"}
+    assert not covered & {str(r["region"]) for r in rows}
