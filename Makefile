@@ -21,6 +21,7 @@ demo: venv
 	@for q in $$($(BIN)/crimjust-graph query --list --names-only); do \
 		echo "== $$q"; $(BIN)/crimjust-graph query --store $(STORE) --name $$q --format table || exit 1; done
 	$(BIN)/crimjust-graph export --store $(STORE) --format trig -o out/graph.trig
+	$(BIN)/crimjust-graph render --store $(STORE) -o out/graph.html
 	@echo "Wrote out/graph.trig"
 
 browser:

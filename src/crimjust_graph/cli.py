@@ -315,6 +315,55 @@ def serve(
     run_serve(settings, host=host, port=port)
 
 
+@app.command()
+@reports_errors
+def render(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
+    store: StoreOption = None,
+    view: Annotated[
+        str,
+        typer.Option(help="full, programme-partner, co-participation, programme-region or timeline."),
+    ] = "full",
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(help="Keep only this kind of node; repeat for several (programme, partner, ...)."),
+    ] = None,
+    programme: Annotated[str | None, typer.Option(help="Keep what is linked to this programme.")] = None,
+    region: Annotated[str | None, typer.Option(help="Keep what is linked to this place.")] = None,
+    since: Annotated[int | None, typer.Option(help="Keep what is linked to events from this year.")] = None,
+    title: Annotated[str | None, typer.Option(help="The page's heading.")] = None,
+) -> None:
+    """Write the interactive page for stakeholders: one HTML file that works offline and can be e-mailed."""
+    from crimjust_graph import network, page
+
+    if view not in network.VIEWS:
+        raise typer.BadParameter(f"unknown view {view!r}; choose one of {', '.join(network.VIEWS)}")
+    unknown = sorted(set(kind or ()) - set(page.KINDS))
+    if unknown:
+        raise typer.BadParameter(f"unknown kind {unknown[0]!r}; choose from {', '.join(page.KINDS)}")
+    graph = network.VIEWS[view](network.to_networkx(_store(store)))
+    if kind or programme is not None or region is not None or since is not None:
+        graph = network.filter_graph(
+            graph, kinds=set(kind) if kind else None, programme=programme, region=region, since=since
+        )
+    heading = title or ("Crime-prevention programmes" + ("" if view == "full" else f": {view} view"))
+    info = page.write_page(graph, output, title=heading)
+    out.print(
+        f"wrote {info.path} ({info.bytes / 1024 / 1024:.1f} MB; {info.nodes} nodes, {info.edges} links)",
+        markup=False,
+        highlight=False,
+    )
+    if info.nodes == 0:
+        err.print("warning: nothing matched the filters; the page is empty", markup=False, highlight=False)
+    if info.warning:
+        err.print(
+            f"warning: {info.warning}, for example --view programme-partner, --since 2019, "
+            "--kind programme --kind partner, --programme NAME or --region NAME",
+            markup=False,
+            highlight=False,
+        )
+
+
 def main() -> None:
     """Console-script entry point."""
     # pypdf logs recoverable damage as warnings; the CLI reports each bad file on one line of its own.

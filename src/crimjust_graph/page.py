@@ -1,0 +1,428 @@
+"""Page stage: networkx graph -> one self-contained, offline, escaped HTML page (vis-network via pyvis).
+
+pyvis's own Network class is not used: it switches tooltips to raw HTML when one contains "href", leaves the
+heading unescaped, links Bootstrap from a CDN and checks duplicates on every add_node (DESIGN §5). Only the
+vis-network bundle pyvis ships is taken, inlined. Document strings reach the page only inside one JSON block
+(escaped so nothing can close a <script>) and are put into the DOM with textContent; a Content-Security-Policy
+with script hashes blocks any script or handler that is not ours, and any request at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import html
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from crimjust_graph.layout import layout
+
+MAX_BYTES = 10 * 1024 * 1024  # bigger than this is too big to e-mail
+PHYSICS_LIMIT = 300  # above this many nodes the browser would take too long to settle (DESIGN §5)
+LABEL_CHARS = 60  # longer labels are cut on the canvas; the tooltip shows them in full
+
+# kind -> (legend name, plural, colour, vis-network shape); Okabe-Ito colours, distinct shapes for print.
+KINDS: dict[str, tuple[str, str, str, str]] = {
+    "programme": ("Programme", "programmes", "#E69F00", "diamond"),
+    "partner": ("Partner", "partners", "#0072B2", "dot"),
+    "event": ("Event", "events", "#009E73", "triangle"),
+    "region": ("Region", "regions", "#CC79A7", "hexagon"),
+    "country": ("Country", "countries", "#56B4E9", "square"),
+    "city": ("City", "cities", "#D55E00", "triangleDown"),
+}
+OTHER = ("Other", "others", "#999999", "dot")
+PLACES = ("region", "country", "city")
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What write_page wrote; `warning` says how to draw less when the page is too big to e-mail."""
+
+    path: Path
+    bytes: int
+    nodes: int
+    edges: int
+    too_big: bool
+    warning: str | None
+
+
+def render_page(graph: nx.Graph[Any], *, title: str, caption: str | None = None) -> str:
+    """The page as HTML text; the same graph always gives the same bytes."""
+    data = _page_data(graph)
+    heading = _clean(title) or "Knowledge graph"
+    text = _clean(caption) if caption is not None else describe(graph)
+    blob = _script_json(data)
+    app = _asset("page.js")
+    vis = _vis_bundle()
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_sha256(vis)} {_sha256(app)}; "
+        "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    return _TEMPLATE.format(
+        csp=html.escape(csp),
+        title=html.escape(heading),
+        caption=html.escape(text),
+        css=_asset("page.css"),
+        legend=_legend(data["kinds"]),
+        kind_boxes=_kind_boxes(data["kinds"]),
+        data=blob,
+        vis=vis,
+        app=app,
+    )
+
+
+def write_page(
+    graph: nx.Graph[Any],
+    path: Path,
+    *,
+    title: str,
+    caption: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> PageInfo:
+    """Write only `path`, atomically (temp file beside it, then rename); warn when over `max_bytes`."""
+    page = render_page(graph, title=title, caption=caption).encode("utf-8")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(page)
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        raise
+    too_big = len(page) > max_bytes
+    warning = None
+    if too_big:
+        warning = (
+            f"{path} is {len(page) / 1024 / 1024:.1f} MB, more than {max_bytes / 1024 / 1024:.0f} MB: "
+            "too big to send by e-mail; draw less (fewer kinds, one programme or region, recent years, "
+            "or a smaller view)"
+        )
+    return PageInfo(path, len(page), graph.number_of_nodes(), graph.number_of_edges(), too_big, warning)
+
+
+def describe(graph: nx.Graph[Any]) -> str:
+    """The default caption: what was drawn, from how many documents, and the latest date."""
+    counts: dict[str, int] = {}
+    for _, kind in graph.nodes(data="kind"):
+        counts[str(kind)] = counts.get(str(kind), 0) + 1
+    parts = [
+        f"{counts[k]} {KINDS[k][1] if counts[k] != 1 else k}"
+        for k in (*KINDS, *sorted(set(counts) - set(KINDS)))
+        if k in counts
+    ]
+    drawn = ", ".join(parts) if parts else "nothing"
+    docs = graph.graph.get("documents")
+    text = f"{drawn}, and {graph.number_of_edges()} links between them"
+    if isinstance(docs, int):
+        text += f", drawn from {docs} document{'s' if docs != 1 else ''}"
+    latest = graph.graph.get("latest")
+    if latest:
+        text += f", the latest dated {_clean(latest)}"
+    return text[0].upper() + text[1:] + "."
+
+
+# ---- data for the page's script ---------------------------------------------------------------------
+
+
+def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
+    """Plain JSON-able data, sorted so the output is byte-identical for the same graph."""
+    ids = sorted(graph.nodes, key=lambda n: _node_key(graph, n))
+    index = {n: i for i, n in enumerate(ids)}
+    kinds_present = sorted({_kind(graph, n) for n in ids}, key=_kind_rank)
+    kind_index = {k: i for i, k in enumerate(kinds_present)}
+    programmes, regions = _vocabulary(graph, ids)
+    prog_index = {p: i for i, p in enumerate(programmes)}
+    region_index = {r: i for i, r in enumerate(regions)}
+
+    strings: dict[str, int] = {"": 0}  # quotes and titles repeat across nodes and edges: store each once
+    edges, adjacency = _edges(graph, index, strings)
+    degree = [int(graph.nodes[n].get("degree") or graph.degree(n)) for n in ids]
+    sizes = [min(10 + 4 * math.sqrt(d), 48.0) for d in degree]
+    positions = layout(adjacency, sizes)
+
+    nodes = []
+    for i, n in enumerate(ids):
+        attrs = graph.nodes[n]
+        kind = _kind(graph, n)
+        label = _clean(attrs.get("label")) or _clean(n)
+        own_prog = [label] if kind == "programme" else []
+        own_region = [label] if kind in PLACES else []
+        nodes.append(
+            {
+                "k": kind_index[kind],
+                "l": label,
+                "a": _strings(attrs.get("aliases"), exclude=label),
+                "s": round(sizes[i], 1),
+                "x": positions[i][0],
+                "y": positions[i][1],
+                "d": degree[i],
+                "n": _int(attrs.get("documents")),
+                "t0": _clean(attrs.get("first_date")),
+                "t1": _clean(attrs.get("last_date")),
+                "ev": _evidence(attrs.get("evidence"), strings),
+                "p": sorted({prog_index[p] for p in [*_strings(attrs.get("programmes")), *own_prog]}),
+                "r": sorted({region_index[r] for r in [*_strings(attrs.get("regions")), *own_region]}),
+                "yr": sorted({y for y in (_int(v) for v in attrs.get("years") or []) if y}),
+            }
+        )
+    return {
+        "kinds": [_kind_entry(k) for k in kinds_present],
+        "nodes": nodes,
+        "edges": edges,
+        "programmes": programmes,
+        "regions": regions,
+        "table": _table(nodes, edges, kinds_present),
+        "strings": list(strings),
+        "physics": len(ids) <= PHYSICS_LIMIT,
+        "directed": graph.is_directed(),
+    }
+
+
+def _edges(
+    graph: nx.Graph[Any], index: dict[Any, int], strings: dict[str, int]
+) -> tuple[list[dict[str, Any]], list[list[int]]]:
+    """Parallel edges between two nodes become one drawn line listing every fact (they would overlap)."""
+    merged: dict[tuple[int, int], list[list[Any]]] = {}
+    raw: Iterable[tuple[Any, Any, Any, dict[str, Any]]]
+    if graph.is_multigraph():
+        raw = graph.edges(keys=True, data=True)
+    else:
+        raw = ((u, v, None, d) for u, v, d in graph.edges(data=True))
+    for u, v, key, attrs in raw:
+        a, b = index[u], index[v]
+        if a == b:
+            continue
+        label = _clean(attrs.get("label")) or _clean(attrs.get("predicate")) or _clean(key)
+        count = _int(attrs.get("evidence_count")) or _int(attrs.get("weight")) or 1
+        quote = _clean(attrs.get("quote"))[:2000]
+        fact = [a, b, label, count, _int(attrs.get("documents")), quote]
+        merged.setdefault((min(a, b), max(a, b)), []).append(fact)
+    edges = []
+    adjacency: list[list[int]] = [[] for _ in index]
+    for (a, b), facts in sorted(merged.items()):
+        facts.sort(key=lambda f: (f[2], f[0], f[1], f[5]))
+        for f in facts:
+            f[5] = _intern(f[5], strings)
+        weight = sum(f[3] for f in facts)
+        edges.append({"f": a, "t": b, "w": round(min(1 + math.log2(weight), 6), 1), "facts": facts})
+        adjacency[a].append(b)
+        adjacency[b].append(a)
+    return edges, adjacency
+
+
+def _table(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], kinds: list[str]) -> list[list[Any]]:
+    """Rows for the table view: programme node, partner nodes, region labels (indexes), event nodes."""
+    kind_of = [kinds[n["k"]] for n in nodes]
+    rows: dict[int, list[Any]] = {
+        i: [i, [], list(n["r"]), []] for i, n in enumerate(nodes) if kind_of[i] == "programme"
+    }
+    for e in edges:
+        for me, other in ((e["f"], e["t"]), (e["t"], e["f"])):
+            if me in rows and kind_of[other] == "partner":
+                rows[me][1].append(other)
+            elif me in rows and kind_of[other] == "event":
+                rows[me][3].append(other)
+    for row in rows.values():
+        row[1].sort()
+        row[3].sort()
+    return [rows[i] for i in sorted(rows)]
+
+
+def _vocabulary(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[str], list[str]]:
+    """Every programme and place name the filters can choose, sorted for people."""
+    programmes: set[str] = set()
+    regions: set[str] = set()
+    for n in ids:
+        attrs = graph.nodes[n]
+        programmes.update(_strings(attrs.get("programmes")))
+        regions.update(_strings(attrs.get("regions")))
+        label = _clean(attrs.get("label")) or _clean(n)
+        if _kind(graph, n) == "programme":
+            programmes.add(label)
+        elif _kind(graph, n) in PLACES:
+            regions.add(label)
+    return sorted(programmes, key=_name_key), sorted(regions, key=_name_key)
+
+
+def _evidence(value: Any, strings: dict[str, int]) -> list[list[int]]:
+    """Up to three [quote, title] pairs, as indexes into the page's string table."""
+    out = []
+    for item in list(value or [])[:3]:
+        if isinstance(item, dict):
+            quote, title = _clean(item.get("quote"))[:2000], _clean(item.get("title"))[:500]
+            out.append([_intern(quote, strings), _intern(title, strings)])
+    return out
+
+
+def _intern(text: str, strings: dict[str, int]) -> int:
+    return strings.setdefault(text, len(strings))
+
+
+# ---- small helpers -----------------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> str:
+    """Text safe to encode: lone surrogates replaced, control characters (but tab/newline) dropped."""
+    if value is None:
+        return ""
+    text = str(value).encode("utf-8", "replace").decode("utf-8")
+    return "".join(c for c in text if c >= " " or c in "\t\n").strip()
+
+
+def _strings(value: Any, exclude: str | None = None) -> list[str]:
+    if value is None or isinstance(value, str):
+        value = [value] if value else []
+    return sorted({c for c in (_clean(v) for v in value) if c and c != exclude}, key=_name_key)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _name_key(text: str) -> tuple[str, str]:
+    return (text.casefold(), text)
+
+
+def _kind(graph: nx.Graph[Any], node: Any) -> str:
+    kind = _clean(graph.nodes[node].get("kind")).lower()
+    return kind if kind in KINDS else "other"
+
+
+def _kind_rank(kind: str) -> int:
+    return list(KINDS).index(kind) if kind in KINDS else len(KINDS)
+
+
+def _kind_entry(kind: str) -> dict[str, str]:
+    name, _, color, shape = KINDS.get(kind, OTHER)
+    return {"key": kind, "name": name, "color": color, "shape": shape}
+
+
+def _node_key(graph: nx.Graph[Any], node: Any) -> tuple[int, str, str, str]:
+    label = _clean(graph.nodes[node].get("label")) or _clean(node)
+    return (_kind_rank(_kind(graph, node)), label.casefold(), label, str(node))
+
+
+def _script_json(data: Any) -> str:
+    """JSON that cannot end its <script> element or open a comment: <, > and & as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _sha256(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return f"'sha256-{digest}'"
+
+
+@cache
+def _asset(name: str) -> str:
+    return (Path(str(resources.files("crimjust_graph"))) / "page_assets" / name).read_text(encoding="utf-8")
+
+
+@cache
+def _vis_bundle() -> str:
+    """vis-network as pyvis ships it; checked so that it cannot end the inline <script> early."""
+    import pyvis  # the only import of pyvis: we take its vis-network bundle, not its HTML
+
+    path = Path(str(resources.files(pyvis))) / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    text = path.read_text(encoding="utf-8")
+    if "</script" in text.lower() or "<!--" in text:
+        raise RuntimeError(f"{path}: cannot be inlined safely")
+    return text
+
+
+_SHAPES = {
+    "diamond": '<path d="M8 1 15 8 8 15 1 8z"/>',
+    "dot": '<circle cx="8" cy="8" r="6.5"/>',
+    "triangle": '<path d="M8 1 15 14H1z"/>',
+    "triangleDown": '<path d="M1 2h14L8 15z"/>',
+    "hexagon": '<path d="M4.5 2h7L15 8l-3.5 6h-7L1 8z"/>',
+    "square": '<rect x="2" y="2" width="12" height="12"/>',
+}
+
+
+def _swatch(kind: dict[str, str]) -> str:
+    return (
+        f'<svg class="swatch" viewBox="0 0 16 16" aria-hidden="true" fill="{kind["color"]}">'
+        f"{_SHAPES[kind['shape']]}</svg>"
+    )
+
+
+def _legend(kinds: list[dict[str, str]]) -> str:
+    items = "".join(f"<li>{_swatch(k)}{html.escape(k['name'])}</li>" for k in kinds)
+    return f'<ul class="legend-items">{items}<li class="note">size: number of links</li></ul>'
+
+
+def _kind_boxes(kinds: list[dict[str, str]]) -> str:
+    return "".join(
+        f'<label><input type="checkbox" class="kind" value="{i}" checked>{_swatch(k)}'
+        f"{html.escape(k['name'])}</label>"
+        for i, k in enumerate(kinds)
+    )
+
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+<style>{css}</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<p id="caption">{caption}</p>
+</header>
+<form id="controls" autocomplete="off">
+<div class="search"><label for="search">Find</label>
+<input id="search" type="search" placeholder="name or acronym" aria-controls="results">
+<ul id="results" role="listbox"></ul></div>
+<fieldset id="kinds"><legend>Show</legend>{kind_boxes}</fieldset>
+<label>Programme <select id="programme"><option value="">all</option></select></label>
+<label>Region <select id="region"><option value="">all</option></select></label>
+<label>Year <select id="year"><option value="">all</option></select></label>
+<button type="reset" id="reset">Show all</button>
+<span id="count" role="status"></span>
+</form>
+<main>
+<section id="graph-pane" aria-label="Graph">
+<div id="graph"></div>
+<div id="legend" aria-label="Legend">{legend}</div>
+<div id="tooltip" role="tooltip" hidden></div>
+</section>
+<aside id="side">
+<section id="details" aria-live="polite"><p class="hint">Point at a node or a line to see where it
+comes from; click to keep it here.</p></section>
+<section id="table-view"><h2>Programmes <button type="button" id="csv">Download CSV</button></h2>
+<table id="table"><thead><tr><th>Programme</th><th>Partners</th><th>Regions</th><th>Events</th></tr></thead>
+<tbody></tbody></table></section>
+</aside>
+</main>
+<noscript><p>This page needs JavaScript to draw the graph.</p></noscript>
+<script type="application/json" id="cj-data">{data}</script>
+<script>{vis}</script>
+<script>{app}</script>
+</body>
+</html>
+"""
