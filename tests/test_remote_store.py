@@ -19,7 +19,7 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
 from conftest import ROOT, assert_one_line_error, cli
-from crimjust_graph import ingest, open_store, query
+from crimjust_graph import ingest, open_store, query, to_networkx
 from crimjust_graph.remote import RemoteStore
 from crimjust_graph.sparql import named_queries, run_query, to_rows
 from crimjust_graph.store import SYSTEM_GRAPHS, LocalStore, Store
@@ -183,6 +183,10 @@ def test_cli_commands_work_through_the_endpoint(
     assert exported.code == 0, exported.stderr
     assert (tmp_path / "remote.nq").stat().st_size > 100_000
 
+    rendered = cli("render", *endpoints[:2], "-o", tmp_path / "page.html")
+    assert rendered.code == 0, rendered.stderr
+    assert (tmp_path / "page.html").read_text("utf-8").lstrip().lower().startswith("<!doctype html>")
+
     refused = cli("query", *endpoints[:2], "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
     assert_one_line_error(refused, "SERVICE")
     broken = cli("query", *endpoints[:2], "SELECT WHERE {")
@@ -217,3 +221,9 @@ def test_read_only_remote_refuses_writes(server: str, news_file: Path) -> None:
     store = open_store(endpoint=f"{server}/query")
     with pytest.raises(Exception, match="read-only"):
         ingest([news_file], store)
+
+
+def test_networkx_graph_is_the_same_remotely(local: LocalStore, remote: Store) -> None:
+    ours, theirs = to_networkx(local), to_networkx(remote)
+    assert dict(ours.nodes(data="label")) == dict(theirs.nodes(data="label"))
+    assert set(ours.edges(keys=True)) == set(theirs.edges(keys=True))

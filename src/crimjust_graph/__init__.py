@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crimjust_graph.pipeline import IngestReport
 from crimjust_graph.pipeline import ingest as _ingest
@@ -11,6 +12,9 @@ from crimjust_graph.sparql import Rows, run_query, to_python
 from crimjust_graph.store import Store, open_store
 from crimjust_graph.validate import ValidationReport
 from crimjust_graph.validate import validate as _validate
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __version__ = "0.1.0"
 __all__ = [
@@ -21,6 +25,8 @@ __all__ = [
     "ingest",
     "open_store",
     "query",
+    "render_page",
+    "to_networkx",
     "validate",
 ]
 
@@ -45,3 +51,17 @@ def query(
 def validate(store: Store | None = None) -> ValidationReport:
     """SHACL-validate everything ingested (document and reference graphs)."""
     return _validate((store if store is not None else open_store()).data_graph())
+
+
+def to_networkx(store: Store | None = None) -> nx.MultiDiGraph:
+    """The graph of programmes, partners, events and regions as a networkx MultiDiGraph."""
+    from crimjust_graph.network import to_networkx as _to_networkx
+
+    return _to_networkx(store if store is not None else open_store())
+
+
+def render_page(graph: nx.MultiDiGraph, *, title: str = "crimjust-graph", caption: str | None = None) -> str:
+    """A self-contained, offline HTML page (a string) showing a graph from `to_networkx`."""
+    from crimjust_graph.page import render_page as _render_page
+
+    return _render_page(graph, title=title, caption=caption)

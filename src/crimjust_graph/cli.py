@@ -320,6 +320,8 @@ def serve(
 def render(
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
     store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
     view: Annotated[
         str,
         typer.Option(help="full, programme-partner, co-participation, programme-region or timeline."),
@@ -341,7 +343,8 @@ def render(
     unknown = sorted(set(kind or ()) - set(page.KINDS))
     if unknown:
         raise typer.BadParameter(f"unknown kind {unknown[0]!r}; choose from {', '.join(page.KINDS)}")
-    graph = network.VIEWS[view](network.to_networkx(_store(store)))
+    db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
+    graph = network.VIEWS[view](network.to_networkx(db))
     if kind or programme is not None or region is not None or since is not None:
         graph = network.filter_graph(
             graph, kinds=set(kind) if kind else None, programme=programme, region=region, since=since
