@@ -24,8 +24,8 @@ from crimjust_graph.evaluate import (
 )
 
 # Regression guard on ../shared/corpus/dev: raise these as the extractor improves, never lower them.
-DEV_ENTITIES_F1 = 0.88
-DEV_RELATIONS_F1 = 0.50
+DEV_ENTITIES_F1 = 0.885
+DEV_RELATIONS_F1 = 0.51
 DEV_DATES_RECALL = 0.71
 
 
@@ -209,3 +209,12 @@ def test_dev_set_does_not_regress() -> None:
     assert scores.relations_total.f1 >= DEV_RELATIONS_F1, summary
     assert scores.dates.recall >= DEV_DATES_RECALL, summary
     assert scores.seconds < 20, summary
+
+
+def test_own_gold_documents() -> None:
+    """Own words, for patterns the dev set lacks: French dateline, 'last Tuesday', reverse acronym."""
+    scores = evaluate(Path(__file__).parent / "gold")
+    summary = format_scores(scores, details=True)
+    assert scores.entities.f1 >= 0.95, summary
+    assert scores.relations_total.f1 >= 0.90, summary
+    assert scores.dates.recall == 1.0, summary

@@ -230,8 +230,6 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         if head not in PROGRAMME_HEADS and head not in ORG_HEADS:
             continue
         kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
-        if all(w in BARE for w in ctx.folded[first:last]):
-            continue  # 'the Project', 'the Committee', 'Steering Committee Meeting' heads alone
         content = [
             w
             for k, w in enumerate(ctx.folded[first:last], first)
@@ -253,6 +251,8 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             known = Known((kind, slugify(f"{generic} {country.label}")), f"{generic} of {country.label}")
             out.append(Mention(first, last, known, (ctx.text(first, last),), country.key))
             continue
+        if all(w in BARE for w in ctx.folded[first:last]):
+            continue  # 'the Project', 'the Committee', 'Steering Committee' heads alone, with no country
         out.append(Mention(first, last, _known(kind, surface), (surface,)))
     return out
 
