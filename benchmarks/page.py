@@ -144,11 +144,46 @@ def first_draw(path: Path, shot: Path | None = None) -> tuple[float, float]:
     return drawn, wall
 
 
+def demo_screenshot(out: Path) -> None:
+    """docs/demo-page.png: `render` on the sample data, pointing at an event to show its evidence."""
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    work = HERE / "work" / "demo"
+    cli = Path(sys.executable).with_name("crimjust-graph")
+    subprocess.run([cli, "ingest", "--store", work / "store", ROOT / "data"], check=True)
+    subprocess.run([cli, "render", "--store", work / "store", "-o", work / "page.html"], check=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 860})
+        page.goto((work / "page.html").as_uri())
+        page.wait_for_selector("body[data-settled]", state="attached")
+        spot = page.evaluate(
+            """() => { const d = window.cjPage.data, net = window.cjPage.network;
+            const i = d.nodes.findIndex((n) => n.l === 'CRIMJUST regional meeting');
+            net.moveTo({scale: 0.9, position: net.getPosition(i), animation: false});
+            const p = net.canvasToDOM(net.getPosition(i));
+            const box = document.getElementById('graph').getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y}; }"""
+        )
+        page.mouse.move(spot["x"] - 30, spot["y"] - 30)
+        page.mouse.move(spot["x"], spot["y"], steps=3)
+        page.wait_for_selector("#tooltip:not([hidden])")
+        page.screenshot(path=str(out))
+        browser.close()
+    print(f"wrote {out}", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,5000,20000")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--demo-shot", action="store_true", help="only write docs/demo-page.png")
     args = parser.parse_args()
+    if args.demo_shot:
+        demo_screenshot(ROOT / "docs" / "demo-page.png")
+        return
     work = HERE / "work" / "page"
     work.mkdir(parents=True, exist_ok=True)
     rows: list[dict[str, Any]] = []
