@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import socket
 import struct
 from multiprocessing.connection import Connection
@@ -24,6 +25,8 @@ def _worker_main(conn: Connection, store_path: str, max_rows: int | None) -> Non
     """One query at a time on its own read-only store; killed and replaced when a query runs too long."""
     from crimjust_graph.errors import CrimjustError
     from crimjust_graph.store import open_store
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in the terminal is for the parent, which stops us
 
     try:
         store = open_store(store_path)
