@@ -256,3 +256,31 @@ def test_any_text_round_trips_through_the_page(text: str) -> None:
     clean = "".join(c for c in text.encode("utf-8", "replace").decode() if c >= " " or c in "\t\n").strip()
     assert data["nodes"][0]["l"] in (clean, "x")
     assert parse(page).title == (clean or "Knowledge graph")
+
+
+def test_render_command_filters_and_warns_when_too_big(
+    tmp_path: Path, news_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from conftest import cli
+    from crimjust_graph import page
+    from crimjust_graph.cli import app
+
+    store = tmp_path / "store"
+    assert cli("ingest", "--store", store, news_file).code == 0
+    runner = CliRunner()
+    out = tmp_path / "out" / "page.html"
+    done = runner.invoke(app, ["render", "--store", str(store), "-o", str(out), "--kind", "partner"])
+    assert done.exit_code == 0, done.output
+    assert f"wrote {out}" in done.stdout and "MB" in done.stdout
+    data = page_data(out.read_text("utf-8"))
+    assert {data["kinds"][n["k"]]["key"] for n in data["nodes"]} == {"partner"}
+    monkeypatch.setattr(page, "MAX_BYTES", 1000)
+    done = runner.invoke(app, ["render", "--store", str(store), "-o", str(out)])
+    assert done.exit_code == 0
+    assert "too big to send by e-mail" in done.stderr and "--view programme-partner" in done.stderr
+    done = runner.invoke(app, ["render", "--store", str(store), "-o", str(out), "--since", "2030"])
+    assert done.exit_code == 0 and "nothing matched the filters" in done.stderr
+    for bad in (["--view", "nope"], ["--kind", "nope"]):
+        assert runner.invoke(app, ["render", "--store", str(store), "-o", str(out), *bad]).exit_code == 2

@@ -332,7 +332,7 @@ def render(
     ] = None,
     programme: Annotated[str | None, typer.Option(help="Keep what is linked to this programme.")] = None,
     region: Annotated[str | None, typer.Option(help="Keep what is linked to this place.")] = None,
-    since: Annotated[int | None, typer.Option(help="Keep what is linked to events from this year.")] = None,
+    since: Annotated[int | None, typer.Option(help="Keep what links to events from this year on.")] = None,
     title: Annotated[str | None, typer.Option(help="The page's heading.")] = None,
 ) -> None:
     """Write the interactive page for stakeholders: one HTML file that works offline and can be e-mailed."""

@@ -89,9 +89,10 @@ def write_page(
     *,
     title: str,
     caption: str | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> PageInfo:
     """Write only `path`, atomically (temp file beside it, then rename); warn when over `max_bytes`."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     page = render_page(graph, title=title, caption=caption).encode("utf-8")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
