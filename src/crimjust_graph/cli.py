@@ -244,19 +244,39 @@ def validate(
         raise typer.Exit(1)
 
 
+# networkx formats (exports.FORMATS), named here so `--help` does not import networkx.
+_GRAPH_FORMATS = ("graphml", "gexf", "json")
+
+
 @app.command()
 @reports_errors
 def export(
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(RDF_FORMATS)}.")] = "trig",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help=f"One of: {', '.join((*RDF_FORMATS, *_GRAPH_FORMATS))}."),
+    ] = "trig",
     output: Annotated[Path, typer.Option("-o", "--output", help="Output file ('-' for stdout).")] = Path("-"),
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     update_endpoint: UpdateEndpointOption = None,
 ) -> None:
-    """Write the whole graph for other tools and triple stores."""
-    if fmt not in RDF_FORMATS:
-        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {', '.join(RDF_FORMATS)}")
+    """Write the whole graph for other tools: RDF for triple stores; GraphML, GEXF or JSON for Gephi."""
+    if fmt not in RDF_FORMATS and fmt not in _GRAPH_FORMATS:
+        known = ", ".join((*RDF_FORMATS, *_GRAPH_FORMATS))
+        raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {known}")
     db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
+    if fmt in _GRAPH_FORMATS:
+        from crimjust_graph.exports import graph_bytes, write_graph
+        from crimjust_graph.network import to_networkx
+
+        graph = to_networkx(db)
+        if str(output) == "-":
+            sys.stdout.buffer.write(graph_bytes(graph, fmt))
+            sys.stdout.flush()
+            return
+        write_graph(graph, output, fmt)
+        err.print(f"wrote {output}", markup=False, highlight=False)
+        return
     if str(output) == "-":
         db.dump(sys.stdout.buffer, fmt)
         return
