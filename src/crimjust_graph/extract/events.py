@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from crimjust_graph.extract import roles
 from crimjust_graph.extract.dates import find_dates
-from crimjust_graph.extract.lists import ACTORS, BODIES, SITES, Mentions
+from crimjust_graph.extract.gazetteer import bodies as registry
+from crimjust_graph.extract.lists import Mentions
 from crimjust_graph.extract.mentions import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.tokens import STOPWORDS, Context
-from crimjust_graph.model import Kind
+from crimjust_graph.model import EntityKey, Kind
 from crimjust_graph.vocab import slugify
 
 DETERMINERS = frozenset(
@@ -16,36 +19,24 @@ DETERMINERS = frozenset(
 )
 DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "at", "during"})
 NAME_JOINERS = frozenset({"on", "of", "for", "against", "and", "the", "-", "&"})
-ORGANISE_VERBS = frozenset(
-    """organised organized hosted convened held co-organised co-organized co-hosted launched conducted
-    coordinated led chaired""".split()  # noqa: SIM905
+# Events only when something anchors them (a date, a place, an organiser): 'the official launch'.
+WEAK_TRIGGERS = frozenset({"launch", "presentation"})
+# Words that name an event only with a title ('an activity entitled "X"'); otherwise they refer back.
+REFERENCES = frozenset({"event", "activity", "session"})
+NAMING = frozenset({"entitled", "titled", "called", "named", "dubbed", "codenamed"})
+QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
+# Words that may open an event's name but say nothing about which event ('inaugural', 'first').
+NAME_MODIFIERS = frozenset(
+    "inaugural first second third fourth fifth annual regional international official".split()  # noqa: SIM905
 )
-SELF_CUES = (
-    ("delivered",),
-    ("presented",),
-    ("participated",),
-    ("took", "part"),
-    ("attended",),
-    ("contributed",),
-    ("spoke",),
-    ("made", "a", "presentation"),
-    ("gave", "a", "presentation"),
-    ("joined",),
-)
-LIST_CUES = (
-    ("brought", "together"),
-    ("attended", "by"),
-    ("participation", "of"),
-    ("participants", "from"),
-    ("representatives", "of"),
-    ("representatives", "from"),
-    ("delegations", "from"),
-    ("experts", "from"),
-    ("delivered", "by"),
-    ("presented", "by"),
-    ("gathered",),
+_ORDINAL = re.compile(r"\d+(st|nd|rd|th)$", re.IGNORECASE)
+# A topic phrase after the trigger ('training on intelligence and analysis') ends at one of these.
+_PHRASE_STOP = frozenset(
+    """was were is are which that who held in by from with during to will would has have had organised
+    organized hosted took""".split()  # noqa: SIM905
 )
 _SKIP_BEFORE_OF = frozenset({"operation", "mission", "training", "exercise", "course"})
+TRIGGERS = EVENT_TRIGGERS | WEAK_TRIGGERS | REFERENCES
 
 
 @dataclass
@@ -60,8 +51,10 @@ class EventDraft:
     start: str | None = None
     end: str | None = None
     organisers: list[tuple[Mention, int]] = field(default_factory=list)  # (mention, sentence)
+    funders: list[tuple[Mention, int]] = field(default_factory=list)
     sites: list[tuple[Mention, int]] = field(default_factory=list)
     participants: list[tuple[Mention, int]] = field(default_factory=list)
+    absorbed: list[Mention] = field(default_factory=list)  # bodies named inside the event's name
 
     def label(self) -> str:
         """The proper name, else organiser + modifiers + type ('IPES annual meeting')."""
@@ -78,6 +71,21 @@ class EventDraft:
     def slug(self, doc_id: str) -> str:
         return f"{slugify(self.label())}-{self.start or doc_id}"
 
+    def absorb(self, other: EventDraft) -> None:
+        """Take over another draft that names the same event."""
+        if other.name and other.name != self.name:
+            self.surfaces.append(other.name)
+        self.surfaces += other.surfaces
+        self.triggers += other.triggers
+        self.modifiers += [m for m in other.modifiers if m not in self.modifiers]
+        if self.start is None:
+            self.start, self.end = other.start, other.end
+        self.organisers += other.organisers
+        self.funders += other.funders
+        self.sites += other.sites
+        self.participants += other.participants
+        self.absorbed += other.absorbed
+
 
 @dataclass(frozen=True)
 class _Hit:
@@ -87,55 +95,106 @@ class _Hit:
     name: str | None
     modifiers: tuple[str, ...]
     definite: bool
+    absorbed: tuple[Mention, ...] = ()
 
 
-def _hit(ctx: Context, t: int, body_tokens: set[int]) -> _Hit | None:
+def _name_word(ctx: Context, k: int) -> bool:
+    """A token that can sit in an event's name before its trigger ('2nd', 'Bi-regional', 'COLIBRI')."""
+    w = ctx.words[k]
+    if ctx.folded[k] in STOPWORDS:
+        return False
+    if w[:1].isupper() or _ORDINAL.match(w):
+        return True
+    return w == "-" or (k > 0 and ctx.words[k - 1] == "-" and w.isalpha())
+
+
+def _named(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: set[int]) -> _Hit | None:
+    """'2nd Bi-regional Meeting', 'Regional Workshop for Maritime Intelligence Units (MIU)'."""
+    n, sent = len(ctx), ctx.sent_of[t]
+    first = t
+    while first - 1 >= 0 and ctx.sent_of[first - 1] == sent and first - 1 not in taken:
+        if not _name_word(ctx, first - 1):
+            break
+        first -= 1
+    while first < t and not ctx.words[first][:1].isupper() and not _ORDINAL.match(ctx.words[first]):
+        first += 1
+    last, absorbed = t + 1, list[Mention]()
+    while last < n and ctx.sent_of[last] == sent:
+        if last in taken:
+            m = bodies.by_first.get(last)
+            if m is None or last not in open_bodies or ctx.folded[last - 1] not in NAME_JOINERS:
+                break
+            absorbed.append(m)
+            last = m.last
+        elif (ctx.is_capitalised(last) and ctx.folded[last] not in STOPWORDS) or (
+            ctx.folded[last] in NAME_JOINERS and ctx.is_capitalised(last + 1)
+        ):
+            last += 1
+        else:
+            break
+    if last - first <= 1:
+        return None
+    name_last = last
+    while ctx.words[name_last - 1] == ")" and "(" in ctx.words[first:name_last]:
+        name_last = ctx.words.index("(", first, name_last)
+    return _Hit(t, first, last, ctx.text(first, name_last), (), True, tuple(absorbed))
+
+
+def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: set[int]) -> _Hit | None:
     n = len(ctx)
     sent = ctx.sent_of[t]
     if t + 1 < n and ctx.folded[t + 1] in EVENT_TRIGGERS and ctx.sent_of[t + 1] == sent:
         return None  # 'training course': the later trigger carries the mention
     if ctx.folded[t] in _SKIP_BEFORE_OF and t + 1 < n and ctx.folded[t + 1] == "of":
         return None
-    if ctx.is_capitalised(t):
-        first = t
-        while (
-            first - 1 >= 0
-            and ctx.sent_of[first - 1] == sent
-            and ctx.is_capitalised(first - 1)
-            and first - 1 not in body_tokens
-            and ctx.folded[first - 1] not in STOPWORDS
-        ):
-            first -= 1
-        last = t + 1
-        while last < n and ctx.sent_of[last] == sent and last not in body_tokens:
-            if (ctx.is_capitalised(last) and ctx.folded[last] not in STOPWORDS) or (
-                ctx.folded[last] in NAME_JOINERS
-                and ctx.is_capitalised(last + 1)
-                and last + 1 not in body_tokens
-            ):
-                last += 1
-            else:
-                break
-        if last - first > 1:
-            return _Hit(t, first, last, ctx.text(first, last), (), True)
+    if ctx.is_capitalised(t) and (named := _named(ctx, t, bodies, taken, open_bodies)) is not None:
+        return named
     k = t - 1
     modifiers: list[str] = []
     while k >= 0 and ctx.sent_of[k] == sent and t - k <= 6:
         w = ctx.folded[k]
         if w in DETERMINERS or (w == "s" and k > 0 and ctx.words[k - 1] in {"'", "’"}):
             break
+        hyphenated = "-" in (ctx.words[k - 1], ctx.words[min(k + 1, t)])
         if not (ctx.words[k].isalnum() or ctx.words[k] == "-") or (
-            ctx.words[k][:1].isupper() and k not in body_tokens
+            ctx.words[k][:1].isupper() and k not in taken and not hyphenated
         ):
             return None
-        hyphenated = "-" in (ctx.words[k - 1], ctx.words[min(k + 1, t)])
-        if k not in body_tokens and ctx.words[k].isalpha() and not hyphenated:
+        if k not in taken and ctx.words[k].isalpha() and not hyphenated:
             modifiers.insert(0, ctx.words[k])
         k -= 1
     else:
-        return None
-    definite = ctx.folded[k] in DEFINITE or ctx.folded[k] == "s"
+        if k >= 0 and ctx.sent_of[k] == sent:
+            return None
+    definite = k >= 0 and ctx.sent_of[k] == sent and (ctx.folded[k] in DEFINITE or ctx.folded[k] == "s")
     return _Hit(t, k + 1, t + 1, None, tuple(m.lower() for m in modifiers), definite)
+
+
+def _topic_end(ctx: Context, hit: _Hit) -> int:
+    """End of a topic phrase after the trigger: 'training on intelligence and analysis at airports'."""
+    j, sent = hit.last, ctx.sent_of[hit.trigger]
+    if j >= len(ctx) or ctx.folded[j] not in {"on", "of", "for", "against"}:
+        return hit.last
+    end = hit.last
+    while j < len(ctx) and ctx.sent_of[j] == sent and j - hit.last < 14:
+        w = ctx.words[j]
+        if ctx.folded[j] in _PHRASE_STOP or not (w.isalnum() or w == "-"):
+            break
+        j += 1
+        if ctx.folded[j - 1] not in {"on", "of", "for", "against", "and", "the", "at", "-"}:
+            end = j
+    return end
+
+
+def _surfaces(ctx: Context, hit: _Hit) -> list[str]:
+    """'successful analytical workshop', 'analytical workshop', 'workshop', 'workshop on X'."""
+    out = []
+    words = ctx.text(hit.first, hit.last).split()
+    out += [" ".join(words[k:]) for k in range(len(words))]
+    end = _topic_end(ctx, hit)
+    if end > hit.last:
+        out += [ctx.text(hit.first, end), ctx.text(hit.trigger, end)]
+    return [s for s in out if any(c.isalpha() for c in s)]
 
 
 def _sentence_dates(ctx: Context, sent: int, at: int) -> tuple[str, str | None] | None:
@@ -147,116 +206,168 @@ def _sentence_dates(ctx: Context, sent: int, at: int) -> tuple[str, str | None] 
     return best.start, best.end
 
 
-def _organisers(ctx: Context, mentions: Mentions, hit: _Hit) -> list[Mention]:
-    sent = ctx.sent_of[hit.trigger]
-    rng = ctx.sentence_ranges[sent]
-    out: list[Mention] = []
-    for i in rng:
-        if ctx.folded[i] in ORGANISE_VERBS:
-            if i + 1 < len(ctx) and ctx.folded[i + 1] == "by":
-                out += mentions.after(i + 2, BODIES)
-            elif i < hit.first and hit.first - i <= 6:
-                out += mentions.backward(i, BODIES)
-    if hit.last + 1 < len(ctx) and ctx.folded[hit.last] == "of":
-        out += mentions.after(hit.last + 1, BODIES, skip=1)
-    k = hit.first - 1
-    if k >= 2 and ctx.folded[k] == "s" and ctx.words[k - 1] in {"'", "’"} and k - 1 in mentions.by_last:
-        out.append(mentions.by_last[k - 1])
+def _titles(ctx: Context) -> dict[int, tuple[str, int, int]]:
+    """'an activity organised in Lima, entitled "New routes"': trigger token -> (title, first, last)."""
+    out: dict[int, tuple[str, int, int]] = {}
+    for i, w in enumerate(ctx.folded):
+        if w not in NAMING or i + 1 >= len(ctx) or ctx.words[i + 1] not in QUOTES:
+            continue
+        sent = ctx.sent_of[i]
+        ahead = range(i + 2, min(i + 25, len(ctx)))
+        close = next((j for j in ahead if ctx.words[j] in QUOTES and ctx.sent_of[j] == sent), None)
+        trigger = next((k for k in range(i - 1, max(-1, i - 16), -1) if ctx.folded[k] in TRIGGERS), None)
+        if close is None or close == i + 2 or trigger is None or ctx.sent_of[trigger] != sent:
+            continue
+        out[trigger] = (ctx.text(i + 2, close), i + 2, close)
     return out
 
 
-def _sites(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
-    out = []
-    for m in mentions.in_sentence(sent, SITES):
-        k = m.first - 1
-        while k >= 0 and ctx.folded[k] == "the":
-            k -= 1
-        if k >= 0 and ctx.folded[k] in {"in", "at"}:
-            out.append(m)
-    return out
-
-
-EVENT_WORDS = EVENT_TRIGGERS | frozenset(
-    "attended participated participating took gathered brought trained session".split()  # noqa: SIM905
-)
-
-
-def _participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
-    out: list[Mention] = []
-    if any(ctx.folded[i] in EVENT_WORDS for i in ctx.sentence_ranges[sent]):
-        # 'officials from Argentina, Brazil and Peru', '120 persons from ... participated'
-        seen: set[int] = set()
-        for m in mentions.in_sentence(sent, frozenset({Kind.COUNTRY})):
-            if m.first in seen:
-                continue
-            items = mentions.forward(m.first, frozenset({Kind.COUNTRY})) or [m]
-            seen.update(x.first for x in items)
-            k = m.first - 1
-            while k >= 0 and ctx.folded[k] == "the":
-                k -= 1
-            if k >= 0 and ctx.folded[k] == "from" and ctx.sent_of[k] == sent:
-                out += items
-    for _, end in ctx.cues(sent, LIST_CUES):
-        out += mentions.after(end, ACTORS)
-    for start, end in ctx.cues(sent, SELF_CUES):
-        if ctx.folded[end : end + 1] != ("by",):
-            out += mentions.backward(start, ACTORS)
+def _open_bodies(bodies: Mentions) -> set[int]:
+    """First tokens of bodies first seen in this text (not in the registry): an event name may hold them."""
+    known = {k.key for k, _ in registry()}
+    seen: set[EntityKey] = set()
+    out = set()
+    for m in bodies.all:
+        if m.key not in seen and m.key not in known and m.kind is Kind.PARTNER:
+            out.add(m.first)
+        seen.add(m.key)
     return out
 
 
 def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventDraft]:
     """Events of one document; repeated mentions ('the meeting') join the event they refer to."""
-    body_tokens = {k for m in bodies.all for k in range(m.first, m.last)}
+    taken = {k for m in bodies.all for k in range(m.first, m.last)}
+    open_bodies = _open_bodies(bodies)
+    titles = _titles(ctx)
+    title_tokens = {k for _, a, b in titles.values() for k in range(a, b)}
     named: dict[str, EventDraft] = {}
-    unnamed: dict[str, EventDraft] = {}
     order: list[EventDraft] = []
     last_of_type: dict[str, EventDraft] = {}
+    headline: list[tuple[_Hit, str]] = []
+    text, first_end = ctx.document.text, ctx.sentences[0].end
+    after_first = text[first_end : first_end + 2].strip(" \t")
+    headline_sentence = len(ctx.sentences) > 1 and after_first in {"\n", "\n\n"}
     for t, w in enumerate(ctx.folded):
-        if w not in EVENT_TRIGGERS or t in body_tokens:
+        if w not in TRIGGERS or t in taken or t in title_tokens:
             continue
-        hit = _hit(ctx, t, body_tokens)
-        if hit is None:
-            continue
-        if hit.name is not None:
-            draft = named.get(hit.name.casefold())
-            if draft is None:
-                draft = EventDraft(w, hit.name)
-                named[hit.name.casefold()] = draft
-        elif w in last_of_type:
-            draft = last_of_type[w]
+        if t in titles:
+            title, _, _ = titles[t]
+            plain = _hit(ctx, t, bodies, taken, open_bodies)
+            hit = _Hit(t, plain.first if plain else t, t + 1, title, plain.modifiers if plain else (), True)
+        elif w in REFERENCES:
+            if not (t > 0 and ctx.folded[t - 1] in {"the", "this", "that"} and order):
+                continue
+            hit = _Hit(t, t - 1, t + 1, None, (), True)
         else:
-            draft = unnamed.setdefault(w, EventDraft(w, None))
-        if draft not in order:
-            order.append(draft)
-        last_of_type[w] = draft
-        sent = ctx.sent_of[t]
-        draft.triggers.append(t)
-        if hit.name is not None:
-            draft.surfaces.append(hit.name)
-        else:  # 'successful analytical workshop', 'analytical workshop', 'workshop': each seen in the text
-            words = [ctx.words[k] for k in range(hit.first, hit.last) if ctx.words[k].isalpha()]
-            draft.surfaces += [" ".join(words[k:]) for k in range(len(words))]
-        for mod in hit.modifiers:
-            if mod not in draft.modifiers:
-                draft.modifiers.append(mod)
-        if draft.start is None and (dates := _sentence_dates(ctx, sent, ctx.starts[t])):
-            draft.start, draft.end = dates
-        draft.organisers += [(m, sent) for m in _organisers(ctx, bodies, hit)]
-        draft.sites += [(m, sent) for m in _sites(ctx, places, sent)]
-    kept = [d for d in order if d.name or d.start or d.organisers or d.sites]
+            found = _hit(ctx, t, bodies, taken, open_bodies)
+            if found is None:
+                continue
+            hit = found
+        if ctx.sent_of[t] == 0 and headline_sentence:
+            headline.append((hit, w))  # the headline names the article's event: resolved at the end
+            continue
+        draft = _resolve(hit, w, named, order, last_of_type)
+        _record(ctx, bodies, places, draft, hit)
+    for hit, w in headline:
+        target = named.get(hit.name.casefold()) if hit.name else None
+        if target is None and order:
+            target = next((d for d in order if d.event_type == w), order[0])
+        _record(ctx, bodies, places, target or _resolve(hit, w, named, order, last_of_type), hit)
+    order = _merge_named(order)
+    kept = [
+        d
+        for d in order
+        if d.name or d.organisers or d.sites or (d.start and d.event_type not in WEAK_TRIGGERS)
+    ]
     _attach_participants(ctx, bodies, places, kept)
     return kept
 
 
+def _resolve(
+    hit: _Hit,
+    w: str,
+    named: dict[str, EventDraft],
+    order: list[EventDraft],
+    last_of_type: dict[str, EventDraft],
+) -> EventDraft:
+    if hit.name is not None:
+        draft = named.get(hit.name.casefold())
+        if draft is None:
+            draft = named[hit.name.casefold()] = EventDraft(w, hit.name)
+    elif w in last_of_type:
+        draft = last_of_type[w]
+    elif hit.definite and order and w not in WEAK_TRIGGERS:
+        draft = order[-1]  # 'the meeting' after 'a workshop': the article's event, told differently
+    else:
+        draft = EventDraft(w, None)
+    if draft not in order:
+        order.append(draft)
+    last_of_type[w] = draft
+    return draft
+
+
+def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft, hit: _Hit) -> None:
+    t, sent = hit.trigger, ctx.sent_of[hit.trigger]
+    draft.triggers.append(t)
+    if hit.name is not None:
+        draft.surfaces.append(hit.name)
+        if hit.last > hit.first + 1 and ctx.words[hit.last - 1] == ")":
+            draft.surfaces.append(ctx.text(hit.first, hit.last))
+        if hit.last + 2 < len(ctx) and ctx.words[hit.last] == "(" and ctx.words[hit.last + 2] == ")":
+            draft.surfaces.append(ctx.words[hit.last + 1])  # '... Meeting (IMDCC)'
+    else:
+        draft.surfaces += _surfaces(ctx, hit)
+    draft.absorbed += hit.absorbed
+    for mod in hit.modifiers:
+        if mod not in draft.modifiers:
+            draft.modifiers.append(mod)
+    if draft.start is None and (dates := _sentence_dates(ctx, sent, ctx.starts[t])):
+        draft.start, draft.end = dates
+    draft.organisers += [(m, sent) for m in roles.organisers(ctx, bodies, t, hit.first, hit.last)]
+    draft.funders += [(m, sent) for m in roles.funders(ctx, bodies, t)]
+    draft.participants += [(m, sent) for m in roles.supporters(ctx, bodies, t)]
+    draft.sites += [(m, sent) for m in roles.sites(ctx, places, sent)]
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", name.casefold()) if w not in NAME_MODIFIERS}
+
+
+def _merge_named(order: list[EventDraft]) -> list[EventDraft]:
+    """'Steering Committee Meeting' and 'Inaugural COLIBRI Steering Committee Meeting' are one event."""
+    out: list[EventDraft] = []
+    for draft in sorted(order, key=lambda d: -len(d.name or "")):
+        words = _name_words(draft.name) if draft.name else set()
+        into = next(
+            (
+                d
+                for d in out
+                if words
+                and d.name
+                and d.event_type == draft.event_type
+                and words <= _name_words(d.name)
+                and (draft.start is None or d.start is None or draft.start == d.start)
+            ),
+            None,
+        )
+        if into is None:
+            out.append(draft)
+        else:
+            into.absorb(draft)
+    return sorted(out, key=lambda d: min(d.triggers))
+
+
 def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft]) -> None:
-    """Presenters and attendees belong to the event mentioned in their sentence, else the latest one."""
+    """Presenters, attendees and places belong to the event mentioned in their sentence, else the latest."""
     if not events:
         return
     combined = Mentions(ctx, [*bodies.all, *(p for p in places.all if p.kind is Kind.COUNTRY)])
     by_trigger = sorted((t, d) for d in events for t in d.triggers)
-    for sent in range(len(ctx.sentences)):
-        found = _participants(ctx, combined, sent)
-        if not found:
+    own = {ctx.sent_of[t] for t, _ in by_trigger}
+    for sent in range(1, len(ctx.sentences)):
+        found = roles.participants(ctx, combined, sent)
+        where = roles.sites(ctx, places, sent) if sent not in own and roles.site_sentence(ctx, sent) else []
+        if not found and not where:
             continue
         rng = ctx.sentence_ranges[sent]
         target = None
@@ -266,3 +377,4 @@ def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, event
         target = target or by_trigger[0][1]
         organisers = {m.key for m, _ in target.organisers}
         target.participants += [(m, sent) for m in found if m.key not in organisers]
+        target.sites += [(m, sent) for m in where]

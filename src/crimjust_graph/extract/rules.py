@@ -61,9 +61,13 @@ class RuleExtractor:
                 books[m.key].see(s, ctx.evidence(ctx.sent_of[m.first]))
         relations = to_relations(programme_facts(ctx, bodies, places))
         relations += to_relations(place_facts(ctx, bodies, places))
+        absorbed: set[EntityKey] = set()
         for draft in find_events(ctx, bodies, places):
             relations += self._event(ctx, books, draft)
-        relations = list(dict.fromkeys(relations))
+            absorbed.update(m.key for m in draft.absorbed)
+        for key in absorbed:  # a body learnt from an event's name ('Workshop for Maritime Units') is no body
+            books.pop(key, None)
+        relations = [r for r in dict.fromkeys(relations) if r.subject in books and r.object in books]
         return Extraction(document, tuple(b.freeze() for b in books.values()), tuple(relations))
 
     @staticmethod
@@ -85,16 +89,11 @@ class RuleExtractor:
         out = []
         roles = (
             (Predicate.ORGANISED_BY, draft.organisers),
-            (Predicate.HELD_IN, _most_specific(draft.sites)),
+            (Predicate.FUNDED_BY, draft.funders),
+            (Predicate.HELD_IN, draft.sites),
             (Predicate.HAS_PARTICIPANT, draft.participants),
         )
         for predicate, items in roles:
             for m, sent in items:
                 out.append(Relation(key, predicate, m.key, ctx.evidence(sent)))
         return out
-
-
-def _most_specific(sites: list[tuple[Mention, int]]) -> list[tuple[Mention, int]]:
-    """A city where one is given ('in Brussels, Belgium' -> Brussels); countries only otherwise."""
-    cities = [s for s in sites if s[0].kind is Kind.CITY]
-    return cities or sites

@@ -1,0 +1,186 @@
+"""Extraction stage, event roles: an event's sentences -> organisers, funders, sites and participants."""
+
+from __future__ import annotations
+
+from crimjust_graph.extract.lists import ACTORS, BODIES, PROGRAMMES, SITES, Mentions
+from crimjust_graph.extract.mentions import EVENT_TRIGGERS, Mention
+from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import Kind
+
+ORGANISE_VERBS = frozenset(
+    """organised organized hosted convened held co-organised co-organized co-hosted launched conducted
+    coordinated led chaired run""".split()  # noqa: SIM905
+)
+HOSTING = frozenset({"hosting", "organising", "organizing", "convening", "chairing"})
+COPULA = frozenset({"was", "were", "is", "are"})
+PARTNERSHIP_CUES = (
+    ("in", "partnership", "with"),
+    ("in", "cooperation", "with"),
+    ("in", "collaboration", "with"),
+    ("in", "close", "cooperation", "with"),
+    ("in", "coordination", "with"),
+    ("jointly", "with"),
+    ("together", "with"),
+)
+FUND_CUES = (
+    ("funded", "by"),
+    ("financed", "by"),
+    ("sponsored", "by"),
+    ("co", "-", "funded", "by"),
+    ("with", "funding", "from"),
+    ("with", "financial", "support", "from"),
+    ("with", "the", "financial", "support", "of"),
+)
+SUPPORT_CUES = (("supported", "by"), ("with", "support", "from"), ("with", "the", "support", "of"))
+SELF_CUES = (
+    ("delivered",),
+    ("presented",),
+    ("participated",),
+    ("took", "part"),
+    ("attended",),
+    ("contributed",),
+    ("spoke",),
+    ("made", "a", "presentation"),
+    ("gave", "a", "presentation"),
+    ("joined",),
+)
+LIST_CUES = (
+    ("brought", "together"),
+    ("attended", "by"),
+    ("participation", "of"),
+    ("participants", "from"),
+    ("representatives", "of"),
+    ("representatives", "from"),
+    ("delegations", "from"),
+    ("experts", "from"),
+    ("delivered", "by"),
+    ("presented", "by"),
+    ("gathered",),
+)
+# After 'took part' or 'attended': a list of other participants ('took part, in addition to X and Y').
+ALSO_CUES = (
+    ("in", "addition", "to"),
+    ("alongside",),
+    ("along", "with"),
+    ("as", "well", "as"),
+    ("together", "with"),
+)
+SITE_VERBS = frozenset({"hosted", "witnessed", "welcomed"})
+# A sentence with one of these and 'in <place>' says where the current event happened.
+SITE_SENTENCE = (("held", "in"), ("took", "place"), ("brought", "together"), ("gathered",), ("hosted", "in"))
+EVENT_WORDS = EVENT_TRIGGERS | frozenset(
+    """attended participated participating took gathered brought trained session delegations
+    representatives""".split()  # noqa: SIM905
+)
+
+
+def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last: int) -> list[Mention]:
+    """Who organised the event whose mention spans [first, last) around `trigger`."""
+    sent = ctx.sent_of[trigger]
+    rng = ctx.sentence_ranges[sent]
+    out: list[Mention] = []
+    for i in rng:
+        if ctx.folded[i] in ORGANISE_VERBS:
+            if i + 1 < len(ctx) and ctx.folded[i + 1] == "by":
+                out += mentions.after(i + 2, BODIES)
+            elif i < first and first - i <= 6:
+                out += mentions.backward(i, BODIES)
+    if last + 1 < len(ctx) and ctx.folded[last] == "of":
+        out += mentions.after(last + 1, BODIES, skip=1)
+    k = first - 1
+    if k >= 2 and ctx.folded[k] == "s" and ctx.words[k - 1] in {"'", "’"} and k - 1 in mentions.by_last:
+        out.append(mentions.by_last[k - 1])
+    # 'the bodies hosting the meeting were A, B and C'
+    hosting = first >= 2 and ctx.folded[first - 1] in {"the", "this"} and ctx.folded[first - 2] in HOSTING
+    if hosting and last < len(ctx) and ctx.folded[last] in COPULA:
+        out += mentions.after(last + 1, BODIES)
+    if out or any(ctx.folded[i] in ORGANISE_VERBS for i in rng):
+        for _, end in ctx.cues(sent, PARTNERSHIP_CUES):
+            out += mentions.after(end, BODIES)
+    return out
+
+
+def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
+    """'Operation X was funded by the EC under the Y Programme' -> the EC and Y."""
+    out: list[Mention] = []
+    for start, end in ctx.cues(ctx.sent_of[trigger], FUND_CUES):
+        between = [m for m in mentions.all if trigger < m.first < start and m.kind in PROGRAMMES]
+        if start < trigger or between:
+            continue
+        items = mentions.after(end, BODIES)
+        out += items
+        if items and ctx.folded[items[-1].last : items[-1].last + 1] in {("under",), ("through",)}:
+            out += mentions.after(items[-1].last + 1, PROGRAMMES)
+    return out
+
+
+def supporters(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
+    """'The operation was led by X and supported by Y' -> Y took part."""
+    out: list[Mention] = []
+    for start, end in ctx.cues(ctx.sent_of[trigger], SUPPORT_CUES):
+        if start > trigger or ctx.folded[start - 1 : start] == (",",):
+            out += mentions.after(end, BODIES)
+    return out
+
+
+def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
+    """'in Quito (Ecuador)', 'at the Centre in Tolima, Colombia', 'Brussels hosted the presentation'."""
+    out: list[Mention] = []
+    for m in places.in_sentence(sent, SITES):
+        k = m.first - 1
+        while k >= 0 and ctx.folded[k] == "the":
+            k -= 1
+        after_site = bool(out) and out[-1].last + 1 == m.first and ctx.words[m.first - 1] in {",", "("}
+        hosts = m.last < len(ctx) and ctx.folded[m.last] in SITE_VERBS
+        if (k >= 0 and ctx.folded[k] in {"in", "at"}) or after_site or hosts:
+            out.append(m)
+    return out
+
+
+def site_sentence(ctx: Context, sent: int) -> bool:
+    return any(True for _ in ctx.cues(sent, SITE_SENTENCE))
+
+
+def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozenset[Kind]) -> list[Mention]:
+    """'representatives of the police forces of A, B and C': skip a lower-case phrase up to 'of'/'from'."""
+    found = mentions.after(i, kinds)
+    if found:
+        return found
+    sent = ctx.sent_of[min(i, len(ctx) - 1)]
+    for k in range(i, min(i + 6, len(ctx))):
+        if ctx.sent_of[k] != sent or not ctx.words[k].islower():
+            return []
+        if ctx.folded[k] in {"of", "from"}:
+            return mentions.after(k + 1, kinds)
+    return []
+
+
+def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
+    """Attendees and presenters named in one sentence."""
+    out: list[Mention] = []
+    if any(ctx.folded[i] in EVENT_WORDS for i in ctx.sentence_ranges[sent]):
+        # 'officials from Argentina, Brazil and Peru', '120 persons from ... participated'
+        seen: set[int] = set()
+        for m in mentions.in_sentence(sent, frozenset({Kind.COUNTRY})):
+            if m.first in seen:
+                continue
+            items = mentions.forward(m.first, frozenset({Kind.COUNTRY})) or [m]
+            seen.update(x.first for x in items)
+            k = m.first - 1
+            while k >= 0 and ctx.folded[k] == "the":
+                k -= 1
+            if k >= 0 and ctx.folded[k] == "from" and ctx.sent_of[k] == sent:
+                out += items
+    for _, end in ctx.cues(sent, LIST_CUES):
+        out += _after_noun_phrase(ctx, mentions, end, ACTORS)
+    for start, end in ctx.cues(sent, SELF_CUES):
+        if ctx.folded[end : end + 1] == ("by",):
+            continue
+        out += mentions.backward(start, ACTORS)
+        k = end
+        while k < len(ctx) and ctx.words[k] == ",":
+            k += 1
+        for cue in ALSO_CUES:
+            if ctx.folded[k : k + len(cue)] == cue:
+                out += mentions.after(k + len(cue), ACTORS)
+    return out
