@@ -25,7 +25,7 @@ from crimjust_graph.evaluate import (
 
 # Regression guard on ../shared/corpus/dev: raise these as the extractor improves, never lower them.
 DEV_ENTITIES_F1 = 0.91
-DEV_RELATIONS_F1 = 0.69
+DEV_RELATIONS_F1 = 0.77
 DEV_DATES_RECALL = 0.71
 
 

@@ -329,3 +329,21 @@ def place_index() -> AliasIndex:
         for name in names:
             index.add(name, known)
     return index
+
+
+@cache
+def region_demonyms() -> dict[tuple[str, ...], Place]:
+    """'African' -> Africa, 'Latin American' -> Latin America; keys are folded word tuples."""
+    by_label = {p.label: p for p in places() if p.kind is Kind.REGION}
+    rows: dict[str, str] = _load("places.json").get("region_demonyms", {})
+    return {
+        tuple(fold(t) for t in TOKEN.findall(word)): by_label[label]
+        for word, label in rows.items()
+        if label in by_label
+    }
+
+
+@cache
+def registry_keys() -> frozenset[EntityKey]:
+    """Keys of the shipped programmes and organisations (international bodies, not learnt from a text)."""
+    return frozenset(known.key for known, _ in bodies())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
-from crimjust_graph.extract.mentions import EVENT_TRIGGERS, Mention
+from crimjust_graph.extract.mentions import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Evidence, Kind, Predicate, Relation
 
@@ -41,7 +42,12 @@ PARTNER_CUES = (
     ("partners", "include"),
     ("partners", "such", "as"),
     ("partners", "are"),
+    ("receives", "support", "from"),
+    ("received", "support", "from"),
+    ("receive", "support", "from"),
 )
+# After an implementer list, more implementers: 'executed by A and B through C, together with D and E'.
+MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("in", "partnership", "with"), ("as", "well", "as"))
 COVER_CUES = (
     ("covering",),
     ("covers",),
@@ -55,6 +61,7 @@ COVER_CUES = (
     ("regions", "of"),
 )
 PART_CUES = (("component", "of"), ("part", "of"), ("pillar", "of"), ("sub", "-", "programme", "of"))
+COMPONENT_NOUNS = frozenset({"component", "components", "pillar", "pillars", "sub-programmes"})
 PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiatives"})
 
 
@@ -80,7 +87,37 @@ def _subject(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | N
     for m in reversed(candidates):
         if not _in_pp(ctx, m, _PP):
             return m
-    return candidates[-1] if candidates else None
+    if candidates:
+        return candidates[-1]
+    opening = bodies.by_first.get(ctx.sentence_ranges[sent].start)  # 'COLIBRI: ..., funded by the EU'
+    return opening if opening is not None and opening.kind in PROGRAMMES and opening.last <= i else None
+
+
+def _subject_or_topic(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | None:
+    """The cue's programme; in a sentence naming no programme nor event, the paragraph's programme."""
+    subject = _subject(ctx, bodies, i, window)
+    if subject is not None:
+        return subject
+    sent = ctx.sent_of[i]
+    if bodies.in_sentence(sent, PROGRAMMES) or any(
+        ctx.folded[k] in EVENT_TRIGGERS for k in ctx.sentence_ranges[sent]
+    ):
+        return None
+    return _topic(ctx, bodies, sent)
+
+
+def _implementers(ctx: Context, bodies: Mentions, end: int) -> list[Mention]:
+    out = bodies.after(end, PARTNERS)
+    while out:
+        k = out[-1].last
+        while k < len(ctx) and ctx.words[k] == ",":
+            k += 1
+        cue = next((c for c in MORE_IMPLEMENTERS if ctx.folded[k : k + len(c)] == c), None)
+        more = bodies.after(k + len(cue), PARTNERS) if cue else []
+        if not more:
+            break
+        out += more
+    return out
 
 
 def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
@@ -89,8 +126,11 @@ def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
         ev = ctx.evidence(sent)
         programmes = bodies.in_sentence(sent, PROGRAMMES)
         for a, b in _cues(ctx, sent, IMPLEMENT_CUES):
-            implementers = bodies.after(b, PARTNERS)
+            implementers = _implementers(ctx, bodies, b)
+            plural = a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES  # 'several programmes implemented by'
             subject = _subject(ctx, bodies, a, window=6)
+            if subject is None and not plural:
+                subject = _subject_or_topic(ctx, bodies, a, window=0)
             if subject is not None:
                 yield from ((subject, Predicate.IMPLEMENTED_BY, x, ev) for x in implementers)
             elif a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES and sent + 1 < len(ctx.sentences):
@@ -123,11 +163,11 @@ def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
                 if target is not None and target.first > i:
                     yield target, Predicate.FUNDED_BY, bodies.by_last[i], ev
         for a, b in _cues(ctx, sent, FUND_CUES):
-            subject = _subject(ctx, bodies, a, window=15)
+            subject = _subject_or_topic(ctx, bodies, a, window=15)
             if subject is not None:
                 yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
         for a, b in _cues(ctx, sent, PARTNER_CUES):
-            subject = _subject(ctx, bodies, a, window=15)
+            subject = _subject_or_topic(ctx, bodies, a, window=15)
             if subject is not None:
                 yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
         for _, b in _cues(ctx, sent, (("umbrella", "of"),)):
@@ -137,10 +177,41 @@ def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
                 yield from ((c, Predicate.PART_OF, parents[0], ev) for c in children)
         for a, b in _cues(ctx, sent, PART_CUES):
             parents = bodies.after(b, PROGRAMMES, skip=1)
-            child = bodies.nearest_before(a, PROGRAMMES, window=6)
+            child = bodies.nearest_before(a, PROGRAMMES, window=6) or _subject(ctx, bodies, a, window=25)
             if parents and child is not None and child.key != parents[0].key:
                 yield child, Predicate.PART_OF, parents[0], ev
+        yield from _components(ctx, bodies, sent, programmes)
+        yield from _owned(ctx, bodies, sent)
         yield from _coverage(ctx, bodies, places, sent, programmes)
+
+
+def _components(ctx: Context, bodies: Mentions, sent: int, programmes: list[Mention]) -> Iterator[Fact]:
+    """'the Cocaine Route Programme components – A, B and C' -> each partOf the programme."""
+    for parent in programmes:
+        k = parent.last
+        if k >= len(ctx) or ctx.folded[k] not in COMPONENT_NOUNS:
+            continue
+        k += 1
+        while k < len(ctx) and ctx.words[k] in {"–", "-", "—", ":", ",", "("}:
+            k += 1
+        for child in bodies.forward(k, PROGRAMMES):
+            if child.key != parent.key:
+                yield child, Predicate.PART_OF, parent, ctx.evidence(sent)
+
+
+def _owned(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'COLIBRI is a WCO initiative' -> COLIBRI implementedBy the WCO."""
+    for i in ctx.sentence_ranges[sent]:
+        if ctx.folded[i] not in {"is", "was"} or ctx.folded[i + 1 : i + 2] not in {("a",), ("an",)}:
+            continue
+        owner = bodies.by_first.get(i + 2)
+        if owner is None or owner.kind not in PARTNERS or owner.last >= len(ctx):
+            continue
+        if ctx.folded[owner.last] not in PROGRAMME_HEADS:
+            continue
+        subject = _subject(ctx, bodies, i, window=25)
+        if subject is not None:
+            yield subject, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
 _PP = frozenset({"of", "by", "from", "with", "under"})
@@ -219,26 +290,88 @@ def _coverage(
 
 def place_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
     """'Brussels, Belgium' -> inRegion; a national body -> basedIn its country; 'X, based in Y' -> basedIn."""
-    for m in places.all:
-        nxt = places.by_first.get(m.last + 1)
-        if (
-            m.kind.value == "city"
-            and nxt is not None
-            and nxt.kind.value == "country"
-            and ctx.words[m.last] == ","
-        ):
-            yield m, Predicate.IN_REGION, nxt, ctx.evidence(ctx.sent_of[m.first])
+    yield from _containment(ctx, places)
     for body in bodies.all:
         if body.country is not None:
             country = next((p for p in places.all if p.key == body.country), None)
             if country is not None:
                 yield body, Predicate.BASED_IN, country, ctx.evidence(ctx.sent_of[body.first])
+    yield from _national_bodies(ctx, bodies, places)
     for sent in range(len(ctx.sentences)):
         for a, b in _cues(ctx, sent, (("based", "in"), ("headquartered", "in"))):
             subject = bodies.nearest_before(a, PARTNERS, window=3)
             sites = places.after(b, SITES | AREAS, skip=1)
             if subject is not None and sites:
                 yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+        for a, b in _cues(ctx, sent, (("headquarters", "in"),)):
+            owner = bodies.by_last.get(a) or bodies.by_last.get(a - 2)  # 'WCO headquarters', "WCO's"
+            if owner is None and ctx.folded[a - 1 : a] == ("its",):
+                owner = bodies.nearest_before(a, PARTNERS, window=30)
+            sites = places.after(b, SITES, skip=1)
+            if owner is not None and owner.kind in PARTNERS and sites:
+                yield owner, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+
+
+def _containment(ctx: Context, places: Mentions) -> Iterator[Fact]:
+    """City in its country when the text names both; listed countries in the region that introduces them."""
+    mentioned = {p.key: p for p in places.all}
+    for m in places.all:
+        if m.kind is not Kind.CITY:
+            continue
+        place = gazetteer.place_by_key().get(m.key)
+        country = mentioned.get(place.parent) if place is not None and place.parent else None
+        if country is not None:
+            yield m, Predicate.IN_REGION, country, ctx.evidence(ctx.sent_of[m.first])
+    for sent in range(len(ctx.sentences)):
+        for items in place_lists(ctx, places, sent, frozenset({Kind.COUNTRY})):
+            if len(items) < 2:
+                continue
+            first = items[0].first
+            lead = _lead(ctx, first, 10)
+            if not any(w in AREA_NOUNS for w in lead):
+                continue
+            regions = {
+                p.key: p
+                for p in places.in_sentence(sent, frozenset({Kind.REGION}))
+                if first - 10 <= p.first and p.last <= first
+            }
+            region = next(iter(regions.values())) if len(regions) == 1 else None
+            if region is None:
+                region = _region_adjective(ctx, max(ctx.sentence_ranges[sent].start, first - 10), first)
+            if region is not None:
+                yield from ((c, Predicate.IN_REGION, region, ctx.evidence(sent)) for c in items)
+
+
+def _region_adjective(ctx: Context, start: int, end: int) -> Mention | None:
+    """'ten African countries: ...' -> a mention of Africa at the adjective."""
+    found = []
+    for k in range(start, end):
+        for words, place in gazetteer.region_demonyms().items():
+            if ctx.folded[k : k + len(words)] == words and ctx.is_capitalised(k):
+                found.append(
+                    Mention(k, k + len(words), gazetteer.Known(place.key, place.label), (place.label,))
+                )
+    return found[0] if len({m.key for m in found}) == 1 else None
+
+
+def _national_bodies(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+    """A body first seen in this text, 'in Italy' right after it or "Spain's" right before it."""
+    registry = gazetteer.registry_keys()
+    for body in bodies.all:
+        if body.kind not in PARTNERS or body.key in registry or body.country is not None:
+            continue
+        where = None
+        if ctx.folded[body.last : body.last + 1] == ("in",):
+            where = places.after(body.last + 1, SITES, skip=1)[:1]
+        before = places.by_last.get(body.first - 2)
+        if (
+            not where
+            and before is not None
+            and ctx.words[body.first - 2 : body.first] in {("'", "s"), ("’", "s")}
+        ):
+            where = [before] if before.kind is Kind.COUNTRY else None
+        if where:
+            yield body, Predicate.BASED_IN, where[0], ctx.evidence(ctx.sent_of[body.first])
 
 
 def to_relations(facts: Iterator[Fact]) -> list[Relation]:
