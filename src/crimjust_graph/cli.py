@@ -18,6 +18,7 @@ from rich.table import Table
 
 from crimjust_graph import sparql
 from crimjust_graph.errors import CrimjustError, QueryError
+from crimjust_graph.extract.curation import find_curation, read_curation
 from crimjust_graph.pipeline import ingest as run_ingest
 from crimjust_graph.store import RDF_FORMATS, Store, default_store_path, open_store
 from crimjust_graph.vocab import ID
@@ -103,17 +104,31 @@ def ingest(
     endpoint: EndpointOption = None,
     update_endpoint: UpdateEndpointOption = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes for extraction.")] = None,
+    curation: Annotated[
+        Path | None,
+        typer.Option(
+            "--curation",
+            help="Curation file (TOML: merge, split, drop, retype); default: crimjust-curation.toml next to "
+            "the store. A changed file re-extracts every document.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Read documents, extract what they state and store one named graph per document."""
     db = _store(store, writable=True, endpoint=endpoint, update_endpoint=update_endpoint)
+    if curation is None and endpoint is None and update_endpoint is None:
+        curation = find_curation(store if store is not None else default_store_path())
+    corrections = read_curation(curation) if curation is not None else None
     if err.is_terminal:
         from rich.progress import Progress
 
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("ingesting", total=None)
-            report = run_ingest(paths, db, workers=workers, progress=lambda _: progress.advance(task))
+            report = run_ingest(
+                paths, db, workers=workers, progress=lambda _: progress.advance(task), curation=corrections
+            )
     else:
-        report = run_ingest(paths, db, workers=workers)
+        report = run_ingest(paths, db, workers=workers, curation=corrections)
     total = report.new + report.unchanged + report.replaced
     out.print(
         f"{total} documents: {report.new} new, {report.unchanged} unchanged, {report.replaced} replaced, "
@@ -121,6 +136,15 @@ def ingest(
         markup=False,
         highlight=False,
     )
+    if report.review:
+        where = curation or "crimjust-curation.toml"
+        err.print(
+            f"review: {len(report.review)} merges were guesses; fix wrong ones in {where}",
+            markup=False,
+            highlight=False,
+        )
+        for line in report.review[:20]:
+            err.print(f"  {line}", markup=False, highlight=False)
     for failure in report.failed:
         err.print(f"error: {failure}", markup=False, highlight=False)
     if report.failed:

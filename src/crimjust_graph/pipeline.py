@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -9,11 +10,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import DCTERMS, Graph, URIRef
 
 from crimjust_graph.documents import find_documents, read_document
 from crimjust_graph.errors import InputError
 from crimjust_graph.extract import extract
+from crimjust_graph.extract.curation import Curation, apply_curation, unsure_merges
 from crimjust_graph.mapping import to_graph
 from crimjust_graph.model import Document
 from crimjust_graph.store import Outcome, Store
@@ -34,6 +36,7 @@ class IngestReport:
     entities: int = 0
     relations: int = 0
     failed: list[InputError] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # merges the extractor was unsure of, for curation
 
     @property
     def ok(self) -> bool:
@@ -45,12 +48,22 @@ class _Prepared:
     graph: Graph
     entities: int
     relations: int
+    review: tuple[str, ...] = ()
 
 
-def prepare(document: Document) -> _Prepared:
+def prepare(document: Document, curation: Curation | None = None) -> _Prepared:
     """Extract and map one document; runs in worker processes, so it touches no store."""
-    extraction = extract(document)
-    return _Prepared(to_graph(extraction), len(extraction.entities), len(extraction.relations))
+    extraction = apply_curation(extract(document), curation)
+    graph = to_graph(extraction)
+    if curation:  # which curation made this graph: a changed file re-extracts it (see _changed_documents)
+        marker = URIRef(f"urn:crimjust:curation:{curation.digest}")
+        graph.add((URIRef(graph.identifier), DCTERMS.conformsTo, marker))
+    review = tuple(f"{document.source}: {line}" for line in unsure_merges(extraction))
+    return _Prepared(graph, len(extraction.entities), len(extraction.relations), review)
+
+
+def _curation_id(curation: Curation | None) -> str | None:
+    return f"urn:crimjust:curation:{curation.digest}" if curation else None
 
 
 def ingest(
@@ -59,14 +72,26 @@ def ingest(
     *,
     workers: int | None = None,
     progress: Callable[[Path], None] | None = None,
+    curation: Curation | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; a bad file is reported and skipped, every good one still lands."""
+    """Ingest files and folders; a bad file is reported and skipped, every good one still lands.
+
+    `curation` (the user's merges, splits, drops and kinds) applies to every document; documents stored
+    under another curation are extracted again even when their text is unchanged.
+    """
     files, errors = find_documents(Path(p) for p in paths)
     report = IngestReport(failed=list(errors))
-    todo = _changed_documents(files, store, report, progress)
-    for prepared in _prepare_all(todo, workers):
+    stale: set[str] = set()
+    todo = _changed_documents(files, store, report, progress, curation, stale)
+    for prepared in _prepare_all(todo, workers, curation):
+        iri = str(prepared.graph.identifier)
+        if iri in stale:  # same text, other curation: the store keeps a graph per text, so swap it out
+            store.remove(str(prepared.graph.value(URIRef(iri), DCTERMS.source)))
         outcome = store.replace_document(prepared.graph)
-        if outcome is Outcome.NEW:
+        report.review += prepared.review
+        if outcome is Outcome.NEW and iri in stale:
+            report.replaced += 1
+        elif outcome is Outcome.NEW:
             report.new += 1
         elif outcome is Outcome.REPLACED:
             report.replaced += 1
@@ -79,7 +104,12 @@ def ingest(
 
 
 def _changed_documents(
-    files: list[Path], store: Store, report: IngestReport, progress: Callable[[Path], None] | None
+    files: list[Path],
+    store: Store,
+    report: IngestReport,
+    progress: Callable[[Path], None] | None,
+    curation: Curation | None,
+    stale: set[str],
 ) -> Iterator[Document]:
     """Read each file; skip extraction entirely when this exact text from this source is stored."""
     for path in files:
@@ -90,23 +120,37 @@ def _changed_documents(
         except InputError as exc:
             report.failed.append(exc)
             continue
-        if store.has_document(str(document_iri(document.id)), document.source):
-            report.unchanged += 1
-        else:
+        iri = str(document_iri(document.id))
+        if not store.has_document(iri, document.source):
             yield document
+        elif _stored_curation(store, iri) != _curation_id(curation):
+            stale.add(iri)
+            yield document
+        else:
+            report.unchanged += 1
 
 
-def _prepare_all(documents: Iterator[Document], workers: int | None) -> Iterator[_Prepared]:
+def _stored_curation(store: Store, iri: str) -> str | None:
+    sparql = f"SELECT ?c WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:conformsTo ?c }} }}"
+    for row in store.query(sparql, union=False):  # type: ignore[union-attr]
+        return str(row[0].value)
+    return None
+
+
+def _prepare_all(
+    documents: Iterator[Document], workers: int | None, curation: Curation | None = None
+) -> Iterator[_Prepared]:
     count = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    work = functools.partial(prepare, curation=curation)
     if count <= 1:
-        yield from map(prepare, documents)
+        yield from map(work, documents)
         return
     first = list(itertools.islice(documents, _PARALLEL_FROM))
     if len(first) < _PARALLEL_FROM:
-        yield from map(prepare, first)
+        yield from map(work, first)
         return
     # Bounded batches keep memory flat however large the corpus is.
     with ProcessPoolExecutor(max_workers=count) as pool:
         pending = itertools.chain(first, documents)
         while batch := list(itertools.islice(pending, _BATCH)):
-            yield from pool.map(prepare, batch, chunksize=8)
+            yield from pool.map(work, batch, chunksize=8)
