@@ -257,7 +257,7 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         elif w in REFERENCES:
             if not (t > 0 and ctx.folded[t - 1] in {"the", "this", "that"} and order):
                 continue
-            hit = _Hit(t, t - 1, t + 1, None, (), True)
+            hit = _Hit(t, t, t + 1, None, (), True)
         else:
             found = _hit(ctx, t, bodies, taken, open_bodies)
             if found is None:

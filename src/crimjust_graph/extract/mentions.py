@@ -204,6 +204,8 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             continue
         j = i
         while j < n and not taken[j] and ctx.sent_of[j] == ctx.sent_of[i]:
+            if ctx.folded[j] == "and" and ctx.folded[j + 1 : j + 2] == ("the",) and j > i:
+                break  # 'the Migration Authority and the Customs Office': two bodies
             if ctx.is_capitalised(j) or (ctx.folded[j] in CONNECTORS and ctx.is_capitalised(j + 1)):
                 j += 1
             elif (  # 'Ministry of the Interior'

@@ -344,13 +344,17 @@ def _containment(ctx: Context, places: Mentions) -> Iterator[Fact]:
 
 def _region_adjective(ctx: Context, start: int, end: int) -> Mention | None:
     """'ten African countries: ...' -> a mention of Africa at the adjective."""
-    found = []
-    for k in range(start, end):
-        for words, place in gazetteer.region_demonyms().items():
-            if ctx.folded[k : k + len(words)] == words and ctx.is_capitalised(k):
-                found.append(
-                    Mention(k, k + len(words), gazetteer.Known(place.key, place.label), (place.label,))
-                )
+    found: list[Mention] = []
+    k = start
+    while k < end:
+        hits = [(w, p) for w, p in gazetteer.region_demonyms().items() if ctx.folded[k : k + len(w)] == w]
+        if hits and ctx.is_capitalised(k):
+            words, place = max(hits, key=lambda h: len(h[0]))  # 'West African', not 'African'
+            known = gazetteer.Known(place.key, place.label)
+            found.append(Mention(k, k + len(words), known, (place.label,)))
+            k += len(words)
+        else:
+            k += 1
     return found[0] if len({m.key for m in found}) == 1 else None
 
 

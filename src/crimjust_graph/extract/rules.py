@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.events import EventDraft, find_events
 from crimjust_graph.extract.lists import Mentions
 from crimjust_graph.extract.mentions import Mention, find_mentions
@@ -67,6 +68,11 @@ class RuleExtractor:
             absorbed.update(m.key for m in draft.absorbed)
         for key in absorbed:  # a body learnt from an event's name ('Workshop for Maritime Units') is no body
             books.pop(key, None)
+        for r in relations:  # a region named by its adjective only ('ten African countries: ...')
+            place = gazetteer.place_by_key().get(r.object)
+            if r.object not in books and place is not None and r.predicate is Predicate.IN_REGION:
+                books[r.object] = _Book(place.kind, place.slug, place.label)
+                books[r.object].see("", r.evidence)
         relations = [r for r in dict.fromkeys(relations) if r.subject in books and r.object in books]
         return Extraction(document, tuple(b.freeze() for b in books.values()), tuple(relations))
 
