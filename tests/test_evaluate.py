@@ -24,9 +24,9 @@ from crimjust_graph.evaluate import (
 )
 
 # Regression guard on ../shared/corpus/dev: raise these as the extractor improves, never lower them.
-DEV_ENTITIES_F1 = 0.91
+DEV_ENTITIES_F1 = 0.915
 DEV_RELATIONS_F1 = 0.77
-DEV_DATES_RECALL = 0.71
+DEV_DATES_RECALL = 0.85
 
 
 def gold_entity(gid: str, kind: str, name: str, *aliases: str, start: str | None = None) -> GoldEntity:

@@ -22,7 +22,7 @@ ORG_HEADS = frozenset(
 )
 EVENT_TRIGGERS = frozenset(
     """meeting workshop training course conference symposium seminar summit operation mission forum roundtable
-    exercise webinar""".split()  # noqa: SIM905
+    exercise webinar ceremony""".split()  # noqa: SIM905
 )
 # A name made only of these words is a bare head: never an entity of its own (DESIGN §2).
 BARE = (
