@@ -148,8 +148,10 @@ def to_networkx(store: QueryableStore) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(documents=len(docs), latest=max(issued) if issued else None, title=TITLE)
     titles = {g: title for g, (title, _, _) in docs.items()}
     graph.add_nodes_from((iri, _node_attributes(entities[iri], titles)) for iri in sorted(entities))
-    graph.add_edges_from((s, o, p, _edge_attributes(p, facts[(s, p, o)])) for s, p, o in sorted(facts))
-    _add_context(graph, sorted(facts), parents, place_labels)
+    # Sorted by (subject, object, predicate): the order networkx iterates edges in.
+    edges = sorted(facts, key=lambda f: (f[0], f[2], f[1]))
+    graph.add_edges_from((s, o, p, _edge_attributes(p, facts[(s, p, o)])) for s, p, o in edges)
+    _add_context(graph, edges, parents, place_labels)
     return graph
 
 
