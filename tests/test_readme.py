@@ -34,7 +34,6 @@ def test_readme_python_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / "data").symlink_to(ROOT / "data")
     (tmp_path / "out").mkdir()
     monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("CRIMJUST_SERVER_UNION", raising=False)
     namespace: dict[str, object] = {"__name__": "readme"}
     with oxigraph_server(tmp_path / "server") as url:
         for number, block in enumerate(blocks, 1):
@@ -65,7 +64,6 @@ def test_remote_options_are_documented() -> None:
         "--update-endpoint",
         "## Remote stores",
         "## Python API",
-        "CRIMJUST_SERVER_UNION",
     ):
         assert needle in readme
     for name in ("ingest", "documents", "remove", "query", "validate", "export", "render"):

@@ -22,7 +22,7 @@ from rdflib.compare import isomorphic
 from conftest import ROOT, assert_one_line_error, cli
 from crimjust_graph import ingest, open_store, query, to_networkx
 from crimjust_graph.remote import RemoteStore
-from crimjust_graph.sparql import Rows, named_queries, run_query, to_python, to_rows
+from crimjust_graph.sparql import named_queries, run_query, to_rows
 from crimjust_graph.store import SYSTEM_GRAPHS, LocalStore, Store
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
@@ -234,16 +234,3 @@ def test_networkx_graph_is_the_same_remotely(local: LocalStore, remote: Store) -
     ours, theirs = to_networkx(local), to_networkx(remote)
     assert dict(ours.nodes(data="label")) == dict(theirs.nodes(data="label"))
     assert set(ours.edges(keys=True)) == set(theirs.edges(keys=True))
-
-
-def test_server_side_union_default_graph(tmp_path: Path, local: LocalStore) -> None:
-    """With a server whose default graph is the union, queries go as they are and answer the same."""
-    with oxigraph_server(tmp_path / "union", "--union-default-graph") as url:
-        store = RemoteStore(f"{url}/query", f"{url}/update", writable=True, server_union=True)
-        assert ingest([DATA], store).ok
-        for name in ("programmes", "shared-partners", "events-by-region-year"):
-            text = named_queries()[name].text
-            expected, got = to_python(run_query(local, text)), to_python(run_query(store, text))
-            assert isinstance(expected, Rows) and isinstance(got, Rows)
-            assert sorted(map(_normalise, expected.rows)) == sorted(map(_normalise, got.rows)), name
-        assert _graphs(store).keys() == _graphs(local).keys()

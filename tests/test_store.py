@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
 
-from crimjust_graph.pipeline import ingest
+from crimjust_graph.documents import read_document
+from crimjust_graph.pipeline import ingest, prepare
 from crimjust_graph.store import SYSTEM_GRAPHS, LocalStore, Outcome, open_store
+from crimjust_graph.vocab import ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 NAMES = ["UNODC", "INTERPOL", "AIRCOP", "SEACOP", "CRIMJUST", "Europol", "the European Union", "WCO"]
 PLACES = ["Dakar, Senegal", "Lisbon", "Panama City, Panama", "Vienna", "Accra, Ghana", "Brussels"]
@@ -103,3 +105,54 @@ def test_reopening_keeps_documents(tmp_path: Path) -> None:
     assert [d.source for d in reader.documents()] == [str(doc.resolve())]
     assert reader.has_document(reader.documents()[0].iri, str(doc.resolve()))
     assert Outcome.NEW.value == "new"
+
+
+def _default_graph(store: LocalStore) -> set[tuple[str, str, str]]:
+    result = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    return {(str(r["s"]), str(r["p"]), str(r["o"])) for r in result}  # type: ignore[union-attr]
+
+
+def _merge_of_named_graphs(store: LocalStore) -> set[tuple[str, str, str]]:
+    query = (
+        "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
+    )
+    return {(str(r["s"]), str(r["p"]), str(r["o"])) for r in store.query(query)}  # type: ignore[union-attr]
+
+
+def test_default_graph_is_the_merge_through_replace_and_remove(tmp_path: Path) -> None:
+    """Each triple once, however many documents state it; what a removed document alone said is gone."""
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("AIRCOP in Dakar\n\nAIRCOP held a training in Dakar, Senegal on 4 May 2019.\n", "utf-8")
+    b.write_text("AIRCOP in Lomé\n\nAIRCOP held a workshop in Lomé, Togo on 9 June 2019.\n", "utf-8")
+    store = open_store(tmp_path / "store", writable=True)
+    ingest([a, b], store)
+    labels = store.query("SELECT ?l WHERE { ?p a cj:Programme ; rdfs:label ?l }")
+    assert [r["l"].value for r in labels] == ["AIRCOP"]  # type: ignore[union-attr]
+    assert _default_graph(store) == _merge_of_named_graphs(store)
+    b.write_text("SEACOP in Lisbon\n\nSEACOP held a workshop in Lisbon, Portugal on 5 June 2019.\n", "utf-8")
+    ingest([b], store)
+    assert _default_graph(store) == _merge_of_named_graphs(store)
+    assert not any("Lomé" in o for _, _, o in _default_graph(store) if "quote" in _)
+    store.remove(str(b.resolve()))
+    store.remove(str(a.resolve()))
+    merged = _default_graph(store)
+    assert merged == _merge_of_named_graphs(store)
+    assert not any(p.endswith("#quote") for _, p, _ in merged)
+
+
+def test_forced_replace_rebuilds_the_same_text_in_one_step(tmp_path: Path) -> None:
+    text = "Europol meets\n\nEuropol held a meeting in The Hague on 2 July 2019.\n"
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text(text, "utf-8")
+    two.write_text(text, "utf-8")
+    store = open_store(tmp_path / "store", writable=True)
+    ingest([one, two], store)
+    graph = prepare(read_document(one)).graph
+    marker = (URIRef("urn:x:a"), URIRef("urn:x:b"), URIRef("urn:x:c"))
+    graph.add(marker)
+    assert store.replace_document(graph) is Outcome.UNCHANGED
+    assert store.replace_document(graph, force=True) is Outcome.REPLACED
+    assert {d.source for d in store.documents()} == {str(one.resolve()), str(two.resolve())}
+    assert bool(store.query("ASK { <urn:x:a> <urn:x:b> <urn:x:c> }"))
+    assert _default_graph(store) == _merge_of_named_graphs(store)

@@ -84,14 +84,10 @@ def ingest(
     stale: set[str] = set()
     todo = _changed_documents(files, store, report, progress, curation, stale)
     for prepared in _prepare_all(todo, workers, curation):
-        iri = str(prepared.graph.identifier)
-        if iri in stale:  # same text, other curation: the store keeps a graph per text, so swap it out
-            store.remove(str(prepared.graph.value(URIRef(iri), DCTERMS.source)))
-        outcome = store.replace_document(prepared.graph)
+        # Same text under another curation: rebuild its graph (still one transaction).
+        outcome = store.replace_document(prepared.graph, force=str(prepared.graph.identifier) in stale)
         report.review += prepared.review
-        if outcome is Outcome.NEW and iri in stale:
-            report.replaced += 1
-        elif outcome is Outcome.NEW:
+        if outcome is Outcome.NEW:
             report.new += 1
         elif outcome is Outcome.REPLACED:
             report.replaced += 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,12 +25,8 @@ _ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 class RemoteStore:
     """A SPARQL 1.1 query endpoint (and update endpoint) used like the store on disk.
 
-    The default graph is the union of the named graphs, as in the local store. A server's own default
-    graph differs from one product to the next, so by default every request names its dataset through
-    the protocol: `default-graph-uri` and `named-graph-uri` for every graph in the store (exact on any
-    compliant server). With `server_union=True` queries go as they are, for servers already set up so
-    that the default graph is the union (Virtuoso, GraphDB, Fuseki with `unionDefaultGraph`,
-    `oxigraph serve --union-default-graph`): cheaper on stores with many thousands of documents.
+    The update text is the local store's, so the server's default graph holds the same merge of the
+    document and reference graphs (store.py) and queries go to it as they are, on any SPARQL 1.1 server.
     """
 
     def __init__(
@@ -40,7 +35,6 @@ class RemoteStore:
         update_endpoint: str | None = None,
         *,
         writable: bool = False,
-        server_union: bool | None = None,
         timeout: float = 60.0,
     ) -> None:
         for url in (endpoint, update_endpoint):
@@ -49,9 +43,6 @@ class RemoteStore:
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
         self.writable = writable
-        if server_union is None:
-            server_union = os.environ.get("CRIMJUST_SERVER_UNION", "") not in ("", "0")
-        self.server_union = server_union
         self.timeout = timeout
         if writable:
             shared.sync_system_graphs(self)
@@ -69,10 +60,11 @@ class RemoteStore:
         union: bool = True,
     ) -> QueryResult:
         """Send a query (callers check it first, in sparql.py) and parse the answer with pyoxigraph."""
-        defaults, nameds = self._dataset(default_graphs, named_graphs, union=union)
         fields = [("query", _PROLOGUE + sparql)]
-        fields += [("default-graph-uri", g) for g in defaults]
-        fields += [("named-graph-uri", g) for g in nameds]
+        if default_graphs is not None or named_graphs is not None:
+            # No default-graph-uri at all would mean "the server's default graph", not an empty one.
+            fields += [("default-graph-uri", g) for g in (default_graphs or [EMPTY_GRAPH])]
+            fields += [("named-graph-uri", g) for g in (named_graphs or [])]
         content_type, body = self._post(self.endpoint, fields, sparql)
         try:
             if "sparql-results+json" in content_type or "application/json" in content_type:
@@ -87,22 +79,6 @@ class RemoteStore:
             return graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
         except (SyntaxError, ValueError) as exc:
             raise QueryError(sparql, f"{self.endpoint} sent an answer that does not parse: {exc}") from None
-
-    def _dataset(
-        self, default_graphs: list[str] | None, named_graphs: list[str] | None, *, union: bool
-    ) -> tuple[list[str], list[str]]:
-        """The protocol's dataset parameters that make the server see what the local store would."""
-        everything: list[str] = []
-        if default_graphs is None and union and (not self.server_union or named_graphs is not None):
-            everything = sorted(self.graphs())
-            default_graphs = everything
-        if default_graphs is None:
-            # The query's own FROM clauses, or the server's default graph (union=False, server_union).
-            return [], named_graphs or []
-        if named_graphs is None:
-            named_graphs = everything or sorted(self.graphs())
-        # No default-graph-uri at all would mean "the server's own default graph", not an empty one.
-        return default_graphs or [EMPTY_GRAPH], named_graphs
 
     def graphs(self) -> set[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union=False)
@@ -147,10 +123,10 @@ class RemoteStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def replace_document(self, graph: Graph) -> Outcome:
+    def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome:
         """Put one document's graph in place of what its source held before: one update request."""
         self._require_writable()
-        return shared.replace_document(self, graph)
+        return shared.replace_document(self, graph, force=force)
 
     def remove(self, source: str) -> bool:
         """Drop what `source` contributed; False when nothing was ingested from it."""

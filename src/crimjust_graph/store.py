@@ -1,4 +1,10 @@
-"""Dataset on disk: open the Oxigraph store; replace one document's named graph in one transaction."""
+"""Dataset on disk: open the Oxigraph store; replace one document's named graph in one transaction.
+
+The default graph is kept as the RDF merge of the document and reference graphs, updated in the same
+transaction as each document. Oxigraph's own union (`use_default_graph_as_union`) repeats a triple once
+per graph that holds it, so "?p a cj:Programme" answered once per document mentioning it; and servers
+disagree on what their default graph is. A stored merge is exact, fast and the same on every server.
+"""
 
 from __future__ import annotations
 
@@ -72,7 +78,7 @@ class Store(Protocol):
     def dump(self, out: IO[bytes], fmt: str) -> None: ...
     def data_graph(self) -> Graph: ...
     def dataset(self) -> Dataset: ...
-    def replace_document(self, graph: Graph) -> Outcome: ...
+    def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome: ...
     def remove(self, source: str) -> bool: ...
     def flush(self) -> None: ...
 
@@ -142,12 +148,14 @@ class LocalStore:
         named_graphs: list[str] | None = None,
         union: bool = True,
     ) -> QueryResult:
-        """Run a query string in Oxigraph's engine; callers check it first (sparql.py)."""
+        """Run a query string in Oxigraph's engine; callers check it first (sparql.py).
+
+        Without `default_graphs` the default graph is the stored merge of all documents (`union` is kept
+        for callers that spell it out; the merge makes it the same either way).
+        """
         kwargs: dict[str, object] = {"prefixes": PREFIXES}
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif union:
-            kwargs["use_default_graph_as_union"] = True
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
@@ -167,10 +175,12 @@ class LocalStore:
         return documents(self)
 
     def dump(self, out: IO[bytes], fmt: str) -> None:
-        """Write the dataset (trig, nquads) or the union of its graphs (turtle, ntriples)."""
+        """Write the named graphs (trig, nquads) or the merged default graph (turtle, ntriples)."""
         rdf_format = RDF_FORMATS[fmt]
         if rdf_format.supports_datasets:
-            self._store.dump(out, rdf_format, prefixes=PREFIXES)
+            # The default graph is derived (the merge), so only the named graphs are the dataset.
+            quads = (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
+            ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
             return
         triples = self.query(ALL_TRIPLES, union=False)
         assert isinstance(triples, ox.QueryTriples)
@@ -188,10 +198,10 @@ class LocalStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def replace_document(self, graph: Graph) -> Outcome:
+    def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome:
         """Put one document's graph in place of what its source held before, in one transaction."""
         self._require_writable()
-        return replace_document(self, graph)
+        return replace_document(self, graph, force=force)
 
     def remove(self, source: str) -> bool:
         """Drop what `source` contributed; False when nothing was ingested from it."""
@@ -211,7 +221,8 @@ class LocalStore:
 
 # -- shared by the local and the remote store: the same query and update text for both ----------
 
-ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+# The merged default graph: documents and reference facts, each triple once.
+ALL_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 
 def has_document(store: _Backend, iri: str, source: str) -> bool:
@@ -263,21 +274,40 @@ def data_graph(store: _Backend) -> Graph:
     return graph
 
 
-def replace_document(store: _Backend, graph: Graph) -> Outcome:
-    """One update request puts a document's graph in place of what its source held before."""
+def replace_document(store: _Backend, graph: Graph, *, force: bool = False) -> Outcome:
+    """One update request puts a document's graph in place of what its source held before.
+
+    `force` rebuilds the graph even when the same text is stored (the extraction changed, e.g. under a
+    new curation file), keeping every source the text was read from.
+    """
     iri = str(graph.identifier)
     source = str(graph.value(URIRef(iri), DCTERMS.source))
     existing = sources(store, source)
-    if existing == [iri]:
+    if existing == [iri] and not force:
         return Outcome.UNCHANGED
     ops = [_detach(source, old) for old in existing if old != iri]
-    if bool(store.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", union=False)):
+    held = bool(store.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", union=False))
+    if held and not force:
         # The same text is already in from another file: record this source on it too.
-        ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}")
+        triple = f"<{iri}> dcterms:source {_literal(source)} ."
+        ops.append(f"INSERT DATA {{ {triple} GRAPH <{iri}> {{ {triple} }} }}")
     else:
-        ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{_nt(graph)}\n}} }}")
+        fresh = Graph(identifier=graph.identifier)
+        fresh += graph
+        if held:
+            for other in _graph_sources(store, iri):
+                fresh.add((URIRef(iri), DCTERMS.source, Literal(other)))
+            ops += [_unmerge(iri), f"DROP SILENT GRAPH <{iri}>"]
+        ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{_nt(fresh)}\n}} }}")
+        ops.append(f"ADD <{iri}> TO DEFAULT")
     store._update(" ;\n".join(ops))
     return Outcome.REPLACED if existing else Outcome.NEW
+
+
+def _graph_sources(store: _Backend, iri: str) -> list[str]:
+    result = store.query(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:source ?s }} }}", union=False)
+    assert isinstance(result, ox.QuerySolutions)
+    return sorted(str(row["s"].value) for row in result)
 
 
 def remove(store: _Backend, source: str) -> bool:
@@ -295,22 +325,38 @@ def sync_system_graphs(store: _Backend) -> None:
     ask = f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}"
     if bool(store.query(ask, union=False)):
         return
-    ops = []
+    ops = [_unmerge(str(REFERENCE_GRAPH))]
     for name, build in _system_graphs().items():
         graph = build()
         if name == str(REFERENCE_GRAPH):
             graph.add((REFERENCE_GRAPH, DCTERMS.identifier, Literal(version)))
         ops.append(f"DROP SILENT GRAPH <{name}>")
         ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{_nt(graph)}\n}} }}")
+    # The merge holds documents and reference facts, not the ontology and shapes (they have their graphs);
+    # rebuilding it here also brings a store written by an older release up to date.
+    ops.append(
+        "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
+    )
     store._update(" ;\n".join(ops))
 
 
 def _detach(source: str, graph: str) -> str:
-    """Update text: remove `source` from a document graph and drop the graph when no source is left."""
+    """Update text: remove `source` from a document graph; when no source is left, drop the graph."""
+    triple = f"<{graph}> dcterms:source {_literal(source)}"
+    orphan = f"FILTER NOT EXISTS {{ GRAPH <{graph}> {{ <{graph}> dcterms:source ?other }} }}"
     return (
-        f"DELETE DATA {{ GRAPH <{graph}> {{ <{graph}> dcterms:source {_literal(source)} }} }} ;\n"
-        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} "
-        f"FILTER NOT EXISTS {{ GRAPH <{graph}> {{ <{graph}> dcterms:source ?other }} }} }}"
+        f"DELETE DATA {{ {triple} . GRAPH <{graph}> {{ {triple} }} }} ;\n"
+        f"{_unmerge(graph, orphan)} ;\n"
+        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {orphan} }}"
+    )
+
+
+def _unmerge(graph: str, condition: str = "") -> str:
+    """Update text: take a graph's triples out of the merged default graph unless another graph has them."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {condition} "
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != <{graph}>) }} }}"
     )
 
 
