@@ -1,0 +1,108 @@
+"""Benchmark: RDF -> NetworkX (network.to_networkx) on stores built from the generated corpus.
+
+DESIGN §6 target: < 5 s at 1M triples. Stores are built once under benchmarks/work/network/ and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crimjust_graph.network import VIEWS, to_networkx
+from crimjust_graph.pipeline import ingest
+from crimjust_graph.sparql import run_query, to_python
+from crimjust_graph.store import LocalStore, open_store
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work" / "network"
+
+
+def _count(store: LocalStore, where: str) -> int:
+    rows = to_python(run_query(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"))
+    assert not isinstance(rows, bool | list)
+    return int(str(rows.rows[0][0]))
+
+
+def _store(docs: int, workers: int) -> Path:
+    """The store for `docs` generated documents, built on first use."""
+    corpus = WORK / f"corpus-{docs}"
+    path = WORK / f"store-{docs}"
+    if not corpus.is_dir():
+        generate = [sys.executable, str(HERE / "generate.py"), "--count", str(docs), "--out", str(corpus)]
+        subprocess.run(generate, check=True, stdout=subprocess.DEVNULL)
+    if not (path / "CURRENT").is_file():
+        start = time.perf_counter()
+        report = ingest([corpus], open_store(path, writable=True), workers=workers)
+        print(
+            f"built {path} ({report.new} documents) in {time.perf_counter() - start:.0f} s", file=sys.stderr
+        )
+    return path
+
+
+def _measure(path: Path, repeat: int) -> str:
+    store = open_store(path)
+    documents = _count(store, "GRAPH ?g { ?g a cj:Document }")
+    quads = _count(store, "GRAPH ?g { ?s ?p ?o }")
+    walls, cpus = [], []
+    graph = None
+    for _ in range(repeat):
+        load = os.getloadavg()[0]
+        cpu, wall = time.process_time(), time.perf_counter()
+        graph = to_networkx(store)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        print(
+            f"  {path.name}: {walls[-1]:.2f} s wall, {cpus[-1]:.2f} s CPU, load {load:.1f}", file=sys.stderr
+        )
+    assert graph is not None
+    start = time.perf_counter()
+    for view in VIEWS.values():
+        view(graph)
+    views = time.perf_counter() - start
+    return (
+        f"| {documents:,} | {quads:,} | {graph.number_of_nodes():,} | {graph.number_of_edges():,} "
+        f"| {statistics.median(walls):.2f} | {min(walls):.2f} | {statistics.median(cpus):.2f} "
+        f"| {views:.2f} | {os.getloadavg()[0]:.1f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, nargs="+", default=[1200, 2000], help="corpus sizes")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2, help="ingest workers when a store is built")
+    args = parser.parse_args()
+    rows = [_measure(_store(docs, args.workers), args.repeat) for docs in args.docs]
+    lines = [
+        f"# RDF -> NetworkX {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Command: `python benchmarks/network.py --docs {' '.join(map(str, args.docs))} "
+        f"--repeat {args.repeat}`; {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}. Target (DESIGN §6): < 5 s at 1M triples.",
+        "",
+        "`to_networkx(store)` on a read-only LocalStore, 8 bulk SELECTs plus batched evidence look-ups. "
+        "Quads count every graph (documents, reference, ontology, shapes). CPU is this process's CPU time, "
+        "the figure to trust when other jobs share the machine (load = 1-minute load average). "
+        "Stores are built once and reused (delete benchmarks/work/network/ to rebuild), so sizes "
+        "built by different extractor versions differ in quads per document.",
+        "",
+        "| documents | quads | nodes | edges | median s | best s | CPU s | all views s | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    out = HERE / "results" / "network.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
