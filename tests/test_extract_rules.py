@@ -185,3 +185,58 @@ def test_fast_enough() -> None:
     for _ in range(20):
         extract(doc)
     assert (time.perf_counter() - began) / 20 < 0.05
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surface", "start"),
+    [
+        (
+            "The two-day workshop on port control took place in Dakar, Senegal, on 4 and 5 May 2021.",
+            "two-day workshop",
+            "2021-05-04",
+        ),
+        (
+            "UNODC organised a high-level conference on maritime crime in Lisbon on 12 June 2022.",
+            "high-level conference",
+            "2022-06-12",
+        ),
+        (
+            "The first-ever regional training for prosecutors was held in Accra from 3 to 7 October 2022.",
+            "first-ever regional training",
+            "2022-10-03",
+        ),
+        (
+            "A 5-Day course for border officers opened in Lomé, Togo, on 14 March 2022.",
+            "5-Day course",
+            "2022-03-14",
+        ),
+    ],
+)
+def test_modifiers_before_the_trigger(sentence: str, surface: str, start: str) -> None:
+    (event,) = named(run(sentence), Kind.EVENT).values()
+    assert surface in event.aliases
+    assert event.start == start
+
+
+def test_an_indefinite_event_is_new_and_a_preceding_one_shares_only_the_month() -> None:
+    ex = run(
+        "Ministers will gather at the Maritime Security Summit in Accra, Ghana. "
+        "Scheduled for 20 June 2022 in Accra, the summit will be preceded by a two-day meeting of experts "
+        "from INTERPOL. The meeting is co-organised by UNODC."
+    )
+    events = named(ex, Kind.EVENT)
+    summit = events["Maritime Security Summit"]
+    (experts,) = [e for e in events.values() if "meeting of experts" in e.aliases]
+    assert (summit.start, experts.start) == ("2022-06-20", "2022-06")
+    got = facts(ex)
+    assert ("Maritime Security Summit", "heldIn", "Accra") in got
+    assert (experts.label, "heldIn", "Accra") not in got
+    assert (experts.label, "hasParticipant", "INTERPOL") in got
+
+
+def test_trigger_words_naming_a_place_or_programme_are_no_events() -> None:
+    ex = run(
+        "Officers met at the Training Centre in Bogotá on 3 May 2021. "
+        "The new training programme starts on 4 June 2021. The meeting room was renovated on 5 July 2021."
+    )
+    assert not named(ex, Kind.EVENT)

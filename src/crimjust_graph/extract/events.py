@@ -9,7 +9,7 @@ from crimjust_graph.extract import roles
 from crimjust_graph.extract.dates import find_dates
 from crimjust_graph.extract.gazetteer import bodies as registry
 from crimjust_graph.extract.lists import Mentions
-from crimjust_graph.extract.mentions import EVENT_TRIGGERS, Mention
+from crimjust_graph.extract.mentions import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.tokens import STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
 from crimjust_graph.vocab import slugify
@@ -17,6 +17,7 @@ from crimjust_graph.vocab import slugify
 DETERMINERS = frozenset(
     {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "at", "during"}
 )
+INDEFINITE = frozenset({"a", "an", "another"})
 DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "at", "during"})
 NAME_JOINERS = frozenset({"on", "of", "for", "against", "and", "the", "-", "&"})
 # Events only when something anchors them (a date, a place, an organiser): 'the official launch'.
@@ -36,6 +37,8 @@ _PHRASE_STOP = frozenset(
     organized hosted took""".split()  # noqa: SIM905
 )
 _SKIP_BEFORE_OF = frozenset({"operation", "mission", "training", "exercise", "course"})
+_PLACES_AND_THINGS = "room rooms hall venue school college manual manuals module modules curriculum materials"
+NOT_EVENT_AFTER = ORG_HEADS | PROGRAMME_HEADS | frozenset(_PLACES_AND_THINGS.split())
 TRIGGERS = EVENT_TRIGGERS | WEAK_TRIGGERS | REFERENCES
 
 
@@ -96,6 +99,7 @@ class _Hit:
     modifiers: tuple[str, ...]
     definite: bool
     absorbed: tuple[Mention, ...] = ()
+    indefinite: bool = False  # 'a 3-day meeting': a new event, never one told before
 
 
 def _name_word(ctx: Context, k: int) -> bool:
@@ -147,6 +151,8 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
         return None  # 'training course': the later trigger carries the mention
     if ctx.folded[t] in _SKIP_BEFORE_OF and t + 1 < n and ctx.folded[t + 1] == "of":
         return None
+    if t + 1 < n and ctx.folded[t + 1] in NOT_EVENT_AFTER and ctx.sent_of[t + 1] == sent:
+        return None  # 'the Training Centre', 'a training programme', 'the meeting room': no occurrence
     if ctx.is_capitalised(t) and (named := _named(ctx, t, bodies, taken, open_bodies)) is not None:
         return named
     k = t - 1
@@ -166,8 +172,10 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
     else:
         if k >= 0 and ctx.sent_of[k] == sent:
             return None
-    definite = k >= 0 and ctx.sent_of[k] == sent and (ctx.folded[k] in DEFINITE or ctx.folded[k] == "s")
-    return _Hit(t, k + 1, t + 1, None, tuple(m.lower() for m in modifiers), definite)
+    opener = ctx.folded[k] if k >= 0 and ctx.sent_of[k] == sent else ""
+    definite = opener in DEFINITE or opener == "s"
+    mods = tuple(m.lower() for m in modifiers)
+    return _Hit(t, k + 1, t + 1, None, mods, definite, indefinite=opener in INDEFINITE)
 
 
 def _topic_end(ctx: Context, hit: _Hit) -> int:
@@ -197,12 +205,19 @@ def _surfaces(ctx: Context, hit: _Hit) -> list[str]:
     return [s for s in out if any(c.isalpha() for c in s)]
 
 
+# 'the summit on 12 April will be preceded by a meeting': the date is another event's, the month is shared.
+_SEQUENCE = re.compile(r"\b(?:preceded|followed)\s+by\b|\b(?:ahead|in\s+advance)\s+of\b|\bprior\s+to\b", re.I)
+
+
 def _sentence_dates(ctx: Context, sent: int, at: int) -> tuple[str, str | None] | None:
     span = ctx.sentences[sent]
     dates = find_dates(span.text, ctx.year, span.start, ctx.document.issued)
     if not dates:
         return None
     best = min(dates, key=lambda d: abs(d.char_start - at))
+    lo, hi = sorted((best.char_end, at))
+    if _SEQUENCE.search(ctx.document.text, lo, hi) and len(best.start) == 10:
+        return best.start[:7], None
     return best.start, best.end
 
 
@@ -294,7 +309,7 @@ def _resolve(
         draft = named.get(hit.name.casefold())
         if draft is None:
             draft = named[hit.name.casefold()] = EventDraft(w, hit.name)
-    elif w in last_of_type:
+    elif w in last_of_type and not hit.indefinite:
         draft = last_of_type[w]
     elif hit.definite and order and w not in WEAK_TRIGGERS:
         draft = order[-1]  # 'the meeting' after 'a workshop': the article's event, told differently
@@ -302,7 +317,9 @@ def _resolve(
         draft = EventDraft(w, None)
     if draft not in order:
         order.append(draft)
-    last_of_type[w] = draft
+    previous = last_of_type.get(w)
+    if not (hit.indefinite and previous is not None and previous.name):
+        last_of_type[w] = draft  # 'the meeting' keeps meaning the named one after 'a meeting of experts'
     return draft
 
 
@@ -326,7 +343,13 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
     draft.organisers += [(m, sent) for m in roles.organisers(ctx, bodies, t, hit.first, hit.last)]
     draft.funders += [(m, sent) for m in roles.funders(ctx, bodies, t)]
     draft.participants += [(m, sent) for m in roles.supporters(ctx, bodies, t)]
-    draft.sites += [(m, sent) for m in roles.sites(ctx, places, sent)]
+    draft.sites += [(m, sent) for m in roles.sites(ctx, places, sent) if not _sequenced(ctx, m.first, t)]
+
+
+def _sequenced(ctx: Context, a: int, b: int) -> bool:
+    """'in Abuja, the summit will be preceded by a meeting': the place is the summit's, not the meeting's."""
+    lo, hi = sorted((a, b))
+    return _SEQUENCE.search(ctx.document.text, ctx.starts[lo], ctx.starts[hi]) is not None
 
 
 def _name_words(name: str) -> set[str]:
