@@ -128,7 +128,7 @@ def _changed_documents(
 
 def _stored_curation(store: Store, iri: str) -> str | None:
     sparql = f"SELECT ?c WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:conformsTo ?c }} }}"
-    for row in store.query(sparql, union=False):  # type: ignore[union-attr]
+    for row in store.query(sparql):  # type: ignore[union-attr]
         return str(row[0].value)
     return None
 

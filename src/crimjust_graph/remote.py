@@ -47,7 +47,7 @@ class RemoteStore:
         if writable:
             shared.sync_system_graphs(self)
         else:
-            self.query("ASK {}", union=False)  # fail now, with one line, when the server is not there
+            self.query("ASK {}")  # fail now, with one line, when the server is not there
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -57,7 +57,6 @@ class RemoteStore:
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-        union: bool = True,
     ) -> QueryResult:
         """Send a query (callers check it first, in sparql.py) and parse the answer with pyoxigraph."""
         fields = [("query", _PROLOGUE + sparql)]
@@ -81,7 +80,7 @@ class RemoteStore:
             raise QueryError(sparql, f"{self.endpoint} sent an answer that does not parse: {exc}") from None
 
     def graphs(self) -> set[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union=False)
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         assert isinstance(result, ox.QuerySolutions)
         return {row["g"].value for row in result if isinstance(row["g"], ox.NamedNode)}
 
@@ -100,11 +99,11 @@ class RemoteStore:
         """Write the dataset (trig, nquads) or the union of its graphs (turtle, ntriples)."""
         rdf_format = RDF_FORMATS[fmt]
         if not rdf_format.supports_datasets:
-            triples = self.query(shared.ALL_TRIPLES, union=False)
+            triples = self.query(shared.ALL_TRIPLES)
             assert isinstance(triples, ox.QueryTriples)
             ox.serialize(triples, out, rdf_format, prefixes=PREFIXES)
             return
-        rows = self.query(_ALL_QUADS, union=False)
+        rows = self.query(_ALL_QUADS)
         assert isinstance(rows, ox.QuerySolutions)
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Protocol
 
 import pyoxigraph as ox
 
 from crimjust_graph import resources
 from crimjust_graph.errors import QueryError
 from crimjust_graph.store import SYSTEM_GRAPHS, QueryResult
+from crimjust_graph.store import QueryableStore as QueryableStore
 from crimjust_graph.vocab import PREFIXES
 
 # Keywords refused before anything runs: SERVICE reaches the network; the rest change the store.
@@ -49,21 +49,6 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
-
-
-class QueryableStore(Protocol):
-    """What sparql.py needs from a store (local or remote)."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graphs: list[str] | None = ...,
-        named_graphs: list[str] | None = ...,
-        union: bool = ...,
-    ) -> QueryResult: ...
-
-    def graphs(self) -> set[str]: ...
 
 
 @dataclass(frozen=True)
@@ -148,10 +133,8 @@ def run_query(
                 sparql,
                 default_graphs=defaults if defaults is not None else [],
                 named_graphs=nameds if nameds is not None else [],
-                union=False,
             )
-        if checked.from_graphs or checked.from_named:
-            return store.query(sparql, union=False)
+        # FROM / FROM NAMED (checked above) are honoured by the engine; otherwise the merged default graph.
         return store.query(sparql)
     except SyntaxError as exc:
         raise QueryError(sparql, f"syntax error: {_first_line(exc)}") from None

@@ -57,10 +57,8 @@ class DocumentInfo:
     relations: int
 
 
-class Store(Protocol):
-    """What the pipeline, the queries and the commands need: the local store and a remote endpoint alike."""
-
-    writable: bool
+class QueryableStore(Protocol):
+    """What queries need from a store, local or remote."""
 
     def query(
         self,
@@ -68,10 +66,16 @@ class Store(Protocol):
         *,
         default_graphs: list[str] | None = ...,
         named_graphs: list[str] | None = ...,
-        union: bool = ...,
     ) -> QueryResult: ...
 
     def graphs(self) -> set[str]: ...
+
+
+class Store(QueryableStore, Protocol):
+    """What the pipeline, the queries and the commands need: the local store and a remote endpoint alike."""
+
+    writable: bool
+
     def has_document(self, iri: str, source: str) -> bool: ...
     def sources(self, source: str) -> list[str]: ...
     def documents(self) -> list[DocumentInfo]: ...
@@ -83,17 +87,8 @@ class Store(Protocol):
     def flush(self) -> None: ...
 
 
-class _Backend(Protocol):
+class _Backend(QueryableStore, Protocol):
     """The primitives the shared logic below runs on."""
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        default_graphs: list[str] | None = ...,
-        named_graphs: list[str] | None = ...,
-        union: bool = ...,
-    ) -> QueryResult: ...
 
     def _update(self, sparql: str) -> None: ...
 
@@ -146,12 +141,10 @@ class LocalStore:
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-        union: bool = True,
     ) -> QueryResult:
         """Run a query string in Oxigraph's engine; callers check it first (sparql.py).
 
-        Without `default_graphs` the default graph is the stored merge of all documents (`union` is kept
-        for callers that spell it out; the merge makes it the same either way).
+        Without `default_graphs` the default graph is the stored merge of all documents and reference facts.
         """
         kwargs: dict[str, object] = {"prefixes": PREFIXES}
         if default_graphs is not None:
@@ -182,7 +175,7 @@ class LocalStore:
             quads = (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
             ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
             return
-        triples = self.query(ALL_TRIPLES, union=False)
+        triples = self.query(ALL_TRIPLES)
         assert isinstance(triples, ox.QueryTriples)
         ox.serialize(triples, out, rdf_format, prefixes=PREFIXES)
 
@@ -228,20 +221,20 @@ ALL_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
 def has_document(store: _Backend, iri: str, source: str) -> bool:
     """True when graph `iri` holds the document read from `source`."""
     ask = f"ASK {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}"
-    return bool(store.query(ask, union=False))
+    return bool(store.query(ask))
 
 
 def sources(store: _Backend, source: str) -> list[str]:
     """Named graphs that hold documents read from `source`."""
     select = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g dcterms:source {_literal(source)} }} }}"
-    result = store.query(select, union=False)
+    result = store.query(select)
     assert isinstance(result, ox.QuerySolutions)
     return sorted(row["g"].value for row in result)
 
 
 def documents(store: _Backend) -> list[DocumentInfo]:
     """Every ingested document with its counts."""
-    result = store.query(_DOCUMENTS, union=False)
+    result = store.query(_DOCUMENTS)
     assert isinstance(result, ox.QuerySolutions)
     infos = []
     for row in result:
@@ -265,7 +258,7 @@ def data_graph(store: _Backend) -> Graph:
         "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
         f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
     )
-    triples = store.query(construct, union=False)
+    triples = store.query(construct)
     assert isinstance(triples, ox.QueryTriples)
     buffer = io.BytesIO()
     ox.serialize(triples, buffer, ox.RdfFormat.N_TRIPLES)
@@ -286,7 +279,7 @@ def replace_document(store: _Backend, graph: Graph, *, force: bool = False) -> O
     if existing == [iri] and not force:
         return Outcome.UNCHANGED
     ops = [_detach(source, old) for old in existing if old != iri]
-    held = bool(store.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", union=False))
+    held = bool(store.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"))
     if held and not force:
         # The same text is already in from another file: record this source on it too.
         triple = f"<{iri}> dcterms:source {_literal(source)} ."
@@ -305,7 +298,7 @@ def replace_document(store: _Backend, graph: Graph, *, force: bool = False) -> O
 
 
 def _graph_sources(store: _Backend, iri: str) -> list[str]:
-    result = store.query(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:source ?s }} }}", union=False)
+    result = store.query(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:source ?s }} }}")
     assert isinstance(result, ox.QuerySolutions)
     return sorted(str(row["s"].value) for row in result)
 
@@ -323,7 +316,7 @@ def sync_system_graphs(store: _Backend) -> None:
     version = _system_version()
     marker = f"<{REFERENCE_GRAPH}> dcterms:identifier {_literal(version)}"
     ask = f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}"
-    if bool(store.query(ask, union=False)):
+    if bool(store.query(ask)):
         return
     ops = [_unmerge(str(REFERENCE_GRAPH))]
     for name, build in _system_graphs().items():
