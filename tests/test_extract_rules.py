@@ -240,3 +240,95 @@ def test_trigger_words_naming_a_place_or_programme_are_no_events() -> None:
         "The new training programme starts on 4 June 2021. The meeting room was renovated on 5 July 2021."
     )
     assert not named(ex, Kind.EVENT)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "The Harbour Watch Project, launched by UNODC in 2019, trains port officers.",
+            ("Harbour Watch Project", "implementedBy", "United Nations Office on Drugs and Crime"),
+        ),
+        (
+            "The Sahel Justice Initiative, run by the United Nations Development Programme, supports courts.",
+            ("Sahel Justice Initiative", "implementedBy", "United Nations Development Programme"),
+        ),
+        (
+            "The Desert Roads Project, a WCO initiative, was presented in Niamey.",
+            ("Desert Roads Project", "implementedBy", "World Customs Organization"),
+        ),
+        (
+            "The Ocean Shield Project, funded with EUR 5 million by the European Commission, started.",
+            ("Ocean Shield Project", "fundedBy", "European Commission"),
+        ),
+        (
+            "The Tide Network, backed by INTERPOL and supported by the EU, links prosecutors.",
+            ("Tide Network", "fundedBy", "European Union"),
+        ),
+        (
+            "Other EU projects, such as AIRCOP and SEACOP, took part.",
+            ("SEACOP", "fundedBy", "European Union"),
+        ),
+        (
+            "The Reef Project works closely with the Ghanaian Narcotics Control Commission.",
+            ("Reef Project", "hasPartner", "Narcotics Control Commission of Ghana"),
+        ),
+        (
+            "The Reef Project is implemented with the support of Frontex.",
+            ("Reef Project", "hasPartner", "Frontex"),
+        ),
+        (
+            "The Cocaine Route Programme components – SEACOP, BRIDGE and CRIMJUST – met in Lisbon.",
+            ("BRIDGE", "partOf", "EU Cocaine Route Programme"),
+        ),
+        ("The French Coastguard seized the boat.", ("French Coastguard", "basedIn", "France")),
+        (
+            "The Regional Intelligence Fusion Centre of Kenya took part.",
+            ("Regional Intelligence Fusion Centre", "basedIn", "Kenya"),
+        ),
+        (
+            "Officers of the European Union Delegation in Peru attended.",
+            ("European Union Delegation in Peru", "basedIn", "Peru"),
+        ),
+    ],
+)
+def test_programme_roles_from_sentence_shapes(text: str, fact: tuple[str, str, str]) -> None:
+    assert fact in facts(run(text))
+
+
+def test_counterparts_are_partners_of_the_paragraphs_programme() -> None:
+    ex = run(
+        "Brussels hosted the launch of the project SEA-LINK, a maritime action against trafficking, "
+        "managed by the FIIAPP.\n\n"
+        "The project – funded with €8,000.000 by the European Commission through the Instrument contributing "
+        "to Stability and Peace – will last four years, during which experts from the Portuguese Ministry of "
+        "Justice will work with their counterparts from the Guardia Civil in Spain and the National Crime "
+        "Agency (NCA) in the United Kingdom."
+    )
+    got = facts(ex)
+    fiiapp = "Fundación Internacional y para Iberoamérica de Administración y Políticas Públicas"
+    assert ("SEA-LINK", "implementedBy", fiiapp) in got
+    assert ("SEA-LINK", "fundedBy", "European Commission") in got
+    assert ("SEA-LINK", "hasPartner", "Ministry of Justice of Portugal") in got
+    assert ("SEA-LINK", "hasPartner", "National Crime Agency") in got
+    assert ("National Crime Agency", "basedIn", "United Kingdom") in got
+    assert not any(s.startswith("Instrument") for s, _, _ in got)
+
+
+def test_has_partner_yields_to_implementer_and_no_roles_across_an_event() -> None:
+    got = facts(
+        run(
+            "The Coast Programme is managed by INTERPOL together with the World Customs Organization. "
+            "AIRCOP's regional workshop, led by Europol, opened in Dakar."
+        )
+    )
+    assert ("Coast Programme", "implementedBy", "World Customs Organization") in got
+    assert ("Coast Programme", "hasPartner", "World Customs Organization") not in got
+    assert ("AIRCOP", "implementedBy", "Europol") not in got
+
+
+def test_adjectives_inside_compound_names_give_no_country() -> None:
+    ex = run(
+        "The International Italo-Latin American Organisation met the Inter-American Drug Abuse Commission."
+    )
+    assert not named(ex, Kind.COUNTRY)

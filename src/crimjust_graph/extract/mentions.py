@@ -32,6 +32,8 @@ BARE = (
 )
 REFERENCE_HEADS = frozenset({"programme", "program", "project", "initiative", "facility"})
 REFERENCE_DETERMINERS = frozenset({"the", "this", "that", "its"})
+LIST_NOUNS = frozenset("component components pillar pillars projects programmes programs initiatives".split())  # noqa: SIM905
+_LIST_LEADS = frozenset({"–", "-", "—", ":", ",", "(", "such", "as", "like", "including", "namely", "the"})
 # Words that make a name generic: a body named only with these needs a country ("national-police-colombia").
 GENERIC = frozenset(
     """national federal state regional public general central ministry police agency office directorate
@@ -158,6 +160,35 @@ def _learn_programme_names(ctx: Context, index: AliasIndex, hits: list[gazetteer
             index.add(name, _known(Kind.PROGRAMME, name))
 
 
+def _learn_listed_programmes(ctx: Context, index: AliasIndex, hits: list[gazetteer.Match]) -> None:
+    """'components – AIRCOP, CORMS and CRIMJUST': an unknown acronym listed with known programmes is one."""
+    by_first = {m.first: m for m in hits}
+    words, folded = list(ctx.words), list(ctx.folded)
+    for i, w in enumerate(ctx.folded):
+        if w not in LIST_NOUNS:
+            continue
+        sent, k = ctx.sent_of[i], i + 1
+        while k < len(ctx) and ctx.folded[k] in _LIST_LEADS and ctx.sent_of[k] == sent:
+            k += 1
+        known_programme, unknown = False, list[str]()
+        while k < len(ctx) and ctx.sent_of[k] == sent:
+            m = by_first.get(k)
+            end = _acronym_end(ctx, k)
+            if m is not None:
+                known_programme |= m.known.key[0] is Kind.PROGRAMME
+                k = m.last
+            elif end > k and gazetteer.place_index().match_at(words, folded, k) is None:
+                unknown.append(ctx.text(k, end))
+                k = end
+            elif ctx.folded[k] in {",", "and", "the"}:
+                k += 1
+            else:
+                break
+        if known_programme:
+            for name in unknown:
+                index.add(name, _known(Kind.PROGRAMME, name))
+
+
 def _head(ctx: Context, first: int, last: int) -> str:
     """A name's head: the last word before its first connector ('Ministry' in 'Ministry of Justice')."""
     for k in range(first + 1, last):
@@ -182,6 +213,9 @@ def _country_for(
         and all(ctx.folded[j] in CONNECTORS for j in range(last, inside[0].first))
     ):
         return inside[0].known, first, max(last, inside[0].last)
+    trailing = _trailing_country(ctx, last, places)
+    if trailing is not None:
+        return next(p.known for p in places if p.key == trailing), first, last
     before = [p for p in places if p.last in (first - 2, first) and p.kind is Kind.COUNTRY]
     if before and (before[0].last == first or ctx.words[first - 2 : first] == ("'", "s")):
         return before[0].known, first, last
@@ -255,8 +289,64 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             continue
         if all(w in BARE for w in ctx.folded[first:last]):
             continue  # 'the Project', 'the Committee', 'Steering Committee' heads alone, with no country
-        out.append(Mention(first, last, _known(kind, surface), (surface,)))
+        based = _demonym_country(ctx, first, last) or _trailing_country(ctx, last, places)
+        out.append(Mention(first, last, _known(kind, surface), (surface,), based))
     return out
+
+
+UNIT_WORDS = frozenset("regional country national sub-regional liaison permanent field central".split())  # noqa: SIM905
+
+
+def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the European Union Delegation in Peru', "Interpol's Regional Bureau in El Salvador": a unit of a known
+    body in a place is a body of its own, based in that country."""
+    registry, by_first = gazetteer.registry_keys(), {p.first: p for p in places}
+    out = []
+    for m in bodies:
+        j = m.last + (2 if ctx.words[m.last : m.last + 2] in {("'", "s"), ("’", "s")} else 0)
+        k = j
+        while k < len(ctx) and ctx.is_capitalised(k) and ctx.folded[k] in UNIT_WORDS | ORG_HEADS:
+            k += 1
+        if (
+            m.key not in registry
+            or m.kind is not Kind.PARTNER
+            or k == j
+            or ctx.folded[k - 1] not in ORG_HEADS
+        ):
+            out.append(m)
+            continue
+        at = k + 1 + (ctx.folded[k + 1 : k + 2] == ("the",))
+        place = by_first.get(at) if ctx.folded[k : k + 1] in {("in",), ("to",), ("for",)} else None
+        if place is None or ctx.sent_of[place.first] != ctx.sent_of[m.first]:
+            out.append(m)
+            continue
+        label = f"{m.known.label} {ctx.text(j, k)} {ctx.words[k]} {place.known.label}"
+        country = place.key if place.kind is Kind.COUNTRY else None
+        out.append(
+            Mention(
+                m.first, place.last, _known(Kind.PARTNER, label), (ctx.text(m.first, place.last),), country
+            )
+        )
+    return out
+
+
+def _demonym_country(ctx: Context, first: int, last: int) -> EntityKey | None:
+    """'French Coastguard' -> France; not 'Italo-Latin American' nor 'Inter-American'."""
+    for k in range(first, last):
+        place = gazetteer.demonyms().get(ctx.folded[k])
+        if place is None or "-" in ctx.words[k - 1 : k + 2] or ctx.folded[k - 1] in {"latin", "pan"}:
+            continue
+        return place.key
+    return None
+
+
+def _trailing_country(ctx: Context, last: int, places: list[Mention]) -> EntityKey | None:
+    """'the Fusion Centre of Kenya', 'the Crime Agency in the United Kingdom' -> that country."""
+    k = last + (ctx.folded[last : last + 1] in {("of",), ("in",)})
+    k += ctx.folded[k : k + 1] == ("the",)
+    if k == last:
+        return None
+    return next((p.key for p in places if p.first == k and p.kind is Kind.COUNTRY), None)
 
 
 def _merge_parentheses(ctx: Context, mentions: list[Mention]) -> list[Mention]:
@@ -285,12 +375,14 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     first_pass = list(gazetteer.find(words, folded, [body_index]))
     learnt = _learn_acronyms(ctx, first_pass)
     _learn_programme_names(ctx, learnt, first_pass)
+    _learn_listed_programmes(ctx, learnt, first_pass)
     hits = list(gazetteer.find(words, folded, [body_index, learnt]))
     bodies = [Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),)) for h in hits]
     places = [
         Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),))
         for h in gazetteer.find(words, folded, [gazetteer.place_index()])
     ]
+    bodies = _field_units(ctx, bodies, places)
     taken = [False] * len(ctx)
     for m in bodies:
         for k in range(m.first, m.last):
@@ -322,8 +414,10 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
         if ctx.folded[i - 1] not in REFERENCE_DETERMINERS or i + 1 in starts:
             continue  # 'the project EU-ACT': the name itself is the mention
         here = paragraph[ctx.sent_of[i]]
-        local = {m.key: m for m, p in zip(programmes, para, strict=True) if p == here}
-        candidates = local or in_document
+        # An anaphor looks back: 'The project, funded through the Instrument X' is not the Instrument.
+        local = {m.key: m for m, p in zip(programmes, para, strict=True) if p == here and m.first < i}
+        earlier = {m.key: m for m in programmes if m.first < i}
+        candidates = local or earlier or in_document
         if len(candidates) > 1 and len(in_title) == 1 and next(iter(in_title)) in candidates:
             candidates = in_title
         if len(candidates) != 1:

@@ -20,7 +20,6 @@ FUND_CUES = (
     ("with", "funding", "from"),
     ("with", "financial", "support", "from"),
     ("with", "the", "financial", "support", "of"),
-    ("with", "the", "support", "of"),
     ("thanks", "to", "funding", "from"),
     ("funding", "from"),
 )
@@ -31,6 +30,13 @@ IMPLEMENT_CUES = (
     ("executed", "by"),
     ("run", "by"),
     ("managed", "by"),
+    ("launched", "by"),
+    ("led", "by"),
+    ("coordinated", "by"),
+    ("operated", "by"),
+    ("administered", "by"),
+    ("delivered", "by"),
+    ("carried", "out", "by"),
 )
 PARTNER_CUES = (
     ("in", "partnership", "with"),
@@ -93,7 +99,7 @@ def _subject(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | N
     return opening if opening is not None and opening.kind in PROGRAMMES and opening.last <= i else None
 
 
-def _subject_or_topic(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | None:
+def subject_or_topic(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | None:
     """The cue's programme; in a sentence naming no programme nor event, the paragraph's programme."""
     subject = _subject(ctx, bodies, i, window)
     if subject is not None:
@@ -128,9 +134,11 @@ def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
         for a, b in _cues(ctx, sent, IMPLEMENT_CUES):
             implementers = _implementers(ctx, bodies, b)
             plural = a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES  # 'several programmes implemented by'
-            subject = _subject(ctx, bodies, a, window=6)
+            subject = _subject(ctx, bodies, a, window=12)
+            if subject is not None and any(ctx.folded[k] in EVENT_TRIGGERS for k in range(subject.last, a)):
+                continue  # 'AIRCOP's workshop, led by INTERPOL': the cue is about the event
             if subject is None and not plural:
-                subject = _subject_or_topic(ctx, bodies, a, window=0)
+                subject = subject_or_topic(ctx, bodies, a, window=0)
             if subject is not None:
                 yield from ((subject, Predicate.IMPLEMENTED_BY, x, ev) for x in implementers)
             elif a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES and sent + 1 < len(ctx.sentences):
@@ -163,11 +171,11 @@ def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
                 if target is not None and target.first > i:
                     yield target, Predicate.FUNDED_BY, bodies.by_last[i], ev
         for a, b in _cues(ctx, sent, FUND_CUES):
-            subject = _subject_or_topic(ctx, bodies, a, window=15)
+            subject = subject_or_topic(ctx, bodies, a, window=15)
             if subject is not None:
                 yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
         for a, b in _cues(ctx, sent, PARTNER_CUES):
-            subject = _subject_or_topic(ctx, bodies, a, window=15)
+            subject = subject_or_topic(ctx, bodies, a, window=15)
             if subject is not None:
                 yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
         for _, b in _cues(ctx, sent, (("umbrella", "of"),)):
@@ -214,8 +222,9 @@ def _owned(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
             yield subject, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
-_PP = frozenset({"of", "by", "from", "with", "under"})
+_PP = frozenset({"of", "by", "from", "with", "under", "through", "via"})
 _FUNDING_PP = frozenset({"by", "from"})
+_CHANNEL = frozenset({"through", "via"})
 
 
 COVER_LEADS = frozenset(
@@ -250,7 +259,8 @@ def _lead(ctx: Context, first: int, width: int) -> list[str]:
 
 def _topic(ctx: Context, bodies: Mentions, sent: int) -> Mention | None:
     """The one programme a sentence's paragraph, else the document, is about."""
-    mentioned = [m for m in bodies.all if m.kind in PROGRAMMES]
+    # A programme named only as a channel ('funded through the Instrument Y') is not what the text is about.
+    mentioned = [m for m in bodies.all if m.kind in PROGRAMMES and not _in_pp(ctx, m, _CHANNEL)]
     here = ctx.paragraph_of[sent]
     local = {m.key: m for m in mentioned if ctx.paragraph_of[ctx.sent_of[m.first]] == here}
     candidates = local or {m.key: m for m in mentioned}

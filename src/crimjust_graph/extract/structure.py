@@ -1,0 +1,184 @@
+"""Extraction stage, programme roles from sentence structure: mentions -> implementedBy, fundedBy, hasPartner.
+
+Cues here are shapes rather than fixed phrases: 'funded with EUR 5 million by X', 'experts from X will work
+with their counterparts from Y', 'X, a WCO initiative', 'EU projects such as A and B', 'UNODC-led'.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crimjust_graph.extract.lists import BODIES, PARTNERS, PROGRAMMES, Mentions
+from crimjust_graph.extract.mentions import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
+from crimjust_graph.extract.relations import Fact, subject_or_topic
+from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import Kind, Predicate
+
+# Bodies whose '<body> projects' and 'supported by <body>' mean money: the usual donors of the field.
+DONORS = frozenset({(Kind.PARTNER, "european-union"), (Kind.PARTNER, "european-commission")})
+FUND_VERBS = frozenset({"funded", "financed", "co-funded", "cofunded", "sponsored"})
+SUPPORT_VERBS = frozenset({"supported", "backed", "assisted"})
+WORK_VERBS = frozenset(
+    """work works working worked cooperate cooperates cooperating cooperated collaborate collaborates
+    collaborating collaborated partner partners partnering partnered liaise liaises""".split()  # noqa: SIM905
+)
+PEOPLE = frozenset(
+    """experts officials officers staff representatives investigators prosecutors analysts specialists
+    judges trainers agents""".split()  # noqa: SIM905
+)
+LIST_OPENERS = (("such", "as"), ("like",), ("including",), ("namely",), (":",), ("–",), ("-",))
+PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiatives"})
+# A clause ends at these: the cue's verb phrase never reaches across them.
+_CLAUSE = frozenset({";", "which", "who", "while", "whereas", "but"})
+
+
+def structure_facts(ctx: Context, bodies: Mentions) -> Iterator[Fact]:
+    """Programme roles told by sentence shapes, one sentence at a time."""
+    for sent in range(len(ctx.sentences)):
+        yield from _funded_with(ctx, bodies, sent)
+        yield from _supported(ctx, bodies, sent)
+        yield from _work_with(ctx, bodies, sent)
+        yield from _led(ctx, bodies, sent)
+        yield from _body_programmes(ctx, bodies, sent)
+        yield from _appositive_owner(ctx, bodies, sent)
+
+
+def _by_after(ctx: Context, i: int, limit: int) -> int | None:
+    """Token after the 'by' that closes a verb phrase begun at i ('funded with EUR 5 million by')."""
+    sent = ctx.sent_of[i]
+    for k in range(i + 1, min(i + limit, len(ctx))):
+        if ctx.sent_of[k] != sent or ctx.folded[k] in _CLAUSE:
+            return None
+        if ctx.folded[k] == "by":
+            return k + 1
+    return None
+
+
+def _funded_with(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'funded with EUR 12 million by the European Commission', 'financed in 2020 by X' -> fundedBy."""
+    for i in ctx.sentence_ranges[sent]:
+        if ctx.folded[i] not in FUND_VERBS or ctx.folded[i + 1 : i + 2] == ("by",):
+            continue  # the plain 'funded by' is relations.FUND_CUES' job
+        b = _by_after(ctx, i, 10)
+        if b is None or i + 1 in bodies.by_first:
+            continue
+        subject = subject_or_topic(ctx, bodies, i, window=15)
+        if subject is not None:
+            yield from (
+                (subject, Predicate.FUNDED_BY, x, ctx.evidence(sent)) for x in bodies.after(b, BODIES)
+            )
+
+
+def _supported(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'supported by the EU', 'with the support of X' -> fundedBy a donor, hasPartner anyone else."""
+    for i in ctx.sentence_ranges[sent]:
+        if ctx.folded[i] in SUPPORT_VERBS and ctx.folded[i + 1 : i + 2] == ("by",):
+            end = i + 2
+        elif ctx.folded[i : i + 4] == ("with", "the", "support", "of"):
+            end = i + 4
+        else:
+            continue
+        money = ctx.folded[i - 1 : i] == ("financially",)
+        subject = subject_or_topic(ctx, bodies, i, window=25)
+        if subject is None or _event_between(ctx, subject.last, i):
+            continue
+        for x in bodies.after(end, PARTNERS):
+            predicate = Predicate.FUNDED_BY if money or x.key in DONORS else Predicate.HAS_PARTNER
+            yield subject, predicate, x, ctx.evidence(sent)
+
+
+def _work_with(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'experts from X will work with their counterparts from Y', 'works closely with X' -> hasPartner."""
+    rng = ctx.sentence_ranges[sent]
+    found: list[Mention] = []
+    cue_at = None
+    for i in rng:
+        w = ctx.folded[i]
+        if w in WORK_VERBS:
+            k = i + 1
+            while k < rng.stop and ctx.folded[k] in {"closely", "together", "hand", "in", "jointly"}:
+                k += 1
+            if ctx.folded[k : k + 1] != ("with",):
+                continue
+            k += 1
+            if ctx.folded[k : k + 2] in {("their", "counterparts"), ("its", "counterparts")}:
+                k += 2
+                if ctx.folded[k : k + 1] in {("from",), ("in",), ("at",), ("of",)}:
+                    k += 1
+            found += bodies.after(k, PARTNERS)
+            cue_at = cue_at if cue_at is not None else i
+        elif w == "counterparts" and ctx.folded[i + 1 : i + 2] in {("from",), ("in",), ("at",), ("of",)}:
+            found += bodies.after(i + 2, PARTNERS)
+            cue_at = cue_at if cue_at is not None else i
+    if cue_at is None:
+        return
+    for i in range(rng.start, cue_at):  # 'experts from the Spanish Ministry of Interior will work with ...'
+        if ctx.folded[i] in PEOPLE and ctx.folded[i + 1 : i + 2] == ("from",):
+            found = bodies.after(i + 2, PARTNERS) + found
+    if found:
+        found += [m for m in bodies.in_sentence(sent, PARTNERS) if m.first > cue_at and _listed_later(ctx, m)]
+    subject = subject_or_topic(ctx, bodies, cue_at, window=45)
+    if subject is None:
+        return
+    for x in found:
+        yield subject, Predicate.HAS_PARTNER, x, ctx.evidence(sent)
+
+
+def _listed_later(ctx: Context, m: Mention) -> bool:
+    """'... counterparts from the Guardia Civil in Spain and the NCA': a later item of the same list."""
+    return ctx.folded[m.first - 2 : m.first] == ("and", "the") or ctx.folded[m.first - 1 : m.first] == (
+        "and",
+    )
+
+
+def _event_between(ctx: Context, a: int, b: int) -> bool:
+    return any(ctx.folded[k] in EVENT_TRIGGERS for k in range(a, b))
+
+
+def _led(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'the UNODC-led AIRCOP', 'a WCO-led project, COLIBRI' -> implementedBy."""
+    for i in ctx.sentence_ranges[sent]:
+        if ctx.folded[i : i + 2] != ("-", "led") or i not in bodies.by_last:
+            continue
+        owner = bodies.by_last[i]
+        target = next((m for m in bodies.all if i + 2 <= m.first <= i + 6 and m.kind in PROGRAMMES), None)
+        if owner.kind in PARTNERS and target is not None and ctx.sent_of[target.first] == sent:
+            yield target, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+
+
+def _body_programmes(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'other EU projects such as A and B' -> fundedBy a donor; 'UNODC programmes like A' -> implementedBy."""
+    for m in bodies.in_sentence(sent, PARTNERS):
+        k = m.last
+        funded = ctx.folded[k : k + 2] in {("-", "funded"), ("-", "financed")}
+        k += 2 if funded else 0
+        if ctx.folded[k : k + 1] and ctx.folded[k] not in PLURAL_PROGRAMMES:
+            continue
+        k += 1 + (ctx.words[k + 1 : k + 2] == (",",))
+        opener = next((o for o in LIST_OPENERS if ctx.folded[k : k + len(o)] == o), None)
+        if opener is None:
+            continue
+        listed = bodies.after(k + len(opener), PROGRAMMES, skip=1)
+        predicate = Predicate.FUNDED_BY if funded or m.key in DONORS else Predicate.IMPLEMENTED_BY
+        yield from ((p, predicate, m, ctx.evidence(sent)) for p in listed)
+
+
+def _appositive_owner(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'The Desert Roads Project, a WCO initiative, ...' -> implementedBy the WCO."""
+    for m in bodies.in_sentence(sent, PROGRAMMES):
+        k = m.last
+        if ctx.words[k : k + 1] != (",",) or ctx.folded[k + 1 : k + 2] not in {("a",), ("an",)}:
+            continue
+        owner = bodies.by_first.get(k + 2)
+        if owner is None or owner.kind not in PARTNERS or owner.last >= len(ctx):
+            continue
+        if ctx.folded[owner.last] in PROGRAMME_HEADS:
+            yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+
+
+def settle_roles(facts: list[Fact]) -> list[Fact]:
+    """hasPartner means 'not implementer or funder': drop it where the text gives the stronger role."""
+    stronger = {
+        (s.key, o.key) for s, p, o, _ in facts if p in {Predicate.IMPLEMENTED_BY, Predicate.FUNDED_BY}
+    }
+    return [f for f in facts if not (f[1] is Predicate.HAS_PARTNER and (f[0].key, f[2].key) in stronger)]
