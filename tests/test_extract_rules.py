@@ -332,3 +332,25 @@ def test_adjectives_inside_compound_names_give_no_country() -> None:
         "The International Italo-Latin American Organisation met the Inter-American Drug Abuse Commission."
     )
     assert not named(ex, Kind.COUNTRY)
+
+
+def test_names_told_by_their_shape() -> None:
+    ex = run(
+        "PELICAN: Monitoring Coastal Shipping is a WCO initiative, funded by the EU as part of the Global "
+        "Illicit Flows Programme. "
+        "STORK Link, launched by US-INL and supported by the EU through the 11th EDF, is a project for "
+        "judges. The WCO Drugs and Precursors Programme trains officers. "
+        "The Reef Project is funded by the European Union Global Illicit Flows Programme."
+    )
+    got = facts(ex)
+    assert ("PELICAN", "implementedBy", "World Customs Organization") in got
+    assert ("PELICAN", "partOf", "Global Illicit Flows Programme") in got
+    inl = "Bureau of International Narcotics and Law Enforcement Affairs"
+    assert ("STORK Link", "implementedBy", inl) in got
+    assert (inl, "basedIn", "United States") in got
+    assert "US-INL" in named(ex, Kind.PARTNER)[inl].aliases
+    assert ("STORK Link", "fundedBy", "European Union") in got
+    assert ("Drugs and Precursors Programme", "implementedBy", "World Customs Organization") in got
+    assert ("Reef Project", "fundedBy", "Global Illicit Flows Programme") in got
+    assert ("Global Illicit Flows Programme", "fundedBy", "European Union") not in got
+    assert "EU SEACOP" not in named(run("The EU SEACOP project helps."), Kind.PROGRAMME)

@@ -45,6 +45,10 @@ class Mentions:
         while i < len(ctx) and ctx.sent_of[i] == sent:
             m = self.by_first.get(i)
             if m is not None:
+                owned = self.by_first.get(m.last)
+                if owned is not None and owned.kind is Kind.PROGRAMME and m.kind is Kind.PARTNER:
+                    i = m.last  # 'funded by the EU Global Illicit Flows Programme': the programme is named
+                    continue
                 if not self._closed(m):
                     break
                 if out and ctx.folded[m.last : m.last + 2] in {("and", "its"), ("and", "their")}:

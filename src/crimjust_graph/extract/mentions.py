@@ -148,16 +148,33 @@ def _learn_programme_names(ctx: Context, index: AliasIndex, hits: list[gazetteer
         if i in inside or not ctx.words[i][:1].isupper():
             continue
         end = _acronym_end(ctx, i)
-        if end <= ends.get(i, i):  # nothing, or exactly a known name
-            continue
+        if end <= ends.get(i, i) or any(k in ends for k in range(i + 1, end)):
+            continue  # nothing, exactly a known name, or names side by side ('EU SEACOP')
         before = ctx.folded[max(0, i - 2) : i]
         after = ctx.words[end] if end < len(ctx) else ""
-        named = tuple(before) in {("the", h) for h in REFERENCE_HEADS} or (
-            after in REFERENCE_HEADS and ctx.folded[i - 1 : i] != ("of",)
+        named = (
+            tuple(before) in {("the", h) for h in REFERENCE_HEADS}
+            or (after in REFERENCE_HEADS and ctx.folded[i - 1 : i] != ("of",))
+            or _introduced_as_programme(ctx, i, end)
         )
+        if _introduced_as_programme(ctx, i, end):
+            while end < len(ctx) and ctx.is_capitalised(end) and ctx.folded[end] not in STOPWORDS:
+                end += 1  # 'CBSI Connect, launched by ..., is a project'
         if named and index.match_at(list(ctx.words), list(ctx.folded), i) is None:
             name = ctx.text(i, end)
             index.add(name, _known(Kind.PROGRAMME, name))
+
+
+def _introduced_as_programme(ctx: Context, i: int, end: int) -> bool:
+    """'PELICAN: Monitoring Coastal Shipping is a WCO initiative' -> the sentence's opening acronym."""
+    rng = ctx.sentence_ranges[ctx.sent_of[i]]
+    if i != rng.start or end - i > 3:
+        return False
+    for k in range(end, min(rng.stop - 2, end + 25)):
+        if ctx.folded[k] in {"is", "was"} and ctx.folded[k + 1] in {"a", "an"}:
+            heads = ctx.folded[k + 2 : k + 4]
+            return any(h in PROGRAMME_HEADS for h in heads)
+    return False
 
 
 def _learn_listed_programmes(ctx: Context, index: AliasIndex, hits: list[gazetteer.Match]) -> None:
@@ -191,10 +208,13 @@ def _learn_listed_programmes(ctx: Context, index: AliasIndex, hits: list[gazette
 
 def _head(ctx: Context, first: int, last: int) -> str:
     """A name's head: the last word before its first connector ('Ministry' in 'Ministry of Justice')."""
+    final = ctx.folded[last - 1]
     for k in range(first + 1, last):
+        if ctx.folded[k] in {"and", "&"} and final in PROGRAMME_HEADS | ORG_HEADS:
+            return final  # 'Drugs and Precursors Programme'
         if ctx.folded[k] in CONNECTORS and ctx.folded[k] not in {"-", "&"}:
             return ctx.folded[k - 1]
-    return ctx.folded[last - 1]
+    return final
 
 
 def _country_for(
@@ -392,8 +412,40 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
     places += _demonym_countries(ctx, bodies, places)
+    bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
+
+
+def _country_prefixed(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'US-INL': the body with its country written in front, based in that country."""
+    ending = {p.last: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for m in bodies:
+        place = ending.get(m.first - 1)
+        glued = (
+            place is not None
+            and ctx.words[m.first - 1] == "-"
+            and ctx.ends[m.first - 2] + 1 == ctx.starts[m.first]
+        )
+        if place is not None and glued and m.country is None and m.kind is Kind.PARTNER:
+            m = replace(
+                m, first=place.first, surfaces=(ctx.text(place.first, m.last), *m.surfaces), country=place.key
+            )
+        out.append(m)
+    return out
+
+
+def _owned_names(ctx: Context, bodies: list[Mention]) -> list[Mention]:
+    """'the WCO Drugs and Precursors Programme': the owner's name in front is one more surface form."""
+    ending = {m.last: m for m in bodies if m.kind is Kind.PARTNER}
+    out = []
+    for m in bodies:
+        owner = ending.get(m.first)
+        if owner is not None and m.kind is Kind.PROGRAMME:
+            m = replace(m, surfaces=(*m.surfaces, ctx.text(owner.first, m.last)))
+        out.append(m)
+    return out
 
 
 def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:

@@ -41,6 +41,7 @@ def structure_facts(ctx: Context, bodies: Mentions) -> Iterator[Fact]:
         yield from _led(ctx, bodies, sent)
         yield from _body_programmes(ctx, bodies, sent)
         yield from _appositive_owner(ctx, bodies, sent)
+        yield from _owner_in_front(ctx, bodies, sent)
 
 
 def _by_after(ctx: Context, i: int, limit: int) -> int | None:
@@ -173,6 +174,14 @@ def _appositive_owner(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fac
         if owner is None or owner.kind not in PARTNERS or owner.last >= len(ctx):
             continue
         if ctx.folded[owner.last] in PROGRAMME_HEADS:
+            yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+
+
+def _owner_in_front(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'the WCO Drugs and Precursors Programme' -> implementedBy the WCO; a donor in front is only a name."""
+    for m in bodies.in_sentence(sent, PROGRAMMES):
+        owner = bodies.by_last.get(m.first)
+        if owner is not None and owner.kind in PARTNERS and owner.key not in DONORS:
             yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
