@@ -354,3 +354,13 @@ def test_names_told_by_their_shape() -> None:
     assert ("Reef Project", "fundedBy", "Global Illicit Flows Programme") in got
     assert ("Global Illicit Flows Programme", "fundedBy", "European Union") not in got
     assert "EU SEACOP" not in named(run("The EU SEACOP project helps."), Kind.PROGRAMME)
+
+
+def test_acronyms_of_places_and_of_no_organisation_make_no_partner() -> None:
+    ex = run(
+        "The project covers Latin America and the Caribbean (LAC) and West Africa. It tracks General "
+        "Aviation (GA). Transparency International (TI) and the Joint Airport Interdiction Task Forces "
+        "(JAITFs) joined."
+    )
+    assert set(named(ex, Kind.PARTNER)) == {"Transparency International"}
+    assert {"Latin America and the Caribbean", "West Africa"} <= set(named(ex, Kind.REGION))

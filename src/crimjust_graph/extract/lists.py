@@ -56,6 +56,13 @@ class Mentions:
                 if m.kind in kinds and m not in out:
                     out.append(m)
                 i = m.last
+                if (
+                    ctx.words[i : i + 1] == ("(",)
+                    and ctx.words[i + 2 : i + 3] == (")",)
+                    and ctx.words[i + 1].isupper()
+                ):
+                    i += 3  # 'Latin America and the Caribbean (LAC) and West Africa'
+
             elif ctx.folded[i] in JOINERS:
                 i += 1
             else:

@@ -24,6 +24,12 @@ EVENT_TRIGGERS = frozenset(
     """meeting workshop training course conference symposium seminar summit operation mission forum roundtable
     exercise webinar ceremony""".split()  # noqa: SIM905
 )
+# A name learnt from its acronym is an organisation only with one of these words in it.
+ORG_WORDS = ORG_HEADS | frozenset(
+    """group system international internacional istituto instituto fundación fundacion organización
+    organizacion organizzazione policía policia polizia guardia ministerio ministère ministero agence
+    agencia""".split()  # noqa: SIM905
+)
 # A name made only of these words is a bare head: never an entity of its own (DESIGN §2).
 BARE = (
     PROGRAMME_HEADS
@@ -121,9 +127,12 @@ def _learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
             index.add(long_form, inner.known)
             continue
         head = _head(ctx, start, i)
-        if head in EVENT_TRIGGERS:
-            continue
+        place = gazetteer.place_index().match_at(list(ctx.words), list(ctx.folded), start)
+        if head in EVENT_TRIGGERS or (place is not None and start + len(place.folded) >= i):
+            continue  # 'Latin America and the Caribbean (LAC)' is a place
         kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
+        if kind is Kind.PARTNER and not any(w in ORG_WORDS for w in ctx.folded[start:i]):
+            continue  # 'General Aviation (GA)', 'Task Forces (JAITFs)': no organisation named
         known = _known(kind, long_form, short)
         index.add(long_form, known)
         index.add(short, known)
