@@ -15,10 +15,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crimjust_graph.network import VIEWS, to_networkx
+from crimjust_graph.network import to_networkx
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import run_query, to_python
 from crimjust_graph.store import LocalStore, open_store
+from crimjust_graph.views import VIEWS
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work" / "network"

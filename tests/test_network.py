@@ -10,19 +10,18 @@ import pytest
 
 from crimjust_graph.mapping import to_graph
 from crimjust_graph.model import Document, Entity, Evidence, Extraction, Kind, Predicate, Relation, Span
-from crimjust_graph.network import (
-    EDGE_LABELS,
+from crimjust_graph.network import EDGE_LABELS, to_networkx
+from crimjust_graph.pipeline import ingest
+from crimjust_graph.sparql import run_query, to_python
+from crimjust_graph.store import LocalStore, open_store
+from crimjust_graph.views import (
     VIEWS,
     co_participation,
     filter_graph,
     programme_partner,
     programme_region,
     timeline,
-    to_networkx,
 )
-from crimjust_graph.pipeline import ingest
-from crimjust_graph.sparql import run_query, to_python
-from crimjust_graph.store import LocalStore, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/crimjust/id/"

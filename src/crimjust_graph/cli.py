@@ -380,17 +380,17 @@ def render(
     title: Annotated[str | None, typer.Option(help="The page's heading.")] = None,
 ) -> None:
     """Write the interactive page for stakeholders: one HTML file that works offline and can be e-mailed."""
-    from crimjust_graph import network, page
+    from crimjust_graph import network, page, views
 
-    if view not in network.VIEWS:
-        raise typer.BadParameter(f"unknown view {view!r}; choose one of {', '.join(network.VIEWS)}")
+    if view not in views.VIEWS:
+        raise typer.BadParameter(f"unknown view {view!r}; choose one of {', '.join(views.VIEWS)}")
     unknown = sorted(set(kind or ()) - set(page.KINDS))
     if unknown:
         raise typer.BadParameter(f"unknown kind {unknown[0]!r}; choose from {', '.join(page.KINDS)}")
     db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
-    graph = network.VIEWS[view](network.to_networkx(db))
+    graph = views.VIEWS[view](network.to_networkx(db))
     if kind or programme is not None or region is not None or since is not None:
-        graph = network.filter_graph(
+        graph = views.filter_graph(
             graph, kinds=set(kind) if kind else None, programme=programme, region=region, since=since
         )
     heading = title or ("Crime-prevention programmes" + ("" if view == "full" else f": {view} view"))
