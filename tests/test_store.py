@@ -6,13 +6,18 @@ import io
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
 
+from crimjust_graph import pipeline
 from crimjust_graph.documents import read_document
-from crimjust_graph.pipeline import ingest, prepare
+from crimjust_graph.extract import extract
+from crimjust_graph.mapping import to_graph
+from crimjust_graph.model import Document, Extraction
+from crimjust_graph.pipeline import ingest
 from crimjust_graph.store import SYSTEM_GRAPHS, LocalStore, Outcome, open_store
 from crimjust_graph.vocab import ONTOLOGY_GRAPH, SHAPES_GRAPH
 
@@ -148,7 +153,7 @@ def test_forced_replace_rebuilds_the_same_text_in_one_step(tmp_path: Path) -> No
     two.write_text(text, "utf-8")
     store = open_store(tmp_path / "store", writable=True)
     ingest([one, two], store)
-    graph = prepare(read_document(one)).graph
+    graph = to_graph(extract(read_document(one)))
     marker = (URIRef("urn:x:a"), URIRef("urn:x:b"), URIRef("urn:x:c"))
     graph.add(marker)
     assert store.replace_document(graph) is Outcome.UNCHANGED
@@ -156,3 +161,23 @@ def test_forced_replace_rebuilds_the_same_text_in_one_step(tmp_path: Path) -> No
     assert {d.source for d in store.documents()} == {str(one.resolve()), str(two.resolve())}
     assert bool(store.query("ASK { <urn:x:a> <urn:x:b> <urn:x:c> }"))
     assert _default_graph(store) == _merge_of_named_graphs(store)
+
+
+def test_an_extractor_bug_fails_one_document_not_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text("SEACOP in Lisbon\n\nSEACOP held a workshop in Lisbon, Portugal.\n", "utf-8")
+    bad.write_text("Trigger\n\nThis text makes the extractor fail.\n", "utf-8")
+    real = pipeline.extract
+
+    def flaky(document: Document) -> Extraction:
+        if "makes the extractor fail" in document.text:
+            raise ValueError("boom")
+        return real(document)
+
+    monkeypatch.setattr(pipeline, "extract", flaky)
+    store = open_store(tmp_path / "store", writable=True)
+    report = ingest([good, bad], store, workers=1)
+    assert report.new == 1
+    assert [str(e) for e in report.failed] == [f"{bad.resolve()}: extraction failed (ValueError: boom)"]

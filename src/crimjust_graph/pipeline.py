@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import DCTERMS, Graph, URIRef
+from rdflib import DCTERMS, URIRef
 
 from crimjust_graph.documents import find_documents, read_document
 from crimjust_graph.errors import InputError
@@ -18,7 +18,7 @@ from crimjust_graph.extract import extract
 from crimjust_graph.extract.curation import Curation, apply_curation, unsure_merges
 from crimjust_graph.mapping import to_graph
 from crimjust_graph.model import Document
-from crimjust_graph.store import Outcome, Store
+from crimjust_graph.store import Outcome, Store, identify, to_triples
 from crimjust_graph.vocab import document_iri
 
 # Below this many files a worker pool costs more to start than it saves.
@@ -45,7 +45,11 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class _Prepared:
-    graph: Graph
+    """A document's graph as text: cheap to send back from a worker process, quick for the store to load."""
+
+    iri: str
+    source: str
+    triples: str
     entities: int
     relations: int
     review: tuple[str, ...] = ()
@@ -59,7 +63,19 @@ def prepare(document: Document, curation: Curation | None = None) -> _Prepared:
         marker = URIRef(f"urn:crimjust:curation:{curation.digest}")
         graph.add((URIRef(graph.identifier), DCTERMS.conformsTo, marker))
     review = tuple(f"{document.source}: {line}" for line in unsure_merges(extraction))
-    return _Prepared(graph, len(extraction.entities), len(extraction.relations), review)
+    iri, source = identify(graph)
+    return _Prepared(
+        iri, source, to_triples(graph), len(extraction.entities), len(extraction.relations), review
+    )
+
+
+def _prepare_or_fail(document: Document, curation: Curation | None = None) -> _Prepared | InputError:
+    """A bug the extractor hits on one document fails that document, not the whole run."""
+    try:
+        return prepare(document, curation)
+    except Exception as exc:
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return InputError(document.source, f"extraction failed ({type(exc).__name__}: {reason})")
 
 
 def _curation_id(curation: Curation | None) -> str | None:
@@ -84,8 +100,13 @@ def ingest(
     stale: set[str] = set()
     todo = _changed_documents(files, store, report, progress, curation, stale)
     for prepared in _prepare_all(todo, workers, curation):
+        if isinstance(prepared, InputError):
+            report.failed.append(prepared)
+            continue
         # Same text under another curation: rebuild its graph (still one transaction).
-        outcome = store.replace_document(prepared.graph, force=str(prepared.graph.identifier) in stale)
+        outcome = store.replace_text(
+            prepared.iri, prepared.source, prepared.triples, force=prepared.iri in stale
+        )
         report.review += prepared.review
         if outcome is Outcome.NEW:
             report.new += 1
@@ -135,9 +156,9 @@ def _stored_curation(store: Store, iri: str) -> str | None:
 
 def _prepare_all(
     documents: Iterator[Document], workers: int | None, curation: Curation | None = None
-) -> Iterator[_Prepared]:
+) -> Iterator[_Prepared | InputError]:
     count = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    work = functools.partial(prepare, curation=curation)
+    work = functools.partial(_prepare_or_fail, curation=curation)
     if count <= 1:
         yield from map(work, documents)
         return

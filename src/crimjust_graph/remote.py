@@ -124,8 +124,12 @@ class RemoteStore:
 
     def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome:
         """Put one document's graph in place of what its source held before: one update request."""
+        return self.replace_text(*shared.identify(graph), shared.to_triples(graph), force=force)
+
+    def replace_text(self, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome:
+        """`replace_document` for a graph already written as text (by a worker process)."""
         self._require_writable()
-        return shared.replace_document(self, graph, force=force)
+        return shared.replace_text(self, iri, source, triples, force=force)
 
     def remove(self, source: str) -> bool:
         """Drop what `source` contributed; False when nothing was ingested from it."""
@@ -137,6 +141,10 @@ class RemoteStore:
 
     def _update(self, sparql: str) -> None:
         self._post(self.update_endpoint, [("update", _PROLOGUE + sparql)], sparql, update=True)
+
+    def _write(self, ops: list[str], iri: str, triples: str) -> None:
+        """Run `ops` and add a graph in one update request (the server applies it as one transaction)."""
+        self._update(" ;\n".join([*ops, *shared.insert_ops(iri, triples)]))
 
     def _require_writable(self) -> None:
         if not self.writable:

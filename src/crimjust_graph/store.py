@@ -83,6 +83,7 @@ class Store(QueryableStore, Protocol):
     def data_graph(self) -> Graph: ...
     def dataset(self) -> Dataset: ...
     def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome: ...
+    def replace_text(self, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome: ...
     def remove(self, source: str) -> bool: ...
     def flush(self) -> None: ...
 
@@ -91,6 +92,7 @@ class _Backend(QueryableStore, Protocol):
     """The primitives the shared logic below runs on."""
 
     def _update(self, sparql: str) -> None: ...
+    def _write(self, ops: list[str], iri: str, triples: str) -> None: ...
 
 
 def default_store_path() -> Path:
@@ -98,8 +100,8 @@ def default_store_path() -> Path:
     return Path(os.environ.get("CRIMJUST_STORE") or DEFAULT_STORE)
 
 
-def _nt(graph: Graph) -> str:
-    """A graph's triples as SPARQL/N-Triples text: terms written with full IRIs."""
+def to_triples(graph: Graph) -> str:
+    """A graph's triples as text that SPARQL and TriG both read: terms written with full IRIs."""
     return "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in graph)
 
 
@@ -193,8 +195,12 @@ class LocalStore:
 
     def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome:
         """Put one document's graph in place of what its source held before, in one transaction."""
+        return self.replace_text(*identify(graph), to_triples(graph), force=force)
+
+    def replace_text(self, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome:
+        """`replace_document` for a graph already written as text (by a worker process)."""
         self._require_writable()
-        return replace_document(self, graph, force=force)
+        return replace_text(self, iri, source, triples, force=force)
 
     def remove(self, source: str) -> bool:
         """Drop what `source` contributed; False when nothing was ingested from it."""
@@ -206,6 +212,13 @@ class LocalStore:
 
     def _update(self, sparql: str) -> None:
         self._store.update(sparql, prefixes=PREFIXES)
+
+    def _write(self, ops: list[str], iri: str, triples: str) -> None:
+        """Run `ops` and add a graph, in one transaction: a plain load when there is nothing to undo."""
+        if ops:
+            self._update(" ;\n".join([*ops, *insert_ops(iri, triples)]))
+        else:  # the common case, a new document: TriG loads far faster than SPARQL Update parses
+            self._store.load(f"{triples}\n<{iri}> {{\n{triples}\n}}\n", ox.RdfFormat.TRIG)
 
     def _require_writable(self) -> None:
         if not self.writable:
@@ -267,14 +280,23 @@ def data_graph(store: _Backend) -> Graph:
     return graph
 
 
-def replace_document(store: _Backend, graph: Graph, *, force: bool = False) -> Outcome:
-    """One update request puts a document's graph in place of what its source held before.
+def identify(graph: Graph) -> tuple[str, str]:
+    """A document graph's IRI and the source it was read from."""
+    iri = str(graph.identifier)
+    return iri, str(graph.value(URIRef(iri), DCTERMS.source))
+
+
+def insert_ops(iri: str, triples: str) -> list[str]:
+    """Update text: add a document graph and its triples to the merged default graph."""
+    return [f"INSERT DATA {{ GRAPH <{iri}> {{\n{triples}\n}} }}", f"ADD <{iri}> TO DEFAULT"]
+
+
+def replace_text(store: _Backend, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome:
+    """One transaction puts a document's graph in place of what its source held before.
 
     `force` rebuilds the graph even when the same text is stored (the extraction changed, e.g. under a
     new curation file), keeping every source the text was read from.
     """
-    iri = str(graph.identifier)
-    source = str(graph.value(URIRef(iri), DCTERMS.source))
     existing = sources(store, source)
     if existing == [iri] and not force:
         return Outcome.UNCHANGED
@@ -284,16 +306,17 @@ def replace_document(store: _Backend, graph: Graph, *, force: bool = False) -> O
         # The same text is already in from another file: record this source on it too.
         triple = f"<{iri}> dcterms:source {_literal(source)} ."
         ops.append(f"INSERT DATA {{ {triple} GRAPH <{iri}> {{ {triple} }} }}")
+        store._update(" ;\n".join(ops))
     else:
-        fresh = Graph(identifier=graph.identifier)
-        fresh += graph
         if held:
-            for other in _graph_sources(store, iri):
-                fresh.add((URIRef(iri), DCTERMS.source, Literal(other)))
+            kept = [
+                f"<{iri}> <{DCTERMS.source}> {_literal(s)} ."
+                for s in _graph_sources(store, iri)
+                if s != source
+            ]
+            triples = "\n".join([triples, *kept])
             ops += [_unmerge(iri), f"DROP SILENT GRAPH <{iri}>"]
-        ops.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{_nt(fresh)}\n}} }}")
-        ops.append(f"ADD <{iri}> TO DEFAULT")
-    store._update(" ;\n".join(ops))
+        store._write(ops, iri, triples)
     return Outcome.REPLACED if existing else Outcome.NEW
 
 
@@ -324,7 +347,7 @@ def sync_system_graphs(store: _Backend) -> None:
         if name == str(REFERENCE_GRAPH):
             graph.add((REFERENCE_GRAPH, DCTERMS.identifier, Literal(version)))
         ops.append(f"DROP SILENT GRAPH <{name}>")
-        ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{_nt(graph)}\n}} }}")
+        ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{to_triples(graph)}\n}} }}")
     # The merge holds documents and reference facts, not the ontology and shapes (they have their graphs);
     # rebuilding it here also brings a store written by an older release up to date.
     ops.append(
