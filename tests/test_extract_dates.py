@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from crimjust_graph.documents import document_from_text, parse_dateline
-from crimjust_graph.extract.dates import find_dates
+from crimjust_graph.extract import extract
+from crimjust_graph.extract.dates import find_dates, opening_dateline
+from crimjust_graph.model import Kind
 
 
 @pytest.mark.parametrize(
@@ -70,3 +72,28 @@ def test_nothing_invented_without_a_year(text: str) -> None:
 )
 def test_relative_dates_against_the_publication_date(text: str, start: str) -> None:
     assert [d.start for d in find_dates(text, 2019, issued="2019-03-08")] == [start]
+
+
+@pytest.mark.parametrize(
+    ("body", "issued"),
+    [
+        ("CARTAGENA, 14 de junio de 2023 – Last week the court met.", "2023-06-14"),
+        ("Dakar, le 5 avril 2022 - La réunion a eu lieu.", "2022-04-05"),
+        ("Published 20 October 2023\n\nOfficers met.", "2023-10-20"),
+        ("Abuja, April 5th 2019. The Commission met.", "2019-04-05"),
+        ("In 2019, the Commission met.", None),
+        ("Accra, Ghana hosted the 12 May 2022 meeting.", None),
+    ],
+)
+def test_opening_dateline(body: str, issued: str | None) -> None:
+    found = opening_dateline(f"Title\n\n{body}")
+    assert (found[0] if found else None) == issued
+
+
+def test_last_week_against_the_dateline_and_not_the_dateline_itself() -> None:
+    doc = document_from_text(
+        "Title\n\nLIMA, 14 de junio de 2023 – Last week, UNODC held a workshop on port control in Callao.",
+        "memory://x",
+    )
+    (event,) = [e for e in extract(doc).entities if e.kind is Kind.EVENT]
+    assert event.start == "2023-06"

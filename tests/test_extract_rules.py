@@ -364,3 +364,43 @@ def test_acronyms_of_places_and_of_no_organisation_make_no_partner() -> None:
     )
     assert set(named(ex, Kind.PARTNER)) == {"Transparency International"}
     assert {"Latin America and the Caribbean", "West Africa"} <= set(named(ex, Kind.REGION))
+
+
+def test_acronym_before_its_expansion_and_the_programme_the_text_returns_to() -> None:
+    ex = run(
+        "MARLIN (Maritime Law Enforcement Initiative) opens two cells. MARLIN, a UNODC initiative, works "
+        "closely with the Togolese Navy.\n\n"
+        "The Programme helps courts. It is a component of the Coastal Security Facility.\n\n"
+        "A conference will follow on 12 May 2022 in Lomé, organised by the Programme with the African Union."
+    )
+    got = facts(ex)
+    marlin = named(ex, Kind.PROGRAMME)["Maritime Law Enforcement Initiative"]
+    assert "MARLIN" in marlin.aliases
+    assert (
+        "Maritime Law Enforcement Initiative",
+        "implementedBy",
+        "United Nations Office on Drugs and Crime",
+    ) in got
+    assert ("Maritime Law Enforcement Initiative", "hasPartner", "Navy of Togo") in got
+    assert ("Maritime Law Enforcement Initiative", "partOf", "Coastal Security Facility") in got
+    (conference,) = named(ex, Kind.EVENT)
+    assert (conference, "organisedBy", "Maritime Law Enforcement Initiative") in got
+    assert (conference, "organisedBy", "African Union") in got
+
+
+def test_possessive_names_relative_clauses_and_bodies_among_participants() -> None:
+    ex = run(
+        "On 3 May 2023 a meeting of experts in Quito was convened by the Andes Border Project, which is run "
+        "by the International Organization for Migration, with the Colombian Attorney General's Office. "
+        "Experts from the Spanish National Police attended. Its component on risk analysis, RISKNET, is "
+        "managed by Peru's National Police."
+    )
+    got = facts(ex)
+    (meeting,) = named(ex, Kind.EVENT)
+    assert (meeting, "organisedBy", "Andes Border Project") in got
+    assert (meeting, "organisedBy", "International Organization for Migration") not in got
+    assert ("Attorney General's Office of Colombia", "basedIn", "Colombia") in got
+    assert (meeting, "hasParticipant", "National Police of Spain") in got
+    assert (meeting, "hasParticipant", "Spain") not in got
+    assert ("RISKNET", "partOf", "Andes Border Project") in got
+    assert ("RISKNET", "implementedBy", "National Police of Peru") in got

@@ -151,6 +151,32 @@ def _convert(kind: str, g: tuple[str | None, ...], year: int | None) -> tuple[st
     return g[0], None
 
 
+_OPENING = re.compile(
+    r"(?:(?:published|posted|publicado|publié|publie|updated)(?:\s+(?:on|le|el|em))?:?\s+"
+    r"|[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3},\s+(?:le\s+|el\s+)?)",
+    re.IGNORECASE,
+)
+
+
+def opening_dateline(text: str) -> tuple[str, int] | None:
+    """'CARTAGENA, 14 de junio de 2023 –', 'Dakar, le 5 avril 2022 -', 'Published 20 October 2023' opening the
+    body -> (the publication date, where the dateline ends); only a full date counts."""
+    title_end = text.find("\n\n")
+    if title_end < 0:
+        return None
+    start = title_end + 2
+    opening = _OPENING.match(text, start)
+    if opening is None:
+        return None
+    dates = find_dates(text[opening.end() : opening.end() + 40], None, opening.end())
+    if not dates or dates[0].char_start != opening.end() or len(dates[0].start) != 10 or dates[0].end:
+        return None
+    rest = text[dates[0].char_end : dates[0].char_end + 3].lstrip(" \t")
+    if rest[:1] not in {"–", "—", "-", ":", ".", "\n", ""}:
+        return None
+    return dates[0].start, dates[0].char_end
+
+
 def find_dates(
     text: str, year: int | None = None, offset: int = 0, issued: str | None = None
 ) -> list[DateSpan]:

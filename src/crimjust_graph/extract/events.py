@@ -211,7 +211,8 @@ _SEQUENCE = re.compile(r"\b(?:preceded|followed)\s+by\b|\b(?:ahead|in\s+advance)
 
 def _sentence_dates(ctx: Context, sent: int, at: int) -> tuple[str, str | None] | None:
     span = ctx.sentences[sent]
-    dates = find_dates(span.text, ctx.year, span.start, ctx.document.issued)
+    dates = find_dates(span.text, ctx.year, span.start, ctx.issued)
+    dates = [d for d in dates if d.char_start >= ctx.dateline_end]
     if not dates:
         return None
     best = min(dates, key=lambda d: abs(d.char_start - at))
@@ -384,7 +385,9 @@ def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, event
     """Presenters, attendees and places belong to the event mentioned in their sentence, else the latest."""
     if not events:
         return
-    combined = Mentions(ctx, [*bodies.all, *(p for p in places.all if p.kind is Kind.COUNTRY)])
+    inside = {k for m in bodies.all for k in range(m.first, m.last)}  # 'the Spanish National Police': a body
+    countries = (p for p in places.all if p.kind is Kind.COUNTRY and p.first not in inside)
+    combined = Mentions(ctx, [*bodies.all, *countries])
     by_trigger = sorted((t, d) for d in events for t in d.triggers)
     own = {ctx.sent_of[t] for t, _ in by_trigger}
     for sent in range(1, len(ctx.sentences)):

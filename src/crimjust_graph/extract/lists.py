@@ -98,6 +98,8 @@ class Mentions:
         for k in range(i, min(i + skip + 1, len(self.ctx))):
             if k in self.by_first:
                 return self.forward(k, kinds)
+            if self.ctx.words[k + 1 : k + 3] in {("'", "s"), ("’", "s")} and k + 3 in self.by_first:
+                return self.forward(k + 3, kinds)  # "managed by Peru's National Police"
             if self.ctx.folded[k] not in JOINERS and self.ctx.folded[k] not in {"jointly", "an", "a"}:
                 return []
         return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from crimjust_graph.extract import gazetteer
@@ -15,7 +16,7 @@ PROGRAMME_HEADS = frozenset(
 )
 ORG_HEADS = frozenset(
     """ministry police agency office directorate service commission authority unit centre center council
-    coastguard delegation
+    coastguard delegation navy army
     symposium secretariat court department bureau institute organization organisation association foundation
     force guard customs gendarmerie prosecution parliament tribunal academy university coalition alliance
     committee board administration observatory federation union bank fund government""".split()  # noqa: SIM905
@@ -95,6 +96,34 @@ def _capitalised_run_before(ctx: Context, end: int, limit: int = 12) -> int:
     return start
 
 
+def _reverse_acronym(
+    ctx: Context, index: AliasIndex, ending: dict[int, gazetteer.Match], i: int, close: int
+) -> bool:
+    """'MARLIN (Maritime Law Enforcement Initiative)': the acronym first, its expansion in brackets."""
+    short, inner = ctx.words[i - 1] if i > 0 else "", range(i + 1, close)
+    if (
+        sum(c.isupper() for c in short) < 2
+        or len(inner) < 2
+        or not all(ctx.is_capitalised(k) or ctx.folded[k] in CONNECTORS for k in inner)
+    ):
+        return False
+    if ctx.folded[i + 1][:1] != short[:1].casefold():
+        return False
+    long_form = ctx.text(i + 1, close)
+    outer = ending.get(i)
+    if outer is not None:
+        index.add(long_form, outer.known)
+        return True
+    head = _head(ctx, i + 1, close)
+    if head not in PROGRAMME_HEADS and not any(w in ORG_WORDS for w in ctx.folded[i + 1 : close]):
+        return False
+    kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
+    known = _known(kind, long_form, short)
+    index.add(long_form, known)
+    index.add(short, known)
+    return True
+
+
 def _learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
     """'Airport Communication Programme (AIRCOP)': both become aliases of one entity in this document."""
     index = AliasIndex()
@@ -104,6 +133,8 @@ def _learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
         if w != "(":
             continue
         close = next((j for j in range(i + 1, min(i + 7, len(ctx))) if ctx.words[j] == ")"), None)
+        if close is not None and _reverse_acronym(ctx, index, ending, i, close):
+            continue
         if close is None or not _has_acronym_shape(list(ctx.words[i + 1 : close])):
             continue
         short = ctx.text(i + 1, close)
@@ -213,6 +244,11 @@ def _learn_listed_programmes(ctx: Context, index: AliasIndex, hits: list[gazette
         if known_programme:
             for name in unknown:
                 index.add(name, _known(Kind.PROGRAMME, name))
+        if w in {"component", "pillar"}:  # 'its component on risk analysis, BORDERLINK, is managed by'
+            comma = next((j for j in range(i + 1, min(i + 8, len(ctx) - 1)) if ctx.words[j] == ","), -1)
+            end = _acronym_end(ctx, comma + 1) if comma >= 0 else 0
+            if comma >= 0 and end > comma + 1 and ctx.words[end : end + 1] == (",",):
+                index.add(ctx.text(comma + 1, end), _known(Kind.PROGRAMME, ctx.text(comma + 1, end)))
 
 
 def _head(ctx: Context, first: int, last: int) -> str:
@@ -271,6 +307,14 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
                 break  # 'the Migration Authority and the Customs Office': two bodies
             if ctx.is_capitalised(j) or (ctx.folded[j] in CONNECTORS and ctx.is_capitalised(j + 1)):
                 j += 1
+            elif (
+                j > i
+                and j - 1 not in place_tokens
+                and ctx.words[j] in {"'", "’"}
+                and ctx.folded[j + 1 : j + 2] == ("s",)
+                and ctx.is_capitalised(j + 2)
+            ):
+                j += 2  # "the Attorney General's Office"
             elif (  # 'Ministry of the Interior'
                 ctx.folded[j] in CONNECTORS
                 and ctx.folded[j - 1] in ORG_HEADS
@@ -298,7 +342,10 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         content = [
             w
             for k, w in enumerate(ctx.folded[first:last], first)
-            if w not in gazetteer.demonyms() and w not in CONNECTORS and k not in place_tokens
+            if w not in gazetteer.demonyms()
+            and w not in CONNECTORS
+            and k not in place_tokens
+            and w not in {"'", "’", "s"}
         ]
         surface = ctx.text(first, last)
         if all(w in GENERIC for w in content):
@@ -312,7 +359,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             ]
             while generic_words and generic_words[-1].casefold() in CONNECTORS:
                 generic_words.pop()
-            generic = " ".join(generic_words)
+            generic = " ".join(generic_words).replace(" ' s ", "'s ").replace(" ’ s ", "’s ")
             known = Known((kind, slugify(f"{generic} {country.label}")), f"{generic} of {country.label}")
             out.append(Mention(first, last, known, (ctx.text(first, last),), country.key))
             continue
@@ -468,7 +515,7 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     para = [paragraph[ctx.sent_of[m.first]] for m in programmes]
     in_title = {m.key: m for m in programmes if ctx.sent_of[m.first] == 0}
     in_document = {m.key: m for m in programmes}
-    out = []
+    out: list[Mention] = []
     for i in range(1, len(ctx)):
         if ctx.folded[i] not in REFERENCE_HEADS or i in taken or i - 1 in taken:
             continue
@@ -481,6 +528,10 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
         candidates = local or earlier or in_document
         if len(candidates) > 1 and len(in_title) == 1 and next(iter(in_title)) in candidates:
             candidates = in_title
+        if len(candidates) > 1:  # the one the text keeps coming back to ('The Programme ... The Programme')
+            seen = Counter(m.key for m in [*programmes, *out] if m.first < i and m.key in candidates)
+            (top, n), *rest = [*seen.most_common(2), (None, 0)]
+            candidates = {top: candidates[top]} if top is not None and n > rest[0][1] else {}
         if len(candidates) != 1:
             continue
         target = next(iter(candidates.values()))

@@ -186,6 +186,12 @@ def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
         for a, b in _cues(ctx, sent, PART_CUES):
             parents = bodies.after(b, PROGRAMMES, skip=1)
             child = bodies.nearest_before(a, PROGRAMMES, window=6) or _subject(ctx, bodies, a, window=25)
+            if child is None and ctx.folded[ctx.sentence_ranges[sent].start] in {"it", "this"}:
+                child = _topic(
+                    ctx, bodies, sent, besides=parents[0] if parents else None
+                )  # 'It is a part of X'
+            if child is not None and parents and child.first > parents[0].first:
+                child = None
             if parents and child is not None and child.key != parents[0].key:
                 yield child, Predicate.PART_OF, parents[0], ev
         yield from _components(ctx, bodies, sent, programmes)
@@ -257,10 +263,14 @@ def _lead(ctx: Context, first: int, width: int) -> list[str]:
     return [ctx.folded[k] for k in range(max(0, first - width), first) if ctx.sent_of[k] == sent]
 
 
-def _topic(ctx: Context, bodies: Mentions, sent: int) -> Mention | None:
-    """The one programme a sentence's paragraph, else the document, is about."""
+def _topic(ctx: Context, bodies: Mentions, sent: int, besides: Mention | None = None) -> Mention | None:
+    """The one programme a sentence's paragraph, else the document, is about (other than `besides`)."""
     # A programme named only as a channel ('funded through the Instrument Y') is not what the text is about.
-    mentioned = [m for m in bodies.all if m.kind in PROGRAMMES and not _in_pp(ctx, m, _CHANNEL)]
+    mentioned = [
+        m
+        for m in bodies.all
+        if m.kind in PROGRAMMES and not _in_pp(ctx, m, _CHANNEL) and (besides is None or m.key != besides.key)
+    ]
     here = ctx.paragraph_of[sent]
     local = {m.key: m for m in mentioned if ctx.paragraph_of[ctx.sent_of[m.first]] == here}
     candidates = local or {m.key: m for m in mentioned}

@@ -11,6 +11,7 @@ ORGANISE_VERBS = frozenset(
     """organised organized hosted convened held co-organised co-organized co-hosted launched conducted
     coordinated led chaired run""".split()  # noqa: SIM905
 )
+RELATIVE = frozenset({"which", "that", "who", "whose"})
 HOSTING = frozenset({"hosting", "organising", "organizing", "convening", "chairing"})
 COPULA = frozenset({"was", "were", "is", "are"})
 PARTNERSHIP_CUES = (
@@ -81,8 +82,13 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     out: list[Mention] = []
     for i in rng:
         if ctx.folded[i] in ORGANISE_VERBS:
+            if i > first and any(ctx.folded[k] in RELATIVE for k in range(max(last, i - 3), i)):
+                continue  # 'convened by the Project, which is run by IOM': the clause is about the Project
             if i + 1 < len(ctx) and ctx.folded[i + 1] == "by":
-                out += mentions.after(i + 2, BODIES)
+                items = mentions.after(i + 2, BODIES)
+                if items and ctx.folded[items[-1].last : items[-1].last + 1] == ("with",):
+                    items += mentions.after(items[-1].last + 1, BODIES)  # 'organised by X with Y'
+                out += items
             elif i < first and first - i <= 6:
                 out += mentions.backward(i, BODIES)
     if last + 1 < len(ctx) and ctx.folded[last] == "of":

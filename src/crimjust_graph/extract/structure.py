@@ -10,11 +10,12 @@ from collections.abc import Iterator
 
 from crimjust_graph.extract.lists import BODIES, PARTNERS, PROGRAMMES, Mentions
 from crimjust_graph.extract.mentions import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
-from crimjust_graph.extract.relations import Fact, subject_or_topic
+from crimjust_graph.extract.relations import Fact, _topic, subject_or_topic
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Kind, Predicate
 
-# Bodies whose '<body> projects' and 'supported by <body>' mean money: the usual donors of the field.
+# Bodies whose '<body> projects' and 'supported by <body>' mean money: the usual donors of the field, and
+# any 'Government of X'.
 DONORS = frozenset({(Kind.PARTNER, "european-union"), (Kind.PARTNER, "european-commission")})
 FUND_VERBS = frozenset({"funded", "financed", "co-funded", "cofunded", "sponsored"})
 SUPPORT_VERBS = frozenset({"supported", "backed", "assisted"})
@@ -42,6 +43,7 @@ def structure_facts(ctx: Context, bodies: Mentions) -> Iterator[Fact]:
         yield from _body_programmes(ctx, bodies, sent)
         yield from _appositive_owner(ctx, bodies, sent)
         yield from _owner_in_front(ctx, bodies, sent)
+        yield from _named_component(ctx, bodies, sent)
 
 
 def _by_after(ctx: Context, i: int, limit: int) -> int | None:
@@ -84,7 +86,8 @@ def _supported(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
         if subject is None or _event_between(ctx, subject.last, i):
             continue
         for x in bodies.after(end, PARTNERS):
-            predicate = Predicate.FUNDED_BY if money or x.key in DONORS else Predicate.HAS_PARTNER
+            donor = x.key in DONORS or x.known.label.startswith("Government of")
+            predicate = Predicate.FUNDED_BY if money or donor else Predicate.HAS_PARTNER
             yield subject, predicate, x, ctx.evidence(sent)
 
 
@@ -183,6 +186,22 @@ def _owner_in_front(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]
         owner = bodies.by_last.get(m.first)
         if owner is not None and owner.kind in PARTNERS and owner.key not in DONORS:
             yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+
+
+def _named_component(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+    """'Its component on risk analysis, BORDERLINK, ...' -> BORDERLINK partOf the programme 'its' means."""
+    rng = ctx.sentence_ranges[sent]
+    for i in rng:
+        if ctx.folded[i] not in {"component", "pillar"} or ctx.folded[i - 1 : i] not in {
+            ("its",),
+            ("their",),
+        }:
+            continue
+        comma = next((j for j in range(i + 1, min(i + 8, rng.stop)) if ctx.words[j] == ","), None)
+        child = bodies.by_first.get(comma + 1) if comma is not None else None
+        parent = _topic(ctx, bodies, sent, besides=child)
+        if child is not None and child.kind in PROGRAMMES and parent is not None and parent.key != child.key:
+            yield child, Predicate.PART_OF, parent, ctx.evidence(sent)
 
 
 def settle_roles(facts: list[Fact]) -> list[Fact]:

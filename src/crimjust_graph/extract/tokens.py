@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from crimjust_graph.extract.dates import context_year
+from crimjust_graph.extract.dates import context_year, opening_dateline
 from crimjust_graph.extract.gazetteer import TOKEN, fold
 from crimjust_graph.model import Document, Evidence, Span
 
@@ -38,10 +38,14 @@ class Context:
     sent_of: tuple[int, ...]
     sentences: tuple[Span, ...]
     year: int | None
+    issued: str | None = None  # the document's date, else the dateline opening its body
+    dateline_end: int = 0  # a date before this offset is the dateline's, never an event's
 
     @classmethod
     def build(cls, document: Document) -> Context:
         text = document.text
+        dateline = opening_dateline(text)
+        issued = document.issued or (dateline[0] if dateline else None)
         sentences = document.sentences or (Span(0, len(text), text),)
         sent_starts = [s.start for s in sentences]
         words, starts, ends, sent_of = [], [], [], []
@@ -58,7 +62,9 @@ class Context:
             tuple(ends),
             tuple(sent_of),
             sentences,
-            context_year(text, document.issued),
+            context_year(text, issued),
+            issued,
+            dateline[1] if dateline else 0,
         )
 
     def __len__(self) -> int:
