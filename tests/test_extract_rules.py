@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
-from crimjust_graph.documents import document_from_text
+from crimjust_graph.documents import document_from_text, read_document
 from crimjust_graph.extract import EXTRACTORS, extract
 from crimjust_graph.extract.dates import find_dates
 from crimjust_graph.extract.gazetteer import places
@@ -404,3 +405,34 @@ def test_possessive_names_relative_clauses_and_bodies_among_participants() -> No
     assert (meeting, "hasParticipant", "Spain") not in got
     assert ("RISKNET", "partOf", "Andes Border Project") in got
     assert ("RISKNET", "implementedBy", "National Police of Peru") in got
+
+
+def _own_texts() -> list[Extraction]:
+    folder = Path(__file__).parent / "gold" / "texts"
+    return [extract(read_document(p)) for p in sorted(folder.glob("*.txt"))]
+
+
+def test_nothing_invented_and_every_relation_keeps_its_sentence() -> None:
+    for ex in _own_texts():
+        text = ex.document.text.casefold()
+        for e in ex.entities:
+            forms = [e.label, *e.aliases, *([e.acronym] if e.acronym else [])]
+            named_in_text = any(f.casefold() in text for f in forms)
+            assert named_in_text or e.kind in {Kind.COUNTRY, Kind.REGION}, (ex.document.source, e.label)
+        for r in ex.relations:
+            ev = r.evidence
+            assert ex.document.text[ev.start : ev.end] == ev.quote
+            assert ev.quote.strip() and ev.quote.count("\n\n") <= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Law enforcement agencies and Member States welcomed the National Authorities and the Delegation.",
+        "The Regional Office and the Police met the Participants at the Training Centre and the Ministry.",
+        "The Task Forces (TFs) and General Aviation (GA) were discussed by the Steering Committee.",
+    ],
+)
+def test_no_generic_phrase_becomes_an_entity(text: str) -> None:
+    ex = run(text)
+    assert not [e.label for e in ex.entities if e.kind in {Kind.PARTNER, Kind.PROGRAMME}]

@@ -184,23 +184,24 @@ def _learn_programme_names(ctx: Context, index: AliasIndex, hits: list[gazetteer
     """'the project EU-ACT', 'the EUROFRONT project': an acronym named as a programme is one everywhere."""
     inside = {k for m in hits for k in range(m.first + 1, m.last)}
     ends = {m.first: m.last for m in hits}
+    words, folded = list(ctx.words), list(ctx.folded)
     for i in range(len(ctx) - 1):
         if i in inside or not ctx.words[i][:1].isupper():
             continue
         end = _acronym_end(ctx, i)
         if end <= ends.get(i, i) or any(k in ends for k in range(i + 1, end)):
             continue  # nothing, exactly a known name, or names side by side ('EU SEACOP')
-        before = ctx.folded[max(0, i - 2) : i]
         after = ctx.words[end] if end < len(ctx) else ""
+        introduced = _introduced_as_programme(ctx, i, end)
         named = (
-            tuple(before) in {("the", h) for h in REFERENCE_HEADS}
+            (i >= 2 and ctx.folded[i - 2] == "the" and ctx.folded[i - 1] in REFERENCE_HEADS)
             or (after in REFERENCE_HEADS and ctx.folded[i - 1 : i] != ("of",))
-            or _introduced_as_programme(ctx, i, end)
+            or introduced
         )
-        if _introduced_as_programme(ctx, i, end):
+        if introduced:
             while end < len(ctx) and ctx.is_capitalised(end) and ctx.folded[end] not in STOPWORDS:
                 end += 1  # 'CBSI Connect, launched by ..., is a project'
-        if named and index.match_at(list(ctx.words), list(ctx.folded), i) is None:
+        if named and index.match_at(words, folded, i) is None:
             name = ctx.text(i, end)
             index.add(name, _known(Kind.PROGRAMME, name))
 

@@ -35,15 +35,23 @@ _CLAUSE = frozenset({";", "which", "who", "while", "whereas", "but"})
 
 def structure_facts(ctx: Context, bodies: Mentions) -> Iterator[Fact]:
     """Programme roles told by sentence shapes, one sentence at a time."""
-    for sent in range(len(ctx.sentences)):
-        yield from _funded_with(ctx, bodies, sent)
-        yield from _supported(ctx, bodies, sent)
-        yield from _work_with(ctx, bodies, sent)
-        yield from _led(ctx, bodies, sent)
-        yield from _body_programmes(ctx, bodies, sent)
-        yield from _appositive_owner(ctx, bodies, sent)
-        yield from _owner_in_front(ctx, bodies, sent)
-        yield from _named_component(ctx, bodies, sent)
+    for sent, rng in enumerate(ctx.sentence_ranges):
+        words = set(ctx.folded[rng.start : rng.stop])  # each shape runs only where its words are
+        if words & FUND_VERBS:
+            yield from _funded_with(ctx, bodies, sent)
+        if words & SUPPORT_VERBS or "support" in words:
+            yield from _supported(ctx, bodies, sent)
+        if words & WORK_VERBS or "counterparts" in words:
+            yield from _work_with(ctx, bodies, sent)
+        if "led" in words:
+            yield from _led(ctx, bodies, sent)
+        if words & PLURAL_PROGRAMMES:
+            yield from _body_programmes(ctx, bodies, sent)
+        if words & PROGRAMME_HEADS:
+            yield from _appositive_owner(ctx, bodies, sent)
+        if words & {"component", "pillar"}:
+            yield from _named_component(ctx, bodies, sent)
+    yield from _owner_in_front(ctx, bodies)
 
 
 def _by_after(ctx: Context, i: int, limit: int) -> int | None:
@@ -180,12 +188,12 @@ def _appositive_owner(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fac
             yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
-def _owner_in_front(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def _owner_in_front(ctx: Context, bodies: Mentions) -> Iterator[Fact]:
     """'the WCO Drugs and Precursors Programme' -> implementedBy the WCO; a donor in front is only a name."""
-    for m in bodies.in_sentence(sent, PROGRAMMES):
+    for m in bodies.all:
         owner = bodies.by_last.get(m.first)
-        if owner is not None and owner.kind in PARTNERS and owner.key not in DONORS:
-            yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+        if m.kind in PROGRAMMES and owner is not None and owner.kind in PARTNERS and owner.key not in DONORS:
+            yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(ctx.sent_of[m.first])
 
 
 def _named_component(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
