@@ -436,3 +436,18 @@ def test_nothing_invented_and_every_relation_keeps_its_sentence() -> None:
 def test_no_generic_phrase_becomes_an_entity(text: str) -> None:
     ex = run(text)
     assert not [e.label for e in ex.entities if e.kind in {Kind.PARTNER, Kind.PROGRAMME}]
+
+
+def test_event_in_a_programmes_frame_and_the_country_of_its_venue() -> None:
+    ex = run(
+        "Dakar, Senegal – INTERPOL hosted an analytical workshop for 40 analysts as part of the ENACT project. "
+        "The workshop, held from 8 to 10 April 2024 in Dakar, closed with a test. "
+        "Officers later met in Lomé. Togo was praised."
+    )
+    got = facts(ex)
+    (workshop,) = named(ex, Kind.EVENT)
+    assert (workshop, "organisedBy", "INTERPOL") in got
+    assert (workshop, "organisedBy", "ENACT") in got
+    assert (workshop, "heldIn", "Dakar") in got
+    assert (workshop, "heldIn", "Senegal") in got
+    assert (workshop, "heldIn", "Togo") not in got

@@ -186,7 +186,8 @@ def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
         for a, b in _cues(ctx, sent, PART_CUES):
             parents = bodies.after(b, PROGRAMMES, skip=1)
             child = bodies.nearest_before(a, PROGRAMMES, window=6) or _subject(ctx, bodies, a, window=25)
-            if child is None and ctx.folded[ctx.sentence_ranges[sent].start] in {"it", "this"}:
+            opening = ctx.sentence_ranges[sent].start
+            if child is None and ctx.folded[opening : opening + 2] in {("it", "is"), ("it", "was")}:
                 child = _topic(
                     ctx, bodies, sent, besides=parents[0] if parents else None
                 )  # 'It is a part of X'

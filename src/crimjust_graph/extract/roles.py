@@ -11,6 +11,17 @@ ORGANISE_VERBS = frozenset(
     """organised organized hosted convened held co-organised co-organized co-hosted launched conducted
     coordinated led chaired run""".split()  # noqa: SIM905
 )
+# An event held within a programme's frame is organised by it ('as part of the ENACT project').
+FRAME_CUES = (
+    ("as", "part", "of"),
+    ("is", "part", "of"),
+    ("was", "part", "of"),
+    ("in", "the", "framework", "of"),
+    ("within", "the", "framework", "of"),
+    ("under", "the", "framework", "of"),
+    ("under", "the", "auspices", "of"),
+    ("under", "the", "umbrella", "of"),
+)
 RELATIVE = frozenset({"which", "that", "who", "whose"})
 HOSTING = frozenset({"hosting", "organising", "organizing", "convening", "chairing"})
 COPULA = frozenset({"was", "were", "is", "are"})
@@ -103,6 +114,8 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     if out or any(ctx.folded[i] in ORGANISE_VERBS for i in rng):
         for _, end in ctx.cues(sent, PARTNERSHIP_CUES):
             out += mentions.after(end, BODIES)
+    for _, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
+        out += mentions.after(end, PROGRAMMES, skip=1)[:1]
     return out
 
 
