@@ -451,3 +451,18 @@ def test_event_in_a_programmes_frame_and_the_country_of_its_venue() -> None:
     assert (workshop, "heldIn", "Dakar") in got
     assert (workshop, "heldIn", "Senegal") in got
     assert (workshop, "heldIn", "Togo") not in got
+
+
+def test_an_event_named_by_a_copula_and_held_across_an_area() -> None:
+    ex = run(
+        "Operation Swordfish seized 3 tonnes of cocaine\n\n"
+        "Swordfish was an operation targeting trafficking by sea across West Africa and the Sahel. "
+        "The joint operation was led by INTERPOL and supported by Europol."
+    )
+    (operation,) = named(ex, Kind.EVENT).values()
+    assert operation.label == "Operation Swordfish"
+    got = facts(ex)
+    assert ("Operation Swordfish", "organisedBy", "INTERPOL") in got
+    assert ("Operation Swordfish", "hasParticipant", "Europol") in got
+    assert ("Operation Swordfish", "heldIn", "West Africa") in got
+    assert ("Operation Swordfish", "heldIn", "Sahel") in got

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crimjust_graph.extract import roles
 from crimjust_graph.extract.dates import find_dates
 from crimjust_graph.extract.gazetteer import bodies as registry
-from crimjust_graph.extract.lists import Mentions
+from crimjust_graph.extract.lists import AREAS, SITES, Mentions
 from crimjust_graph.extract.mentions import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.tokens import STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
@@ -39,6 +39,7 @@ _PHRASE_STOP = frozenset(
 _SKIP_BEFORE_OF = frozenset({"operation", "mission", "training", "exercise", "course"})
 _PLACES_AND_THINGS = "room rooms hall venue school college manual manuals module modules curriculum materials"
 NOT_EVENT_AFTER = ORG_HEADS | PROGRAMME_HEADS | frozenset(_PLACES_AND_THINGS.split())
+ROVING = frozenset({"operation", "mission", "exercise"})  # events that take place across an area
 TRIGGERS = EVENT_TRIGGERS | WEAK_TRIGGERS | REFERENCES
 
 
@@ -178,6 +179,20 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
     return _Hit(t, k + 1, t + 1, None, mods, definite, indefinite=opener in INDEFINITE)
 
 
+def _copular_name(ctx: Context, hit: _Hit) -> _Hit:
+    """'Lionfish was an operation targeting ...': the sentence's opening name names the event."""
+    k = hit.first - 1
+    if hit.name is not None or not hit.indefinite or k < 2 or ctx.folded[k - 1] not in {"is", "was"}:
+        return hit
+    start = ctx.sentence_ranges[ctx.sent_of[hit.trigger]].start
+    names = range(start, k - 1)
+    if not 1 <= len(names) <= 4 or not all(
+        ctx.is_capitalised(j) and ctx.folded[j] not in STOPWORDS for j in names
+    ):
+        return hit
+    return replace(hit, name=ctx.text(start, k - 1))
+
+
 def _topic_end(ctx: Context, hit: _Hit) -> int:
     """End of a topic phrase after the trigger: 'training on intelligence and analysis at airports'."""
     j, sent = hit.last, ctx.sent_of[hit.trigger]
@@ -278,7 +293,7 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
             found = _hit(ctx, t, bodies, taken, open_bodies)
             if found is None:
                 continue
-            hit = found
+            hit = _copular_name(ctx, found)
         if ctx.sent_of[t] == 0 and headline_sentence:
             headline.append((hit, w))  # the headline names the article's event: resolved at the end
             continue
@@ -288,6 +303,9 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         target = named.get(hit.name.casefold()) if hit.name else None
         if target is None and order:
             target = next((d for d in order if d.event_type == w), order[0])
+            if hit.name and target.name and _name_words(target.name) < _name_words(hit.name):
+                target.surfaces.append(target.name)  # 'Swordfish' under 'Operation Swordfish'
+                target.name = hit.name
         _record(ctx, bodies, places, target or _resolve(hit, w, named, order, last_of_type), hit)
     order = _merge_named(order)
     kept = [
@@ -345,6 +363,10 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
     draft.funders += [(m, sent) for m in roles.funders(ctx, bodies, t)]
     draft.participants += [(m, sent) for m in roles.supporters(ctx, bodies, t)]
     draft.sites += [(m, sent) for m in roles.sites(ctx, places, sent) if not _sequenced(ctx, m.first, t)]
+    if draft.event_type in ROVING:  # 'an operation targeting ... across Central America and the Caribbean'
+        for a, b in ctx.cues(sent, (("across",), ("throughout",))):
+            if ctx.folded[a - 1] != "from":
+                draft.sites += [(m, sent) for m in places.after(b, SITES | AREAS, skip=1)]
 
 
 def _sequenced(ctx: Context, a: int, b: int) -> bool:
