@@ -466,3 +466,18 @@ def test_an_event_named_by_a_copula_and_held_across_an_area() -> None:
     assert ("Operation Swordfish", "hasParticipant", "Europol") in got
     assert ("Operation Swordfish", "heldIn", "West Africa") in got
     assert ("Operation Swordfish", "heldIn", "Sahel") in got
+
+
+def test_foreign_acronyms_keep_the_name_and_possessive_list_items() -> None:
+    ex = run(
+        "On 3 May 2022 the meeting was chaired by the Government of Peru and Spain’s Intelligence Center for "
+        "Counter-Terrorism and Organized Crime (CITCO). Officers of the French Coastguard and the Royal "
+        "Canadian Mounted Police (RCMP) attended."
+    )
+    got = facts(ex)
+    citco = "Intelligence Center for Counter-Terrorism and Organized Crime"
+    assert named(ex, Kind.PARTNER)[citco].acronym == "CITCO"
+    (meeting,) = named(ex, Kind.EVENT)
+    assert (meeting, "organisedBy", citco) in got
+    assert (citco, "basedIn", "Spain") in got
+    assert {"French Coastguard", "Royal Canadian Mounted Police"} <= set(named(ex, Kind.PARTNER))

@@ -16,6 +16,9 @@ PREPOSITIONS = frozenset(
 )
 
 
+POSSESSIVE = frozenset({("'", "s"), ("’", "s")})
+
+
 class Mentions:
     """All mentions of a document, indexed by first and last token, with list scanners."""
 
@@ -65,6 +68,8 @@ class Mentions:
 
             elif ctx.folded[i] in JOINERS:
                 i += 1
+            elif out and ctx.words[i + 1 : i + 3] in POSSESSIVE and i + 3 in self.by_first:
+                i += 3  # "the Government of Peru and Spain's Intelligence Centre"
             else:
                 break
         return _unique(out)
@@ -98,7 +103,7 @@ class Mentions:
         for k in range(i, min(i + skip + 1, len(self.ctx))):
             if k in self.by_first:
                 return self.forward(k, kinds)
-            if self.ctx.words[k + 1 : k + 3] in {("'", "s"), ("’", "s")} and k + 3 in self.by_first:
+            if self.ctx.words[k + 1 : k + 3] in POSSESSIVE and k + 3 in self.by_first:
                 return self.forward(k + 3, kinds)  # "managed by Peru's National Police"
             if self.ctx.folded[k] not in JOINERS and self.ctx.folded[k] not in {"jointly", "an", "a"}:
                 return []

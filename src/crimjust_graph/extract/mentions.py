@@ -149,7 +149,10 @@ def _learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
         initial = short[:1].casefold()
         for k in range(start, i):
             if ctx.folded[k][:1] == initial and ctx.is_capitalised(k):
-                start = k
+                # a foreign acronym ('Intelligence Center ... (CITCO)') keeps the words of the name
+                dropped = [ctx.folded[j] for j in range(start, k) if ctx.sent_of[j] == ctx.sent_of[i]]
+                if "and" in dropped or not any(w in GENERIC and w not in STOPWORDS for w in dropped):
+                    start = k
                 break
         if i - start < 2:
             continue
