@@ -24,9 +24,9 @@ from crimjust_graph.evaluate import (
 )
 
 # Regression guard on ../shared/corpus/dev: raise these as the extractor improves, never lower them.
-DEV_ENTITIES_F1 = 0.915
-DEV_RELATIONS_F1 = 0.77
-DEV_DATES_RECALL = 0.85
+DEV_ENTITIES_F1 = 0.945
+DEV_RELATIONS_F1 = 0.86
+DEV_DATES_RECALL = 1.0
 
 
 def gold_entity(gid: str, kind: str, name: str, *aliases: str, start: str | None = None) -> GoldEntity:
@@ -212,7 +212,8 @@ def test_dev_set_does_not_regress() -> None:
 
 
 def test_own_gold_documents() -> None:
-    """Own words, for patterns the dev set lacks: French dateline, 'last Tuesday', reverse acronym."""
+    """Own words, for patterns the dev set lacks (datelines in three languages, 'last Tuesday', 'last week',
+    acronym before its expansion, bodies by adjective, 'the Programme'); written knowing the extractor."""
     scores = evaluate(Path(__file__).parent / "gold")
     summary = format_scores(scores, details=True)
     assert scores.entities.f1 >= 0.95, summary
