@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from crimjust_graph.extract import roles
 from crimjust_graph.extract.dates import find_dates
 from crimjust_graph.extract.gazetteer import bodies as registry
+from crimjust_graph.extract.heads import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, SITES, Mentions
-from crimjust_graph.extract.mentions import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.tokens import STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
 from crimjust_graph.vocab import slugify

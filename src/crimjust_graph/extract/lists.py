@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from crimjust_graph.extract.mentions import Mention
+from crimjust_graph.extract.heads import Mention
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import EntityKey, Kind
 

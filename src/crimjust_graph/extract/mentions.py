@@ -3,267 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from crimjust_graph.extract import gazetteer
-from crimjust_graph.extract.gazetteer import AliasIndex, Known
+from crimjust_graph.extract.gazetteer import Known
+from crimjust_graph.extract.heads import (
+    BARE,
+    GENERIC,
+    ORG_HEADS,
+    PROGRAMME_HEADS,
+    REFERENCE_DETERMINERS,
+    REFERENCE_HEADS,
+    Mention,
+    head_of,
+    known_as,
+)
+from crimjust_graph.extract.learning import learn_acronyms, learn_listed_programmes, learn_programme_names
 from crimjust_graph.extract.tokens import CONNECTORS, STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
 from crimjust_graph.vocab import slugify
-
-PROGRAMME_HEADS = frozenset(
-    {"programme", "program", "project", "initiative", "facility", "network", "platform"}
-)
-ORG_HEADS = frozenset(
-    """ministry police agency office directorate service commission authority unit centre center council
-    coastguard delegation navy army
-    symposium secretariat court department bureau institute organization organisation association foundation
-    force guard customs gendarmerie prosecution parliament tribunal academy university coalition alliance
-    committee board administration observatory federation union bank fund government""".split()  # noqa: SIM905
-)
-EVENT_TRIGGERS = frozenset(
-    """meeting workshop training course conference symposium seminar summit operation mission forum roundtable
-    exercise webinar ceremony""".split()  # noqa: SIM905
-)
-# A name learnt from its acronym is an organisation only with one of these words in it.
-ORG_WORDS = ORG_HEADS | frozenset(
-    """group system international internacional istituto instituto fundación fundacion organización
-    organizacion organizzazione policía policia polizia guardia ministerio ministère ministero agence
-    agencia""".split()  # noqa: SIM905
-)
-# A name made only of these words is a bare head: never an entity of its own (DESIGN §2).
-BARE = (
-    PROGRAMME_HEADS
-    | ORG_HEADS
-    | frozenset("the this its their our steering executive technical joint new project s".split())  # noqa: SIM905
-)
-REFERENCE_HEADS = frozenset({"programme", "program", "project", "initiative", "facility"})
-REFERENCE_DETERMINERS = frozenset({"the", "this", "that", "its"})
-LIST_NOUNS = frozenset("component components pillar pillars projects programmes programs initiatives".split())  # noqa: SIM905
-_LIST_LEADS = frozenset({"–", "-", "—", ":", ",", "(", "such", "as", "like", "including", "namely", "the"})
-# Words that make a name generic: a body named only with these needs a country ("national-police-colombia").
-GENERIC = frozenset(
-    """national federal state regional public general central ministry police agency office directorate
-    service commission authority unit centre center council department bureau court prosecutor prosecutors
-    attorney justice interior security defence defense finance foreign affairs home customs border coast guard
-    navy army
-    air force naval military immigration revenue tax drug drugs narcotics anti counter control enforcement law
-    criminal crime investigation investigations investigative intelligence financial judicial supreme high
-    prison prisons penitentiary gendarmerie special organized organised serious transnational division
-    information analysis airport port maritime anti-narcotics antinarcotics administration institute academy
-    training task forces civil economic cyber cybercrime money laundering government of for and the on
-    against""".split()  # noqa: SIM905
-)
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One stretch of tokens [first, last) naming a known or newly found entity."""
-
-    first: int
-    last: int
-    known: Known
-    surfaces: tuple[str, ...]
-    country: EntityKey | None = None  # national bodies: the country that qualifies them
-
-    @property
-    def key(self) -> EntityKey:
-        return self.known.key
-
-    @property
-    def kind(self) -> Kind:
-        return self.known.key[0]
-
-
-def _known(kind: Kind, label: str, acronym: str | None = None) -> Known:
-    return Known((kind, slugify(label)), label, acronym)
-
-
-def _has_acronym_shape(words: list[str]) -> bool:
-    return 0 < len(words) <= 4 and any(sum(c.isupper() for c in w) >= 2 for w in words)
-
-
-def _capitalised_run_before(ctx: Context, end: int, limit: int = 12) -> int:
-    """Start of the name-like run of tokens ending just before `end` (capitalised words and connectors)."""
-    start = end
-    while start > max(0, end - limit):
-        if ctx.is_capitalised(start - 1) or (ctx.folded[start - 1] in CONNECTORS and start - 1 > 0):
-            start -= 1
-        else:
-            break
-    while start < end and (ctx.folded[start] in CONNECTORS or ctx.folded[start] in STOPWORDS):
-        start += 1
-    return start
-
-
-def _reverse_acronym(
-    ctx: Context, index: AliasIndex, ending: dict[int, gazetteer.Match], i: int, close: int
-) -> bool:
-    """'MARLIN (Maritime Law Enforcement Initiative)': the acronym first, its expansion in brackets."""
-    short, inner = ctx.words[i - 1] if i > 0 else "", range(i + 1, close)
-    if (
-        sum(c.isupper() for c in short) < 2
-        or len(inner) < 2
-        or not all(ctx.is_capitalised(k) or ctx.folded[k] in CONNECTORS for k in inner)
-    ):
-        return False
-    if ctx.folded[i + 1][:1] != short[:1].casefold():
-        return False
-    long_form = ctx.text(i + 1, close)
-    outer = ending.get(i)
-    if outer is not None:
-        index.add(long_form, outer.known)
-        return True
-    head = _head(ctx, i + 1, close)
-    if head not in PROGRAMME_HEADS and not any(w in ORG_WORDS for w in ctx.folded[i + 1 : close]):
-        return False
-    kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
-    known = _known(kind, long_form, short)
-    index.add(long_form, known)
-    index.add(short, known)
-    return True
-
-
-def _learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
-    """'Airport Communication Programme (AIRCOP)': both become aliases of one entity in this document."""
-    index = AliasIndex()
-    ending = {m.last: m for m in hits}
-    starting = {m.first: m for m in hits}
-    for i, w in enumerate(ctx.words):
-        if w != "(":
-            continue
-        close = next((j for j in range(i + 1, min(i + 7, len(ctx))) if ctx.words[j] == ")"), None)
-        if close is not None and _reverse_acronym(ctx, index, ending, i, close):
-            continue
-        if close is None or not _has_acronym_shape(list(ctx.words[i + 1 : close])):
-            continue
-        short = ctx.text(i + 1, close)
-        inner = starting.get(i + 1)
-        outer = ending.get(i)
-        if outer is not None and inner is None:
-            index.add(short, outer.known)
-            continue
-        if outer is not None or ctx.sent_of[i] != ctx.sent_of[max(0, i - 1)]:
-            continue
-        start = _capitalised_run_before(ctx, i)
-        initial = short[:1].casefold()
-        for k in range(start, i):
-            if ctx.folded[k][:1] == initial and ctx.is_capitalised(k):
-                # a foreign acronym ('Intelligence Center ... (CITCO)') keeps the words of the name
-                dropped = [ctx.folded[j] for j in range(start, k) if ctx.sent_of[j] == ctx.sent_of[i]]
-                if "and" in dropped or not any(w in GENERIC and w not in STOPWORDS for w in dropped):
-                    start = k
-                break
-        if i - start < 2:
-            continue
-        long_form = ctx.text(start, i)
-        if inner is not None:
-            index.add(long_form, inner.known)
-            continue
-        head = _head(ctx, start, i)
-        place = gazetteer.place_index().match_at(list(ctx.words), list(ctx.folded), start)
-        if head in EVENT_TRIGGERS or (place is not None and start + len(place.folded) >= i):
-            continue  # 'Latin America and the Caribbean (LAC)' is a place
-        kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
-        if kind is Kind.PARTNER and not any(w in ORG_WORDS for w in ctx.folded[start:i]):
-            continue  # 'General Aviation (GA)', 'Task Forces (JAITFs)': no organisation named
-        known = _known(kind, long_form, short)
-        index.add(long_form, known)
-        index.add(short, known)
-    return index
-
-
-def _acronym_end(ctx: Context, i: int) -> int:
-    """End of an acronym-shaped name starting at token i ('EU-ACT', 'EUROFRONT'), or i when there is none."""
-    j = i
-    while j < len(ctx) and sum(c.isupper() for c in ctx.words[j]) >= 2 and ctx.sent_of[j] == ctx.sent_of[i]:
-        j += 1
-        if j + 1 < len(ctx) and ctx.words[j] == "-" and sum(c.isupper() for c in ctx.words[j + 1]) >= 2:
-            j += 1
-    return j
-
-
-def _learn_programme_names(ctx: Context, index: AliasIndex, hits: list[gazetteer.Match]) -> None:
-    """'the project EU-ACT', 'the EUROFRONT project': an acronym named as a programme is one everywhere."""
-    inside = {k for m in hits for k in range(m.first + 1, m.last)}
-    ends = {m.first: m.last for m in hits}
-    words, folded = list(ctx.words), list(ctx.folded)
-    for i in range(len(ctx) - 1):
-        if i in inside or not ctx.words[i][:1].isupper():
-            continue
-        end = _acronym_end(ctx, i)
-        if end <= ends.get(i, i) or any(k in ends for k in range(i + 1, end)):
-            continue  # nothing, exactly a known name, or names side by side ('EU SEACOP')
-        after = ctx.words[end] if end < len(ctx) else ""
-        introduced = _introduced_as_programme(ctx, i, end)
-        named = (
-            (i >= 2 and ctx.folded[i - 2] == "the" and ctx.folded[i - 1] in REFERENCE_HEADS)
-            or (after in REFERENCE_HEADS and ctx.folded[i - 1 : i] != ("of",))
-            or introduced
-        )
-        if introduced:
-            while end < len(ctx) and ctx.is_capitalised(end) and ctx.folded[end] not in STOPWORDS:
-                end += 1  # 'CBSI Connect, launched by ..., is a project'
-        if named and index.match_at(words, folded, i) is None:
-            name = ctx.text(i, end)
-            index.add(name, _known(Kind.PROGRAMME, name))
-
-
-def _introduced_as_programme(ctx: Context, i: int, end: int) -> bool:
-    """'PELICAN: Monitoring Coastal Shipping is a WCO initiative' -> the sentence's opening acronym."""
-    rng = ctx.sentence_ranges[ctx.sent_of[i]]
-    if i != rng.start or end - i > 3:
-        return False
-    for k in range(end, min(rng.stop - 2, end + 25)):
-        if ctx.folded[k] in {"is", "was"} and ctx.folded[k + 1] in {"a", "an"}:
-            heads = ctx.folded[k + 2 : k + 4]
-            return any(h in PROGRAMME_HEADS for h in heads)
-    return False
-
-
-def _learn_listed_programmes(ctx: Context, index: AliasIndex, hits: list[gazetteer.Match]) -> None:
-    """'components – AIRCOP, CORMS and CRIMJUST': an unknown acronym listed with known programmes is one."""
-    by_first = {m.first: m for m in hits}
-    words, folded = list(ctx.words), list(ctx.folded)
-    for i, w in enumerate(ctx.folded):
-        if w not in LIST_NOUNS:
-            continue
-        sent, k = ctx.sent_of[i], i + 1
-        while k < len(ctx) and ctx.folded[k] in _LIST_LEADS and ctx.sent_of[k] == sent:
-            k += 1
-        known_programme, unknown = False, list[str]()
-        while k < len(ctx) and ctx.sent_of[k] == sent:
-            m = by_first.get(k)
-            end = _acronym_end(ctx, k)
-            if m is not None:
-                known_programme |= m.known.key[0] is Kind.PROGRAMME
-                k = m.last
-            elif end > k and gazetteer.place_index().match_at(words, folded, k) is None:
-                unknown.append(ctx.text(k, end))
-                k = end
-            elif ctx.folded[k] in {",", "and", "the"}:
-                k += 1
-            else:
-                break
-        if known_programme:
-            for name in unknown:
-                index.add(name, _known(Kind.PROGRAMME, name))
-        if w in {"component", "pillar"}:  # 'its component on risk analysis, BORDERLINK, is managed by'
-            comma = next((j for j in range(i + 1, min(i + 8, len(ctx) - 1)) if ctx.words[j] == ","), -1)
-            end = _acronym_end(ctx, comma + 1) if comma >= 0 else 0
-            if comma >= 0 and end > comma + 1 and ctx.words[end : end + 1] == (",",):
-                index.add(ctx.text(comma + 1, end), _known(Kind.PROGRAMME, ctx.text(comma + 1, end)))
-
-
-def _head(ctx: Context, first: int, last: int) -> str:
-    """A name's head: the last word before its first connector ('Ministry' in 'Ministry of Justice')."""
-    final = ctx.folded[last - 1]
-    for k in range(first + 1, last):
-        if ctx.folded[k] in {"and", "&"} and final in PROGRAMME_HEADS | ORG_HEADS:
-            return final  # 'Drugs and Precursors Programme'
-        if ctx.folded[k] in CONNECTORS and ctx.folded[k] not in {"-", "&"}:
-            return ctx.folded[k - 1]
-    return final
 
 
 def _country_for(
@@ -339,7 +97,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         i = j + 1
         if last <= first:
             continue
-        head = _head(ctx, first, last)
+        head = head_of(ctx, first, last)
         if head not in PROGRAMME_HEADS and head not in ORG_HEADS:
             continue
         kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
@@ -370,7 +128,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         if all(w in BARE for w in ctx.folded[first:last]):
             continue  # 'the Project', 'the Committee', 'Steering Committee' heads alone, with no country
         based = _demonym_country(ctx, first, last) or _trailing_country(ctx, last, places)
-        out.append(Mention(first, last, _known(kind, surface), (surface,), based))
+        out.append(Mention(first, last, known_as(kind, surface), (surface,), based))
     return out
 
 
@@ -404,7 +162,7 @@ def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> 
         country = place.key if place.kind is Kind.COUNTRY else None
         out.append(
             Mention(
-                m.first, place.last, _known(Kind.PARTNER, label), (ctx.text(m.first, place.last),), country
+                m.first, place.last, known_as(Kind.PARTNER, label), (ctx.text(m.first, place.last),), country
             )
         )
     return out
@@ -453,9 +211,9 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     words, folded = list(ctx.words), list(ctx.folded)
     body_index = gazetteer.body_index()
     first_pass = list(gazetteer.find(words, folded, [body_index]))
-    learnt = _learn_acronyms(ctx, first_pass)
-    _learn_programme_names(ctx, learnt, first_pass)
-    _learn_listed_programmes(ctx, learnt, first_pass)
+    learnt = learn_acronyms(ctx, first_pass)
+    learn_programme_names(ctx, learnt, first_pass)
+    learn_listed_programmes(ctx, learnt, first_pass)
     hits = list(gazetteer.find(words, folded, [body_index, learnt]))
     bodies = [Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),)) for h in hits]
     places = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crimjust_graph.extract import gazetteer
+from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
-from crimjust_graph.extract.mentions import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Evidence, Kind, Predicate, Relation
 
@@ -109,7 +109,7 @@ def subject_or_topic(ctx: Context, bodies: Mentions, i: int, window: int) -> Men
         ctx.folded[k] in EVENT_TRIGGERS for k in ctx.sentence_ranges[sent]
     ):
         return None
-    return _topic(ctx, bodies, sent)
+    return topic_of(ctx, bodies, sent)
 
 
 def _implementers(ctx: Context, bodies: Mentions, end: int) -> list[Mention]:
@@ -188,7 +188,7 @@ def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
             child = bodies.nearest_before(a, PROGRAMMES, window=6) or _subject(ctx, bodies, a, window=25)
             opening = ctx.sentence_ranges[sent].start
             if child is None and ctx.folded[opening : opening + 2] in {("it", "is"), ("it", "was")}:
-                child = _topic(
+                child = topic_of(
                     ctx, bodies, sent, besides=parents[0] if parents else None
                 )  # 'It is a part of X'
             if child is not None and parents and child.first > parents[0].first:
@@ -264,7 +264,7 @@ def _lead(ctx: Context, first: int, width: int) -> list[str]:
     return [ctx.folded[k] for k in range(max(0, first - width), first) if ctx.sent_of[k] == sent]
 
 
-def _topic(ctx: Context, bodies: Mentions, sent: int, besides: Mention | None = None) -> Mention | None:
+def topic_of(ctx: Context, bodies: Mentions, sent: int, besides: Mention | None = None) -> Mention | None:
     """The one programme a sentence's paragraph, else the document, is about (other than `besides`)."""
     # A programme named only as a channel ('funded through the Instrument Y') is not what the text is about.
     mentioned = [
@@ -295,7 +295,7 @@ def _coverage(
             if not listed:
                 continue
             subjects = [p for p in programmes if p.last <= items[0].first and not _in_pp(ctx, p, _PP)]
-            topic = _topic(ctx, bodies, sent)
+            topic = topic_of(ctx, bodies, sent)
             if not subjects and topic is not None and any(w in AREA_NOUNS for w in lead):
                 subjects = [topic]
             yield from ((p, Predicate.COVERS_REGION, a, ev) for p in subjects[:1] for a in items)

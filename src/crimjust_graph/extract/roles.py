@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.lists import ACTORS, BODIES, PROGRAMMES, SITES, Mentions
-from crimjust_graph.extract.mentions import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Kind
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.events import EventDraft, find_events
+from crimjust_graph.extract.heads import Mention
 from crimjust_graph.extract.lists import Mentions
-from crimjust_graph.extract.mentions import Mention, find_mentions
+from crimjust_graph.extract.mentions import find_mentions
 from crimjust_graph.extract.relations import place_facts, programme_facts, to_relations
 from crimjust_graph.extract.structure import settle_roles, structure_facts
 from crimjust_graph.extract.tokens import Context

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import BODIES, PARTNERS, PROGRAMMES, Mentions
-from crimjust_graph.extract.mentions import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
-from crimjust_graph.extract.relations import Fact, _topic, subject_or_topic
+from crimjust_graph.extract.relations import Fact, subject_or_topic, topic_of
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Kind, Predicate
 
@@ -207,7 +207,7 @@ def _named_component(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact
             continue
         comma = next((j for j in range(i + 1, min(i + 8, rng.stop)) if ctx.words[j] == ","), None)
         child = bodies.by_first.get(comma + 1) if comma is not None else None
-        parent = _topic(ctx, bodies, sent, besides=child)
+        parent = topic_of(ctx, bodies, sent, besides=child)
         if child is not None and child.kind in PROGRAMMES and parent is not None and parent.key != child.key:
             yield child, Predicate.PART_OF, parent, ctx.evidence(sent)
 
