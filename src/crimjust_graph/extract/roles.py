@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.lists import ACTORS, BODIES, PROGRAMMES, SITES, Mentions
+from crimjust_graph.extract.relations import FUND_CUES
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Kind
 
@@ -33,15 +34,6 @@ PARTNERSHIP_CUES = (
     ("in", "coordination", "with"),
     ("jointly", "with"),
     ("together", "with"),
-)
-FUND_CUES = (
-    ("funded", "by"),
-    ("financed", "by"),
-    ("sponsored", "by"),
-    ("co", "-", "funded", "by"),
-    ("with", "funding", "from"),
-    ("with", "financial", "support", "from"),
-    ("with", "the", "financial", "support", "of"),
 )
 SUPPORT_CUES = (("supported", "by"), ("with", "support", "from"), ("with", "the", "support", "of"))
 SELF_CUES = (
