@@ -47,7 +47,7 @@ class _Timeout(Exception):
     pass
 
 
-def _rdflib_median(dataset: Dataset, query: str, repeat: int, cap: int) -> float | None:
+def _rdflib_median(dataset: Dataset, query: str, repeat: int, cap: int) -> float | str | None:
     """rdflib's engine is pure Python, so an alarm can stop a query that runs past `cap` seconds."""
 
     def stop(_signum: int, _frame: object) -> None:
@@ -65,6 +65,8 @@ def _rdflib_median(dataset: Dataset, query: str, repeat: int, cap: int) -> float
         return statistics.median(times)
     except _Timeout:
         return None
+    except Exception as exc:
+        return f"fails ({type(exc).__name__})"
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -172,7 +174,9 @@ def main() -> None:
     for named in named_queries().values():
         ours = _median(lambda q=named.text: run_query(small, q), 7) * 1000
         theirs = _rdflib_median(memory, prologue + named.text, 3, args.rdflib_cap)
-        if theirs is None:
+        if isinstance(theirs, str):
+            emit(f"| {named.name} | {ours:.1f} | {theirs} | |")
+        elif theirs is None:
             cap_ms = args.rdflib_cap * 1000
             emit(f"| {named.name} | {ours:.1f} | > {cap_ms} | > {cap_ms / ours:.0f}x |")
         else:
