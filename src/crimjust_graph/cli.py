@@ -6,7 +6,6 @@ import functools
 import json
 import logging
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec, TypeVar
@@ -19,6 +18,7 @@ from rich.table import Table
 from crimjust_graph import sparql
 from crimjust_graph.errors import CrimjustError, QueryError
 from crimjust_graph.extract.curation import find_curation, read_curation
+from crimjust_graph.files import write_atomically
 from crimjust_graph.pipeline import ingest as run_ingest
 from crimjust_graph.store import RDF_FORMATS, Store, default_store_path, open_store
 from crimjust_graph.vocab import ID
@@ -304,11 +304,7 @@ def export(
     if str(output) == "-":
         db.dump(sys.stdout.buffer, fmt)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename, so a failed export never leaves half a file.
-    with tempfile.NamedTemporaryFile(dir=output.parent, delete=False, suffix=".part") as tmp:
-        db.dump(tmp, fmt)
-    Path(tmp.name).replace(output)
+    write_atomically(output, lambda handle: db.dump(handle, fmt))
     err.print(f"wrote {output}", markup=False, highlight=False)
 
 

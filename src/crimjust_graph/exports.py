@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+from crimjust_graph.files import write_atomically
 
 FORMATS = ("graphml", "gexf", "json")
 
@@ -94,7 +95,4 @@ def graph_bytes(graph: nx.Graph, fmt: str) -> bytes:
 def write_graph(graph: nx.Graph, path: Path, fmt: str) -> None:
     """Write the graph to `path`; written beside it and renamed, so a failure never leaves half a file."""
     data = graph_bytes(graph, fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as tmp:
-        tmp.write(data)
-    Path(tmp.name).replace(path)
+    write_atomically(path, lambda handle: handle.write(data))

@@ -10,13 +10,10 @@ with script hashes blocks any script or handler that is not ours, and any reques
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import html
 import json
 import math
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +23,7 @@ from typing import Any
 
 import networkx as nx
 
+from crimjust_graph.files import write_atomically
 from crimjust_graph.layout import layout
 
 MAX_BYTES = 10 * 1024 * 1024  # bigger than this is too big to e-mail
@@ -95,16 +93,7 @@ def write_page(
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     page = render_page(graph, title=title, caption=caption).encode("utf-8")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(page)
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
+    write_atomically(path, lambda handle: handle.write(page))
     too_big = len(page) > max_bytes
     warning = None
     if too_big:
