@@ -26,9 +26,10 @@ def _has_acronym_shape(words: list[str]) -> bool:
 
 
 def _capitalised_run_before(ctx: Context, end: int, limit: int = 12) -> int:
-    """Start of the name-like run of tokens ending just before `end` (capitalised words and connectors)."""
+    """Start of the name-like run of tokens ending just before `end`, within its sentence (a heading
+    such as 'Participants' above the paragraph is no part of the name)."""
     start = end
-    while start > max(0, end - limit):
+    while start > max(0, end - limit) and ctx.sent_of[start - 1] == ctx.sent_of[end - 1]:
         if ctx.is_capitalised(start - 1) or (ctx.folded[start - 1] in CONNECTORS and start - 1 > 0):
             start -= 1
         else:
