@@ -24,6 +24,7 @@ from crimjust_graph.vocab import document_iri
 # Below this many files a worker pool costs more to start than it saves.
 _PARALLEL_FROM = 64
 _BATCH = 256
+_FLUSH_EVERY = 100
 
 
 @dataclass
@@ -116,6 +117,8 @@ def ingest(
             report.unchanged += 1
         report.entities += prepared.entities
         report.relations += prepared.relations
+        if (report.new + report.replaced) % _FLUSH_EVERY == 0:
+            store.flush()  # Oxigraph keeps written data in memory until flushed: this keeps memory flat
     store.flush()
     return report
 
