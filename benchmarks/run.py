@@ -103,7 +103,8 @@ def main() -> None:
         f"# Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Command: `python benchmarks/run.py --docs {args.docs} --rdflib-docs {args.rdflib_docs} "
-        f"--workers {args.workers}`; {platform.machine()}, {os.cpu_count()} cores, "
+        f"--rdflib-cap {args.rdflib_cap} --workers {args.workers}`; "
+        f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, load average at start {os.getloadavg()[0]:.1f}",
         "",
     ]
