@@ -12,24 +12,11 @@ from conftest import ROOT, shared
 from crimjust_graph.documents import read_document
 from crimjust_graph.extract import extract
 from crimjust_graph.mapping import to_graph
+from crimjust_graph.model import Predicate
 from crimjust_graph.vocab import CJ
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
-RELATIONS = {
-    CJ[name]
-    for name in (
-        "implementedBy",
-        "fundedBy",
-        "hasPartner",
-        "partOf",
-        "coversRegion",
-        "organisedBy",
-        "hasParticipant",
-        "heldIn",
-        "basedIn",
-        "inRegion",
-    )
-}
+RELATIONS = {CJ[predicate.value] for predicate in Predicate}
 
 
 def _input(case: Path) -> Path:
