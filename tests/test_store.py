@@ -181,3 +181,81 @@ def test_an_extractor_bug_fails_one_document_not_the_run(
     report = ingest([good, bad], store, workers=1)
     assert report.new == 1
     assert [str(e) for e in report.failed] == [f"{bad.resolve()}: extraction failed (ValueError: boom)"]
+
+
+_DIE_DURING_BULK = """
+import os, sys
+import pyoxigraph as ox
+from crimjust_graph.pipeline import ingest
+from crimjust_graph.store import open_store
+
+store_path, step, *files = sys.argv[1:]
+
+
+class Dying:
+    '''The real store, except that the process dies at one step of writing a batch of new documents.'''
+
+    def __init__(self, inner):
+        self.inner, self.bulk_loads = inner, 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def bulk_load(self, data, fmt, **kwargs):
+        self.bulk_loads += 1
+        if step == "named" and self.bulk_loads == 1:  # half the named graphs' quads are in
+            quads = list(ox.parse(data, fmt))
+            self.inner.bulk_extend(quads[: len(quads) // 2])
+            self.inner.flush()
+            os._exit(3)
+        if step == "merge" and self.bulk_loads == 2:  # named graphs in, half their merge copies
+            quads = list(ox.parse(data, fmt))
+            self.inner.bulk_extend(quads[: len(quads) // 2])
+            self.inner.flush()
+            os._exit(3)
+        return self.inner.bulk_load(data, fmt, **kwargs)
+
+    def update(self, *args, **kwargs):
+        if step == "marks":  # everything in but the marks that say the documents are complete
+            self.inner.flush()
+            os._exit(3)
+        return self.inner.update(*args, **kwargs)
+
+
+store = open_store(store_path, writable=True)
+store._store = Dying(store._store)
+ingest(files, store, workers=1)
+"""
+
+
+@pytest.mark.parametrize("step", ["named", "merge", "marks"])
+def test_a_process_killed_during_a_bulk_load_leaves_no_trace(tmp_path: Path, step: str) -> None:
+    """New documents are bulk-loaded (not atomic): the next writable open drops what a crash left."""
+    import subprocess
+    import sys
+
+    data = sorted((Path(__file__).resolve().parents[1] / "data").glob("2019-0*"))
+    first, rest = data[:2], data[2:]
+    store = open_store(tmp_path / "store", writable=True)
+    ingest(first, store, workers=1)
+    before, merged_before = _dataset(store), _default_graph(store)
+    del store
+    died = subprocess.run(
+        [sys.executable, "-c", _DIE_DURING_BULK, str(tmp_path / "store"), step, *map(str, rest)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert died.returncode == 3, died.stderr
+
+    store = open_store(tmp_path / "store", writable=True)  # repairs
+    assert sorted(d.source for d in store.documents()) == [str(p.resolve()) for p in first]
+    assert _same(before, _dataset(store))
+    assert _default_graph(store) == merged_before
+    report = ingest(data, store, workers=1)
+    assert (report.new, report.unchanged) == (len(rest), len(first))
+
+    clean = open_store(tmp_path / "clean", writable=True)
+    ingest(data, clean, workers=1)
+    assert _same(_dataset(clean), _dataset(store))
+    assert _default_graph(store) == _default_graph(clean) == _merge_of_named_graphs(store)

@@ -7,24 +7,26 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rdflib import DCTERMS, URIRef
+import pyoxigraph as ox
+from rdflib import DCTERMS
 
 from crimjust_graph.documents import find_documents, read_document
 from crimjust_graph.errors import InputError
 from crimjust_graph.extract import extract
 from crimjust_graph.extract.curation import Curation, apply_curation, unsure_merges
-from crimjust_graph.mapping import to_graph
+from crimjust_graph.mapping import document_triples, to_ntriples
 from crimjust_graph.model import Document
-from crimjust_graph.store import Outcome, Store, identify, to_triples
+from crimjust_graph.store import GraphText, Outcome, Store
 from crimjust_graph.vocab import document_iri
 
 # Below this many files a worker pool costs more to start than it saves.
 _PARALLEL_FROM = 64
 _BATCH = 256
-_FLUSH_EVERY = 100
+# Documents written to the store together: new ones share one bulk load, then the store is flushed.
+_WRITE_EVERY = 100
 
 
 @dataclass
@@ -48,9 +50,7 @@ class IngestReport:
 class _Prepared:
     """A document's graph as text: cheap to send back from a worker process, quick for the store to load."""
 
-    iri: str
-    source: str
-    triples: str
+    graph: GraphText
     entities: int
     relations: int
     review: tuple[str, ...] = ()
@@ -59,15 +59,19 @@ class _Prepared:
 def prepare(document: Document, curation: Curation | None = None) -> _Prepared:
     """Extract and map one document; runs in worker processes, so it touches no store."""
     extraction = apply_curation(extract(document), curation)
-    graph = to_graph(extraction)
+    iri = document_iri(document.id)
+    source = ox.Triple(ox.NamedNode(iri), _SOURCE, ox.Literal(document.source))
+    triples = [t for t in document_triples(extraction) if t != source]  # the store adds it, last
     if curation:  # which curation made this graph: a changed file re-extracts it (see _changed_documents)
-        marker = URIRef(f"urn:crimjust:curation:{curation.digest}")
-        graph.add((URIRef(graph.identifier), DCTERMS.conformsTo, marker))
+        marker = ox.NamedNode(f"urn:crimjust:curation:{curation.digest}")
+        triples.append(ox.Triple(ox.NamedNode(iri), _CONFORMS_TO, marker))
     review = tuple(f"{document.source}: {line}" for line in unsure_merges(extraction))
-    iri, source = identify(graph)
-    return _Prepared(
-        iri, source, to_triples(graph), len(extraction.entities), len(extraction.relations), review
-    )
+    graph = GraphText(str(iri), document.source, to_ntriples(triples))
+    return _Prepared(graph, len(extraction.entities), len(extraction.relations), review)
+
+
+_SOURCE = ox.NamedNode(str(DCTERMS.source))
+_CONFORMS_TO = ox.NamedNode(str(DCTERMS.conformsTo))
 
 
 def _prepare_or_fail(document: Document, curation: Curation | None = None) -> _Prepared | InputError:
@@ -100,27 +104,31 @@ def ingest(
     report = IngestReport(failed=list(errors))
     stale: set[str] = set()
     todo = _changed_documents(files, store, report, progress, curation, stale)
-    for prepared in _prepare_all(todo, workers, curation):
-        if isinstance(prepared, InputError):
-            report.failed.append(prepared)
-            continue
+    prepared = _succeeded(_prepare_all(todo, workers, curation), report)
+    while batch := list(itertools.islice(prepared, _WRITE_EVERY)):
         # Same text under another curation: rebuild its graph (still one transaction).
-        outcome = store.replace_text(
-            prepared.iri, prepared.source, prepared.triples, force=prepared.iri in stale
-        )
-        report.review += prepared.review
-        if outcome is Outcome.NEW:
-            report.new += 1
-        elif outcome is Outcome.REPLACED:
-            report.replaced += 1
-        else:
-            report.unchanged += 1
-        report.entities += prepared.entities
-        report.relations += prepared.relations
-        if (report.new + report.replaced) % _FLUSH_EVERY == 0:
-            store.flush()  # Oxigraph keeps written data in memory until flushed: this keeps memory flat
-    store.flush()
+        graphs = [replace(p.graph, force=p.graph.iri in stale) for p in batch]
+        for one, outcome in zip(batch, store.replace_texts(graphs), strict=True):
+            report.review += one.review
+            if outcome is Outcome.NEW:
+                report.new += 1
+            elif outcome is Outcome.REPLACED:
+                report.replaced += 1
+            else:
+                report.unchanged += 1
+            report.entities += one.entities
+            report.relations += one.relations
+        store.flush()  # Oxigraph keeps written data in memory until flushed: this keeps memory flat
     return report
+
+
+def _succeeded(results: Iterable[_Prepared | InputError], report: IngestReport) -> Iterator[_Prepared]:
+    """The documents extraction worked for; the others go to the report's failures."""
+    for result in results:
+        if isinstance(result, InputError):
+            report.failed.append(result)
+        else:
+            yield result
 
 
 def _changed_documents(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from typing import IO
 
 import pyoxigraph as ox
@@ -131,6 +132,11 @@ class RemoteStore:
         self._require_writable()
         return shared.replace_text(self, iri, source, triples, force=force)
 
+    def replace_texts(self, graphs: Sequence[shared.GraphText]) -> list[Outcome]:
+        """`replace_text` for many graphs: one update request each."""
+        self._require_writable()
+        return shared.replace_texts(self, graphs)
+
     def remove(self, source: str) -> bool:
         """Drop what `source` contributed; False when nothing was ingested from it."""
         self._require_writable()
@@ -145,6 +151,11 @@ class RemoteStore:
     def _write(self, ops: list[str], iri: str, triples: str) -> None:
         """Run `ops` and add a graph in one update request (the server applies it as one transaction)."""
         self._update(" ;\n".join([*ops, *shared.insert_ops(iri, triples)]))
+
+    def _add_new(self, graphs: list[shared.GraphText]) -> None:
+        """No bulk path in the protocol: each new graph, with its source, in its own update request."""
+        for graph in graphs:
+            self._write([], graph.iri, f"{graph.triples}\n{shared.source_triple(graph.iri, graph.source)}")
 
     def _require_writable(self) -> None:
         if not self.writable:
