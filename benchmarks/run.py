@@ -96,14 +96,19 @@ def main() -> None:
     parser.add_argument(
         "--rdflib-cap", type=int, default=60, help="seconds before an rdflib query is stopped"
     )
+    parser.add_argument(
+        "--ingest-only", action="store_true", help="measure ingest and re-ingest only (large corpora)"
+    )
     args = parser.parse_args()
-    out = HERE / "results" / f"ingest-query-{args.docs}.md"
+    kind = "ingest" if args.ingest_only else "ingest-query"
+    out = HERE / "results" / f"{kind}-{args.docs}.md"
     out.parent.mkdir(exist_ok=True)
     lines = [
         f"# Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Command: `python benchmarks/run.py --docs {args.docs} --rdflib-docs {args.rdflib_docs} "
-        f"--rdflib-cap {args.rdflib_cap} --workers {args.workers}`; "
+        f"--rdflib-cap {args.rdflib_cap} --workers {args.workers}"
+        f"{' --ingest-only' if args.ingest_only else ''}`; "
         f"{platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, load average at start {os.getloadavg()[0]:.1f}",
         "",
@@ -132,6 +137,8 @@ def main() -> None:
     start = time.perf_counter()
     again = ingest([corpus], store, workers=args.workers)
     emit(f"- re-ingest, nothing changed: {again.unchanged} documents in {time.perf_counter() - start:.1f} s")
+    if args.ingest_only:
+        return
 
     data = _quads(store)
     quads = data.count(b"\n")
