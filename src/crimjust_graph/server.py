@@ -1,21 +1,30 @@
-"""SPARQL 1.1 Protocol over HTTP (thin): requests -> protocol.py -> worker processes -> responses."""
+"""SPARQL 1.1 Protocol over HTTP (thin): requests -> protocol.py -> query threads (workers.py) -> responses.
+
+`serve` starts a supervisor and `--workers` processes; each serves HTTP on the shared socket with its own
+read-only open of the store, and a process that dies or retires (workers.py) is replaced.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import logging
+import os
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from crimjust_graph import protocol
+from crimjust_graph.errors import CrimjustError
 from crimjust_graph.protocol import Answer, ProtocolError, error
-from crimjust_graph.workers import WorkerPool
+from crimjust_graph.store import QueryableStore, open_store
+from crimjust_graph.workers import QueryRunner
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -42,15 +51,26 @@ class Settings:
     max_rows: int | None = 10_000
     allow_origin: str | None = None
 
+    def to_env(self) -> str:
+        return json.dumps({**asdict(self), "store": str(self.store)})
+
+    @classmethod
+    def from_env(cls, text: str) -> Settings:
+        values = json.loads(text)
+        return cls(**{**values, "store": Path(values["store"])})
+
+
+# How the supervisor hands the settings to the worker processes it spawns.
+_SETTINGS_ENV = "CRIMJUST_SERVE_SETTINGS"
+
 
 class App:
     """The ASGI application: /sparql, /, /static/*, /queries, /prefixes, /health, /page."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.pool = WorkerPool(
-            settings.store, size=settings.workers, timeout=settings.timeout, max_rows=settings.max_rows
-        )
+        self.runner = QueryRunner(settings.timeout)
+        self.store: QueryableStore | None = None
         self.page: Answer | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -64,14 +84,14 @@ class App:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 try:
-                    await self.pool.start()
-                except (RuntimeError, TimeoutError) as exc:
+                    self.store = open_store(self.settings.store)
+                except CrimjustError as exc:
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                self.pool.close()
                 await send({"type": "lifespan.shutdown.complete"})
+                self.runner.close()
                 return
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -145,7 +165,10 @@ class App:
         accept = headers.get("accept")
         if not protocol.acceptable(accept):
             return error(406, f"no result format we write is in Accept: {accept}")
-        return await self.pool.submit(("query", op, accept))
+        assert self.store is not None
+        return await self.runner.run(
+            functools.partial(protocol.answer, self.store, op, accept, self.settings.max_rows)
+        )
 
     async def _other(self, method: str, path: str, extra: list[tuple[str, str]]) -> Answer:
         if method not in ("GET", "HEAD"):
@@ -166,11 +189,13 @@ class App:
 
             return _json(PREFIXES)
         if path == "/health":
-            pool = self.pool
-            return _json({"status": "ok", "workers": len(pool.workers), "idle": pool.idle.qsize()})
+            runner = self.runner
+            status = "retiring" if runner.retiring else "ok"
+            return _json({"status": status, "worker": os.getpid(), "running": runner.running})
         if path == "/page":
             if self.page is None:
-                answer = await self.pool.submit(("page",))
+                store = self.store
+                answer = await self.runner.run(lambda: _render_page(store))
                 if answer.status != 200:
                     return answer
                 self.page = answer  # the store is a read-only snapshot: render once
@@ -216,6 +241,17 @@ def _base(scope: Scope, host: str | None) -> str:
     return f"http://{host}/sparql"
 
 
+def _render_page(store: object) -> Answer:
+    """The stakeholder page, from modules a colleague adds (imported lazily: absent means 503)."""
+    try:
+        network = importlib.import_module("crimjust_graph.network")
+        page = importlib.import_module("crimjust_graph.page")
+    except ImportError:
+        return error(503, "the stakeholder page is not available in this version yet (page.py, network.py)")
+    html = page.render_page(network.to_networkx(store), title="Crime-prevention programmes")
+    return Answer(200, "text/html; charset=utf-8", str(html).encode(), "page")
+
+
 def _json(value: object) -> Answer:
     return Answer(200, "application/json", json.dumps(value).encode())
 
@@ -225,30 +261,45 @@ def _static(name: str) -> bytes:
     return resources.files("crimjust_graph").joinpath("static", name).read_bytes()
 
 
-def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878) -> None:
-    """Run the endpoint until interrupted (uvicorn with httptools; queries in worker processes)."""
-    import uvicorn
+def create_app() -> App:
+    """The app in one worker process, with the settings its supervisor passed down."""
+    _log_to_stderr()
+    return App(Settings.from_env(os.environ[_SETTINGS_ENV]))
 
-    from crimjust_graph.store import open_store
+
+def _log_to_stderr() -> None:
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878) -> None:
+    """Run the endpoint until interrupted: uvicorn's supervisor keeps `settings.workers` processes up."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     del_check = open_store(settings.store)  # fail now, with the store's own message, when it cannot open
     del del_check
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    log.propagate = False
-    log.info("crimjust-graph endpoint on http://%s:%d/sparql (query page at /)", host, port)
+    _log_to_stderr()
+    os.environ[_SETTINGS_ENV] = settings.to_env()
     config = uvicorn.Config(
-        App(settings),
+        "crimjust_graph.server:create_app",
+        factory=True,
         host=host,
         port=port,
+        workers=settings.workers,
         http="httptools",
         lifespan="on",
         access_log=False,
         log_level="warning",
         backlog=2048,
         timeout_keep_alive=5,
+        timeout_graceful_shutdown=max(int(settings.timeout) + 1, 5),
         server_header=False,
     )
-    uvicorn.Server(config).run()
+    socket = config.bind_socket()
+    log.info("crimjust-graph endpoint on http://%s:%d/sparql (query page at /)", host, port)
+    Multiprocess(config, sockets=[socket]).run()
