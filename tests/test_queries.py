@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -35,13 +34,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 @pytest.fixture(scope="module")
 def answers(store: Store) -> dict[str, list[Row]]:
-    """Every named query's rows (entity IRIs shortened to kind/slug), each timed."""
+    """Every named query's rows (entity IRIs shortened to kind/slug); speed is for benchmarks/."""
     found = {}
     for name, named in named_queries().items():
-        started = time.perf_counter()
         columns, rows = to_rows(run_query(store, named.text))
-        elapsed = time.perf_counter() - started
-        assert elapsed < 1.0, f"{name} took {elapsed:.2f} s on the sample data"
         found[name] = [{c: _short(v) for c, v in zip(columns, row, strict=True)} for row in rows]
     return found
 
