@@ -33,6 +33,21 @@ def _rss_mb() -> float:
     return max(own, children) / 1024
 
 
+def _tree_rss_mb() -> float:
+    """Resident memory of this process and its children (the extraction workers) right now."""
+    total = 0
+    pids = [str(os.getpid())]
+    for task in Path("/proc/self/task").iterdir():
+        pids += (task / "children").read_text().split()
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += int(status.split("VmRSS:")[1].split()[0])
+    return total / 1024
+
+
 def _median(fn: object, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -125,7 +140,16 @@ def main() -> None:
     shutil.rmtree(store_dir, ignore_errors=True)
     store = open_store(store_dir, writable=True)
     start, cpu = time.perf_counter(), time.process_time()
-    report = ingest([corpus], store, workers=args.workers)
+    read = [0]
+    memory: dict[int, float] = {}  # tenth of the corpus read -> resident MB of main process + workers
+
+    def sample(_path: Path) -> None:
+        read[0] += 1
+        tenth = read[0] * 10 // args.docs
+        if read[0] * 10 % args.docs == 0:
+            memory[tenth] = _tree_rss_mb()
+
+    report = ingest([corpus], store, workers=args.workers, progress=sample)
     elapsed = time.perf_counter() - start
     emit(
         f"- ingest: {report.new} generated documents (~430 words) in {elapsed:.1f} s = "
@@ -133,6 +157,11 @@ def main() -> None:
         f"({report.entities} entities, {report.relations} relations); "
         f"main-process CPU {time.process_time() - cpu:.1f} s; "
         f"peak RSS {_rss_mb():.0f} MB (largest of this process and its workers)"
+    )
+    emit(
+        "- resident memory of the main process and its workers, as tenths of the corpus are read: "
+        + ", ".join(f"{memory[t]:.0f}" for t in sorted(memory))
+        + " MB"
     )
     start = time.perf_counter()
     again = ingest([corpus], store, workers=args.workers)
