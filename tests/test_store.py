@@ -19,7 +19,7 @@ from crimjust_graph.mapping import to_graph
 from crimjust_graph.model import Document, Extraction
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.store import SYSTEM_GRAPHS, LocalStore, Outcome, open_store
-from crimjust_graph.vocab import ONTOLOGY_GRAPH, SHAPES_GRAPH
+from crimjust_graph.vocab import ID, ONTOLOGY_GRAPH, SHAPES_GRAPH
 
 NAMES = ["UNODC", "INTERPOL", "AIRCOP", "SEACOP", "CRIMJUST", "Europol", "the European Union", "WCO"]
 PLACES = ["Dakar, Senegal", "Lisbon", "Panama City, Panama", "Vienna", "Accra, Ghana", "Brussels"]
@@ -259,3 +259,17 @@ def test_a_process_killed_during_a_bulk_load_leaves_no_trace(tmp_path: Path, ste
     ingest(data, clean, workers=1)
     assert _same(_dataset(clean), _dataset(store))
     assert _default_graph(store) == _default_graph(clean) == _merge_of_named_graphs(store)
+
+
+def test_repair_on_open_leaves_graphs_that_are_not_documents_alone(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    raw = ox.Store(str(tmp_path / "store"))
+    mine = ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b"), ox.Literal("c"), ox.NamedNode("urn:x:g"))
+    unfinished = ox.Quad(mine.subject, mine.predicate, mine.object, ox.NamedNode(f"{ID}document/0123"))
+    raw.extend([mine, unfinished])
+    raw.flush()
+    del raw
+    store = open_store(tmp_path / "store", writable=True)
+    assert "urn:x:g" in store.graphs()
+    assert f"{ID}document/0123" not in store.graphs()

@@ -23,9 +23,10 @@ from rdflib.namespace import DCTERMS
 
 from crimjust_graph import resources
 from crimjust_graph.errors import StoreError
-from crimjust_graph.vocab import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SHAPES_GRAPH
+from crimjust_graph.vocab import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SHAPES_GRAPH, document_iri
 
 DEFAULT_STORE = "crimjust-store"
+DOCUMENT_GRAPHS = str(document_iri(""))
 SYSTEM_GRAPHS = frozenset({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), str(REFERENCE_GRAPH)})
 QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -374,10 +375,14 @@ def replace_texts(store: _Backend, graphs: Sequence[GraphText]) -> list[Outcome]
 
 
 def drop_incomplete(store: _Backend) -> list[str]:
-    """Remove document graphs that have no `dcterms:source`: a bulk load that did not finish."""
+    """Remove document graphs that have no `dcterms:source`: a bulk load that did not finish.
+
+    Only graphs named like documents are looked at; any other graph someone put in the store is left alone.
+    """
     marked = store.query(_MARKED_GRAPHS)
     assert isinstance(marked, ox.QuerySolutions)
-    incomplete = sorted(store.graphs() - SYSTEM_GRAPHS - {row["g"].value for row in marked})
+    documents = {g for g in store.graphs() if g.startswith(DOCUMENT_GRAPHS)}
+    incomplete = sorted(documents - {row["g"].value for row in marked})
     if incomplete:
         store._update(" ;\n".join(f"{_unmerge(g)} ;\nDROP SILENT GRAPH <{g}>" for g in incomplete))
     return incomplete
