@@ -427,3 +427,28 @@ def test_200_concurrent_clients_for_10_seconds(server: Server) -> None:
         thread.join()
     assert not failures, failures[:5]
     assert sum(sent) == sum(answered) and min(answered) > 0
+
+
+def test_serve_answers_with_what_was_ingested_while_it_runs(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "news.txt").write_text(NEWS, encoding="utf-8")
+    assert cli("ingest", "--store", tmp_path / "store", docs).code == 0
+    running = start_server(tmp_path / "store", tmp_path / "serve.log", "--workers", "2")
+    try:
+        ask = "ASK { ?p rdfs:label 'SEACOP' }"
+
+        def seacop_known() -> bool:
+            status, _, body = running.get(ask, "application/sparql-results+json")
+            assert status == 200, (status, body)
+            return bool(json.loads(body)["boolean"])
+
+        assert not seacop_known()
+        later = "SEACOP in Lisbon\n\nSEACOP held a workshop in Lisbon, Portugal on 5 June 2019.\n"
+        (docs / "later.txt").write_text(later, encoding="utf-8")
+        run = cli("ingest", "--store", tmp_path / "store", docs)
+        assert run.code == 0, run.stderr  # a writer may open the store while serve reads it
+        for _ in range(6):  # every worker, not just one of them
+            assert seacop_known(), running.log.read_text()
+    finally:
+        stop_server(running)

@@ -273,3 +273,28 @@ def test_repair_on_open_leaves_graphs_that_are_not_documents_alone(tmp_path: Pat
     store = open_store(tmp_path / "store", writable=True)
     assert "urn:x:g" in store.graphs()
     assert f"{ID}document/0123" not in store.graphs()
+
+
+def test_a_reader_follows_what_another_process_writes(tmp_path: Path) -> None:
+    """A read-only open kept across an ingest by another process answers, with the new document.
+
+    Without reopening, pyoxigraph's old read-only open waited forever once the writer had compacted
+    away its files; the query runs in a thread so that this test fails instead of hanging.
+    """
+    import subprocess
+    import sys
+    import threading
+
+    data = sorted((Path(__file__).resolve().parents[1] / "data").glob("2019-0*"))
+    ingest(data[:1], open_store(tmp_path / "store", writable=True), workers=1)
+    reader = open_store(tmp_path / "store")
+    assert len(reader.documents()) == 1
+    code = "import sys; from crimjust_graph import ingest, open_store; " + (
+        "ingest(sys.argv[2:], open_store(sys.argv[1], writable=True))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "store"), *map(str, data)], check=True)
+    found: list[int] = []
+    thread = threading.Thread(target=lambda: found.append(len(reader.documents())), daemon=True)
+    thread.start()
+    thread.join(30)
+    assert found == [len(data)]

@@ -23,7 +23,7 @@ from typing import Any
 from crimjust_graph import protocol
 from crimjust_graph.errors import CrimjustError
 from crimjust_graph.protocol import Answer, ProtocolError, error
-from crimjust_graph.store import QueryableStore, open_store
+from crimjust_graph.store import QueryableStore, files_stamp, open_store
 from crimjust_graph.workers import QueryRunner
 
 Scope = dict[str, Any]
@@ -71,7 +71,7 @@ class App:
         self.settings = settings
         self.runner = QueryRunner(settings.timeout)
         self.store: QueryableStore | None = None
-        self.page: Answer | None = None
+        self.page: tuple[int, Answer] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -193,13 +193,14 @@ class App:
             status = "retiring" if runner.retiring else "ok"
             return _json({"status": status, "worker": os.getpid(), "running": runner.running})
         if path == "/page":
-            if self.page is None:
+            stamp = files_stamp(self.settings.store)
+            if self.page is None or self.page[0] != stamp:
                 store = self.store
                 answer = await self.runner.run(lambda: _render_page(store))
                 if answer.status != 200:
                     return answer
-                self.page = answer  # the store is a read-only snapshot: render once
-            return self.page
+                self.page = (stamp, answer)  # rendered again once an ingest has changed the store
+            return self.page[1]
         return error(404, f"nothing at {path}: the endpoint is /sparql, the query page is /")
 
     async def _send(

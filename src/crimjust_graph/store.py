@@ -132,6 +132,7 @@ class LocalStore:
     def __init__(self, path: Path, *, writable: bool = False) -> None:
         self.path = path
         self.writable = writable
+        self._opened = 0  # read-only opens: the folder's stamp when opened (see _current)
         try:
             if writable:
                 path.mkdir(parents=True, exist_ok=True)
@@ -141,6 +142,7 @@ class LocalStore:
                     raise StoreError(
                         f"no store at {path}: run `crimjust-graph ingest --store {path} PATH` first"
                     )
+                self._opened = files_stamp(path)
                 self._store = ox.Store.read_only(str(path))
         except (OSError, RuntimeError) as exc:
             if "lock" in str(exc).lower():
@@ -171,10 +173,10 @@ class LocalStore:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs is not None:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+        return self._current().query(sparql, **kwargs)  # type: ignore[arg-type]
 
     def graphs(self) -> set[str]:
-        return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+        return {g.value for g in self._current().named_graphs() if isinstance(g, ox.NamedNode)}
 
     def has_document(self, iri: str, source: str) -> bool:
         """True when this exact text from this source is already in (the cheap idempotency check)."""
@@ -192,7 +194,7 @@ class LocalStore:
         rdf_format = RDF_FORMATS[fmt]
         if rdf_format.supports_datasets:
             # The default graph is derived (the merge), so only the named graphs are the dataset.
-            quads = (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
+            quads = (q for q in self._current() if not isinstance(q.graph_name, ox.DefaultGraph))
             ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
             return
         triples = self.query(ALL_TRIPLES)
@@ -262,6 +264,28 @@ class LocalStore:
     def _require_writable(self) -> None:
         if not self.writable:
             raise StoreError(f"store {self.path} was opened read-only")
+
+    def _current(self) -> ox.Store:
+        """The open store; a read-only open is renewed when a writer has changed the files since.
+
+        A read-only open sees the store as it was when opened, and once a writer has compacted away files
+        that open still refers to, its queries wait forever (measured: an ASK hung after an `ingest` in
+        another process). One stat of the folder per query (a few µs) tells when to open it again.
+        """
+        if not self.writable:
+            try:
+                stamp = files_stamp(self.path)
+                if stamp != self._opened:
+                    self._store = ox.Store.read_only(str(self.path))
+                    self._opened = stamp
+            except (OSError, RuntimeError) as exc:
+                raise StoreError(f"cannot open store {self.path} again: {str(exc).splitlines()[0]}") from None
+        return self._store
+
+
+def files_stamp(path: Path) -> int:
+    """Changes whenever a file is added to or removed from the store's folder (flushes, compactions)."""
+    return path.stat().st_mtime_ns
 
 
 # -- shared by the local and the remote store: the same query and update text for both ----------

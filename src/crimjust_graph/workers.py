@@ -58,11 +58,13 @@ class QueryRunner:
             self.running -= 1
 
     def close(self) -> None:
-        """End the process at once when a runaway query holds a thread; otherwise let threads finish."""
-        if self.retiring:
-            logging.shutdown()
-            os._exit(0)  # the only way to stop a thread that is still evaluating
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        """End the process now that its requests are answered (uvicorn has drained the connections).
+
+        A plain exit would wait for every thread, and a query still evaluating (a runaway, or one whose
+        client left) could hold it for hours; nothing is left to write, so leave at once.
+        """
+        logging.shutdown()
+        os._exit(0)
 
 
 def _stop_this_process() -> None:
