@@ -7,7 +7,6 @@ read-only open of the store, and a process that dies or retires (workers.py) is 
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import logging
 import os
@@ -195,8 +194,8 @@ class App:
         if path == "/page":
             stamp = files_stamp(self.settings.store)
             if self.page is None or self.page[0] != stamp:
-                store = self.store
-                answer = await self.runner.run(lambda: _render_page(store))
+                assert self.store is not None
+                answer = await self.runner.run(functools.partial(_render_page, self.store))
                 if answer.status != 200:
                     return answer
                 self.page = (stamp, answer)  # rendered again once an ingest has changed the store
@@ -242,15 +241,13 @@ def _base(scope: Scope, host: str | None) -> str:
     return f"http://{host}/sparql"
 
 
-def _render_page(store: object) -> Answer:
-    """The stakeholder page, from modules a colleague adds (imported lazily: absent means 503)."""
-    try:
-        network = importlib.import_module("crimjust_graph.network")
-        page = importlib.import_module("crimjust_graph.page")
-    except ImportError:
-        return error(503, "the stakeholder page is not available in this version yet (page.py, network.py)")
-    html = page.render_page(network.to_networkx(store), title="Crime-prevention programmes")
-    return Answer(200, "text/html; charset=utf-8", str(html).encode(), "page")
+def _render_page(store: QueryableStore) -> Answer:
+    """The stakeholder page of the whole store, as `render` writes it."""
+    from crimjust_graph.network import to_networkx
+    from crimjust_graph.page import render_page
+
+    html = render_page(to_networkx(store), title="Crime-prevention programmes")
+    return Answer(200, "text/html; charset=utf-8", html.encode(), "page")
 
 
 def _json(value: object) -> Answer:

@@ -27,12 +27,11 @@ THREADS = 4
 class QueryRunner:
     """Runs jobs in this process's threads; a job past the time limit answers 503 and retires the process."""
 
-    def __init__(self, timeout: float, *, retire: Callable[[], None] | None = None) -> None:
+    def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self.retiring = False
         self.running = 0
         self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="query")
-        self._retire = retire or _stop_this_process
 
     async def run(self, job: Callable[[], Answer]) -> Answer:
         """The job's answer, a 503 past the time limit, or a 500 (one line) when the job itself fails."""
@@ -49,7 +48,7 @@ class QueryRunner:
                     os.getpid(),
                     self.timeout,
                 )
-                self._retire()
+                _stop_this_process()
             return error(503, f"the query ran past the {self.timeout:g} s time limit and was stopped")
         except Exception as exc:  # a bug must cost one request, not the process
             log.exception("query worker error")
