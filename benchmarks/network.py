@@ -15,17 +15,19 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from report import write_results
+
 from crimjust_graph.network import to_networkx
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import run_query, to_python
-from crimjust_graph.store import LocalStore, open_store
+from crimjust_graph.store import QueryableStore, open_store
 from crimjust_graph.views import VIEWS
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work" / "network"
 
 
-def _count(store: LocalStore, where: str) -> int:
+def _count(store: QueryableStore, where: str) -> int:
     rows = to_python(run_query(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"))
     assert not isinstance(rows, bool | list)
     return int(str(rows.rows[0][0]))
@@ -98,11 +100,8 @@ def main() -> None:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    out = HERE / "results" / "network.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    print("\n".join(lines))
+    print(f"wrote {write_results('network.md', lines)}")
 
 
 if __name__ == "__main__":

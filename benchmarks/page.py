@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from report import write_results
 
 from crimjust_graph.page import write_page
 
@@ -223,9 +224,7 @@ def main() -> None:
             f"| {r['size']:,} | {r['edges']:,} | {r['mb']:.1f} | {r['write']:.2f} | {r['draw'] / 1000:.2f} | "
             f"{targets.get(r['size'], '')} |"
         )
-    out = HERE / "results" / "page.md"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {out}", file=sys.stderr)
+    print(f"wrote {write_results('page.md', lines)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset
+from report import write_results
 
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import named_queries, run_query
@@ -116,8 +117,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     kind = "ingest" if args.ingest_only else "ingest-query"
-    out = HERE / "results" / f"{kind}-{args.docs}.md"
-    out.parent.mkdir(exist_ok=True)
+    out = f"{kind}-{args.docs}.md"
     lines = [
         f"# Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
@@ -132,7 +132,7 @@ def main() -> None:
     def emit(line: str) -> None:
         lines.append(line)
         print(line, flush=True)
-        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_results(out, lines)
 
     work = HERE / "work"
     corpus = _corpus(args.docs)
@@ -141,13 +141,13 @@ def main() -> None:
     store = open_store(store_dir, writable=True)
     start, cpu = time.perf_counter(), time.process_time()
     read = [0]
-    memory: dict[int, float] = {}  # tenth of the corpus read -> resident MB of main process + workers
+    rss: dict[int, float] = {}  # tenth of the corpus read -> resident MB of main process + workers
 
     def sample(_path: Path) -> None:
         read[0] += 1
         tenth = read[0] * 10 // args.docs
         if read[0] * 10 % args.docs == 0:
-            memory[tenth] = _tree_rss_mb()
+            rss[tenth] = _tree_rss_mb()
 
     report = ingest([corpus], store, workers=args.workers, progress=sample)
     elapsed = time.perf_counter() - start
@@ -160,7 +160,7 @@ def main() -> None:
     )
     emit(
         "- resident memory of the main process and its workers, as tenths of the corpus are read: "
-        + ", ".join(f"{memory[t]:.0f}" for t in sorted(memory))
+        + ", ".join(f"{rss[t]:.0f}" for t in sorted(rss))
         + " MB"
     )
     start = time.perf_counter()

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+from report import write_results
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -241,11 +242,8 @@ def main() -> None:
     lines += ["", "Queries:", ""]
     for name, query in QUERIES.items():
         lines += [f"- {name}:", "", "```sparql", query, "```", ""]
-    text = "\n".join(lines)
-    print(text)
-    out = HERE / "results" / "server.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    print("\n".join(lines))
+    print(f"wrote {write_results('server.md', lines)}")
 
 
 if __name__ == "__main__":
