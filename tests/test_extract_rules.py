@@ -297,6 +297,37 @@ def test_programme_roles_from_sentence_shapes(text: str, fact: tuple[str, str, s
     assert fact in facts(run(text))
 
 
+def test_coverage_from_support_verbs_and_a_sentence_opening_with_the_project() -> None:
+    covered = {
+        (s, o)
+        for s, p, o in facts(
+            run(
+                "The Harbour Watch Project is helping Ghana to improve port controls.\n\n"
+                "The Sky Guard Project is a WCO initiative funded by the EU. The project, implemented in "
+                "Latin America and in West Africa, trains customs officers."
+            )
+        )
+        if p == "coversRegion"
+    }
+    assert covered == {
+        ("Harbour Watch Project", "Ghana"),
+        ("Sky Guard Project", "Latin America"),
+        ("Sky Guard Project", "West Africa"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Harbour Watch Project helped officers from Ghana seize cocaine.",
+        "The Harbour Watch Project supports the Government of Ghana.",
+        "The Harbour Watch Project met in Accra. The training, implemented in Ghana, ended.",
+    ],
+)
+def test_no_coverage_without_an_area_right_after_the_cue_or_a_programme_subject(text: str) -> None:
+    assert not [f for f in facts(run(text)) if f[1] == "coversRegion"]
+
+
 def test_counterparts_are_partners_of_the_paragraphs_programme() -> None:
     ex = run(
         "Brussels hosted the launch of the project SEA-LINK, a maritime action against trafficking, "

@@ -65,6 +65,13 @@ COVER_CUES = (
     ("active", "in"),
     ("region", "of"),
     ("regions", "of"),
+    ("implemented", "in"),
+    ("helping",),
+    ("helps",),
+    ("supporting",),
+    ("supports",),
+    ("assisting",),
+    ("assists",),
 )
 PART_CUES = (("component", "of"), ("part", "of"), ("pillar", "of"), ("sub", "-", "programme", "of"))
 COMPONENT_NOUNS = frozenset({"component", "components", "pillar", "pillars", "sub-programmes"})
@@ -304,9 +311,33 @@ def _coverage(
             if p.first <= place.first and place.last <= p.last and place.kind in AREAS:
                 yield p, Predicate.COVERS_REGION, place, ev
     subjects = [p for p in programmes if not _in_pp(ctx, p, _PP)]
-    for _, b in _cues(ctx, sent, COVER_CUES):
-        areas = places.after(b, AREAS, skip=2)
-        yield from ((p, Predicate.COVERS_REGION, a, ev) for p in subjects if p.last <= b for a in areas)
+    for a, b in _cues(ctx, sent, COVER_CUES):
+        areas = _area_lists(ctx, places, b)
+        before = [p for p in subjects if p.last <= b]
+        if not before and areas:  # 'The project, implemented in West Africa': the paragraph's programme
+            topic = subject_or_topic(ctx, bodies, a, window=0)
+            before = [topic] if topic is not None and _opens_with_anaphor(ctx, sent) else []
+        yield from ((p, Predicate.COVERS_REGION, area, ev) for p in before for area in areas)
+
+
+def _area_lists(ctx: Context, places: Mentions, end: int) -> list[Mention]:
+    """The areas listed after a cue, across 'and in': 'in Latin America and in West Africa'."""
+    areas = places.after(end, AREAS, skip=2)
+    while areas:
+        k = areas[-1].last
+        if ctx.folded[k : k + 2] != ("and", "in") and ctx.folded[k : k + 3] != (",", "and", "in"):
+            break
+        more = places.after(k + (2 if ctx.folded[k] == "and" else 3), AREAS, skip=2)
+        if not more:
+            break
+        areas += more
+    return areas
+
+
+def _opens_with_anaphor(ctx: Context, sent: int) -> bool:
+    """Whether the sentence's subject is 'The project' / 'This programme' / 'The initiative'."""
+    start = ctx.sentence_ranges[sent].start
+    return ctx.folded[start : start + 1] in (("the",), ("this",)) and ctx.folded[start + 1] in PROGRAMME_HEADS
 
 
 def place_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
