@@ -284,6 +284,14 @@ def test_trigger_words_naming_a_place_or_programme_are_no_events() -> None:
         ),
         ("The French Coastguard seized the boat.", ("French Coastguard", "basedIn", "France")),
         (
+            "Help came from the Royal Canadian Mounted Police (RCMP).",
+            ("Royal Canadian Mounted Police", "basedIn", "Canada"),
+        ),
+        (
+            "Run with support from the French Navy, Operation Blue Reef seized 3 tonnes in May 2021.",
+            ("Operation Blue Reef", "hasParticipant", "Navy of France"),
+        ),
+        (
             "The Regional Intelligence Fusion Centre of Kenya took part.",
             ("Regional Intelligence Fusion Centre", "basedIn", "Kenya"),
         ),
@@ -361,7 +369,8 @@ def test_has_partner_yields_to_implementer_and_no_roles_across_an_event() -> Non
 
 def test_adjectives_inside_compound_names_give_no_country() -> None:
     ex = run(
-        "The International Italo-Latin American Organisation met the Inter-American Drug Abuse Commission."
+        "The International Italo-Latin American Organisation met the Inter-American Drug Abuse Commission "
+        "and the Organization of American States (OAS)."
     )
     assert not named(ex, Kind.COUNTRY)
 

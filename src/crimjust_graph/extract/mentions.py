@@ -169,13 +169,23 @@ def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> 
 
 
 def _demonym_country(ctx: Context, first: int, last: int) -> EntityKey | None:
-    """'French Coastguard' -> France; not 'Italo-Latin American' nor 'Inter-American'."""
+    """'French Coastguard' -> France; not 'Italo-Latin American', 'Inter-American', 'of American States'."""
     for k in range(first, last):
         place = gazetteer.demonyms().get(ctx.folded[k])
-        if place is None or "-" in ctx.words[k - 1 : k + 2] or ctx.folded[k - 1] in {"latin", "pan"}:
+        if place is None or "-" in ctx.words[k - 1 : k + 2] or ctx.folded[k - 1] in _AREA_BEFORE_DEMONYM:
             continue
+        if ctx.folded[k + 1 : k + 2] in (("states",), ("countries",), ("nations",)):
+            continue  # an adjective of many countries, not of one
         return place.key
     return None
+
+
+_AREA_BEFORE_DEMONYM = frozenset({"latin", "pan", "north", "south", "central"})
+
+
+def _hit_country(ctx: Context, first: int, last: int, known: Known) -> EntityKey | None:
+    """A known or learnt partner's country told by a demonym in its name ('Royal Canadian Mounted Police')."""
+    return _demonym_country(ctx, first, last) if known.key[0] is Kind.PARTNER else None
 
 
 def _trailing_country(ctx: Context, last: int, places: list[Mention]) -> EntityKey | None:
@@ -215,7 +225,16 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     learn_programme_names(ctx, learnt, first_pass)
     learn_listed_programmes(ctx, learnt, first_pass)
     hits = list(gazetteer.find(words, folded, [body_index, learnt]))
-    bodies = [Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),)) for h in hits]
+    bodies = [
+        Mention(
+            h.first,
+            h.last,
+            h.known,
+            (ctx.text(h.first, h.last),),
+            _hit_country(ctx, h.first, h.last, h.known),
+        )
+        for h in hits
+    ]
     places = [
         Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),))
         for h in gazetteer.find(words, folded, [gazetteer.place_index()])

@@ -126,10 +126,11 @@ def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
 
 
 def supporters(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
-    """'The operation was led by X and supported by Y' -> Y took part."""
+    """'The operation was led by X and supported by Y' -> Y took part; also 'With support from Y, the ...'."""
     out: list[Mention] = []
     for start, end in ctx.cues(ctx.sent_of[trigger], SUPPORT_CUES):
-        if start > trigger or ctx.folded[start - 1 : start] == (",",):
+        fronted = start < trigger and "," in ctx.words[end:trigger]  # a clause set before the event's name
+        if start > trigger or ctx.folded[start - 1 : start] == (",",) or fronted:
             out += mentions.after(end, BODIES)
     return out
 
