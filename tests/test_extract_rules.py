@@ -96,6 +96,24 @@ def test_national_body_is_qualified_by_its_country() -> None:
     assert ("National Police of Peru", "basedIn", "Peru") in facts(ex)
 
 
+def test_a_national_body_without_its_country_is_the_documents_own() -> None:
+    text = "The Ministry of the Interior and the National Police met the Training Centre staff."
+    a, b = named(run(text), Kind.PARTNER), named(run(text.replace("met", "visited")), Kind.PARTNER)
+    assert set(a) == set(b) == {"Ministry of the Interior", "National Police"}
+    for label in a:  # the same words name different bodies in different countries
+        assert a[label].slug != b[label].slug
+    assert not [r for r in run(text).relations if r.predicate is Predicate.BASED_IN]
+
+
+def test_a_short_generic_name_refers_back_to_the_body_named_in_full() -> None:
+    ex = run(
+        "Colombia's National Police opened the National Training Centre for Police. "
+        "The National Police and the Training Centre then signed an agreement."
+    )
+    partners = {"National Police of Colombia", "National Training Centre for Police of Colombia"}
+    assert set(named(ex, Kind.PARTNER)) == partners
+
+
 def test_generic_heads_and_plurals_are_rejected() -> None:
     ex = run(
         "The Police arrested two men. The Ministry welcomed the news. "

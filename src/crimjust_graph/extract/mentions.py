@@ -56,6 +56,7 @@ def _country_for(
 def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> list[Mention]:
     """Unknown bodies and programmes: capitalised runs whose head is an organisation or programme word."""
     out: list[Mention] = []
+    unplaced: list[Mention] = []
     place_tokens = {k for p in places for k in range(p.first, p.last)}
     i = 0
     n = len(ctx)
@@ -113,6 +114,10 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         if all(w in GENERIC for w in content):
             country, first, last = _country_for(ctx, first, last, places, alone=len(content) < 2)
             if country is None:
+                if kind is Kind.PARTNER and _national_name(ctx, first, last, content):
+                    unplaced.append(
+                        Mention(first, last, _unplaced(ctx, first, last), (ctx.text(first, last),))
+                    )
                 continue
             generic_words = [
                 ctx.words[k]
@@ -129,6 +134,53 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             continue  # 'the Project', 'the Committee', 'Steering Committee' heads alone, with no country
         based = _demonym_country(ctx, first, last) or _trailing_country(ctx, last, places)
         out.append(Mention(first, last, known_as(kind, surface), (surface,), based))
+    return out + _placed_if_named_elsewhere(out, unplaced)
+
+
+# What makes a generic name a national body's proper name rather than a description ('the Training Centre').
+_NATIONAL = frozenset({"national", "federal", "general", "supreme"})
+
+
+def _national_name(ctx: Context, first: int, last: int, content: list[str]) -> bool:
+    """'National Police', 'Ministry of the Interior', 'General Department on Immigration'."""
+    if len(content) < 2:
+        return False
+    return content[0] in _NATIONAL or any(
+        ctx.folded[k] in {"of", "on", "for"} for k in range(first + 1, last)
+    )
+
+
+def _unplaced(ctx: Context, first: int, last: int) -> Known:
+    """A national body whose country the text does not say ('the Ministry of the Interior').
+
+    The same words name different bodies in different countries, so the entity is this document's own.
+    """
+    label = ctx.text(first, last)
+    return Known((Kind.PARTNER, slugify(f"{label} {ctx.document.id}")), label)
+
+
+def _placed_if_named_elsewhere(named: list[Mention], unplaced: list[Mention]) -> list[Mention]:
+    """The body a short generic name refers back to, when the text names it in full.
+
+    'Colombia's National Police ... the National Police', 'the National Training Centre for Police ... the
+    Training Centre': the later mention is the same body.
+    """
+    by_words: dict[str, Mention] = {}
+    for m in named:
+        if m.country is not None:
+            by_words.setdefault(m.known.label.rsplit(" of ", 1)[0].casefold(), m)
+    out = []
+    for m in unplaced:
+        words = m.known.label.casefold().removeprefix("the ")
+        same = by_words.get(words) or next(
+            (
+                b
+                for b in named
+                if b.known.key[0] is Kind.PARTNER and f" {words} " in f" {b.known.label.casefold()} "
+            ),
+            None,
+        )
+        out.append(replace(m, known=same.known, country=same.country) if same is not None else m)
     return out
 
 
