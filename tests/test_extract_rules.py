@@ -354,6 +354,44 @@ def test_no_coverage_without_an_area_right_after_the_cue_or_a_programme_subject(
     assert not [f for f in facts(run(text)) if f[1] == "coversRegion"]
 
 
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        (
+            "SEACOP held the Harbour Intelligence Workshop in Panama on 6 February 2018. Mr. Pedro Ruiz, "
+            "representing the Panama National Security Council, closed the workshop.",
+            ("Harbour Intelligence Workshop", "hasParticipant", "National Security Council of Panama"),
+        ),
+        (
+            "SEACOP held the Harbour Intelligence Workshop in Panama on 6 February 2018. Attendance by the "
+            "other components – AIRCOP and CRIMJUST – raised awareness of the workshop.",
+            ("Harbour Intelligence Workshop", "hasParticipant", "CRIMJUST"),
+        ),
+        (
+            "ECOWAS will hold a ministerial meeting on 12 April 2019 in Abuja.",
+            ("ECOWAS ministerial meeting", "organisedBy", "Economic Community of West African States"),
+        ),
+        (
+            "The Commission of the Economic Community of West African States (ECOWAS) is holding a Drug "
+            "Committee Meeting in Abuja on 4 April 2019.",
+            ("Drug Committee Meeting", "organisedBy", "Economic Community of West African States"),
+        ),
+    ],
+)
+def test_event_roles_from_representatives_attendance_and_present_tense_hosts(
+    text: str, fact: tuple[str, str, str]
+) -> None:
+    assert fact in facts(run(text))
+
+
+def test_a_generic_known_name_inside_a_longer_name_is_not_the_known_body() -> None:
+    ex = run("Officials of the Panama National Security Council met. The Security Council was briefed.")
+    assert set(named(ex, Kind.PARTNER)) == {
+        "National Security Council of Panama",
+        "United Nations Security Council",
+    }
+
+
 def test_counterparts_are_partners_of_the_paragraphs_programme() -> None:
     ex = run(
         "Brussels hosted the launch of the project SEA-LINK, a maritime action against trafficking, "

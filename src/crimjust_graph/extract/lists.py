@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from crimjust_graph.extract.heads import Mention
+from crimjust_graph.extract.heads import ORG_HEADS, Mention
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import EntityKey, Kind
 
@@ -87,7 +87,7 @@ class Mentions:
                 before = m.first - 1
                 while before >= 0 and ctx.folded[before] == "the":
                     before -= 1
-                if before >= 0 and ctx.folded[before] in PREPOSITIONS:
+                if before >= 0 and ctx.folded[before] in PREPOSITIONS and not _organ_of(ctx, before):
                     excluded.add(m.key)
                 if m.kind in kinds:
                     out.append(m)
@@ -119,6 +119,11 @@ class Mentions:
             if self.ctx.sent_of[m.first] == sent and m.kind in kinds:
                 best = m
         return best
+
+
+def _organ_of(ctx: Context, k: int) -> bool:
+    """'The Commission of the ECOWAS': the body's own organ, so the body acts, not a phrase about it."""
+    return ctx.folded[k] == "of" and k > 0 and ctx.folded[k - 1] in ORG_HEADS and ctx.is_capitalised(k - 1)
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:

@@ -235,6 +235,15 @@ def _demonym_country(ctx: Context, first: int, last: int) -> EntityKey | None:
 _AREA_BEFORE_DEMONYM = frozenset({"latin", "pan", "north", "south", "central"})
 
 
+def _inside_longer_name(ctx: Context, hit: gazetteer.Match) -> bool:
+    """'Panama National Security Council' is not the UN's 'Security Council': a known name made only of
+    generic words, right after a capitalised word inside the sentence, is the tail of another body's name."""
+    k = hit.first - 1
+    if k < 0 or ctx.sent_of[k] != ctx.sent_of[hit.first] or ctx.sentence_ranges[ctx.sent_of[k]].start == k:
+        return False
+    return ctx.is_capitalised(k) and all(w in GENERIC for w in ctx.folded[hit.first : hit.last])
+
+
 def _hit_country(ctx: Context, first: int, last: int, known: Known) -> EntityKey | None:
     """A known or learnt partner's country told by a demonym in its name ('Royal Canadian Mounted Police')."""
     return _demonym_country(ctx, first, last) if known.key[0] is Kind.PARTNER else None
@@ -276,7 +285,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     learnt = learn_acronyms(ctx, first_pass)
     learn_programme_names(ctx, learnt, first_pass)
     learn_listed_programmes(ctx, learnt, first_pass)
-    hits = list(gazetteer.find(words, folded, [body_index, learnt]))
+    hits = [h for h in gazetteer.find(words, folded, [body_index, learnt]) if not _inside_longer_name(ctx, h)]
     bodies = [
         Mention(
             h.first,

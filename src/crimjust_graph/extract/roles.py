@@ -10,7 +10,8 @@ from crimjust_graph.model import Kind
 
 ORGANISE_VERBS = frozenset(
     """organised organized hosted convened held co-organised co-organized co-hosted launched conducted
-    coordinated led chaired run""".split()  # noqa: SIM905
+    coordinated led chaired run hold holds holding host hosts organises organizes organising organizing
+    convenes convening""".split()  # noqa: SIM905
 )
 # An event held within a programme's frame is organised by it ('as part of the ENACT project').
 FRAME_CUES = (
@@ -24,6 +25,7 @@ FRAME_CUES = (
     ("under", "the", "umbrella", "of"),
 )
 RELATIVE = frozenset({"which", "that", "who", "whose"})
+AUXILIARIES = frozenset({"is", "are", "was", "were", "will", "would", "has", "have", "had", "be", "been"})
 HOSTING = frozenset({"hosting", "organising", "organizing", "convening", "chairing"})
 COPULA = frozenset({"was", "were", "is", "are"})
 PARTNERSHIP_CUES = (
@@ -60,6 +62,11 @@ LIST_CUES = (
     ("delivered", "by"),
     ("presented", "by"),
     ("gathered",),
+    ("representing",),
+    ("on", "behalf", "of"),
+    ("made", "up", "of"),
+    ("attendance", "by"),
+    ("attendance", "of"),
 )
 # After 'took part' or 'attended': a list of other participants ('took part, in addition to X and Y').
 ALSO_CUES = (
@@ -92,8 +99,11 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
                 if items and ctx.folded[items[-1].last : items[-1].last + 1] == ("with",):
                     items += mentions.after(items[-1].last + 1, BODIES)  # 'organised by X with Y'
                 out += items
-            elif i < first and first - i <= 6:
-                out += mentions.backward(i, BODIES)
+            elif i < first and first - i <= 8:
+                k = i
+                while k > 0 and ctx.folded[k - 1] in AUXILIARIES:  # 'ECOWAS is holding', 'X will host'
+                    k -= 1
+                out += mentions.backward(k, BODIES)
     if last + 1 < len(ctx) and ctx.folded[last] == "of":
         out += mentions.after(last + 1, BODIES, skip=1)
     k = first - 1
@@ -164,6 +174,8 @@ def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
             return []
         if ctx.folded[k] in {"of", "from"}:
             return mentions.after(k + 1, kinds)
+        if ctx.words[k + 1 : k + 2] in (("–",), ("—",), (":",)):  # 'by the other components – A and B'
+            return mentions.after(k + 2, kinds)
     return []
 
 
