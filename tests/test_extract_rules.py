@@ -368,6 +368,12 @@ def test_no_coverage_without_an_area_right_after_the_cue_or_a_programme_subject(
             ("Harbour Intelligence Workshop", "hasParticipant", "CRIMJUST"),
         ),
         (
+            "COPOLAD held the Andes Drug Meeting in Quito on 3 May 2019. The bodies hosting the meeting were "
+            "the Ministry of Defence, the Technical Secretariat for Drug Control (SETED) and Ecuador’s "
+            "National Police Force.",
+            ("Andes Drug Meeting", "organisedBy", "National Police Force of Ecuador"),
+        ),
+        (
             "ECOWAS will hold a ministerial meeting on 12 April 2019 in Abuja.",
             ("ECOWAS ministerial meeting", "organisedBy", "Economic Community of West African States"),
         ),
