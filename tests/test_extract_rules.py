@@ -390,6 +390,19 @@ def test_event_roles_from_representatives_attendance_and_present_tense_hosts(
     assert fact in facts(run(text))
 
 
+def test_a_speaker_titled_by_a_body_brings_the_body_but_a_report_does_not() -> None:
+    found = facts(
+        run(
+            "UNODC held the Route Workshop in Lima on 3 May 2019. Juan Perez, Attaché of the European Union "
+            "Delegation in Peru said that the workshop helps. A report of the Ministry of Justice, said to "
+            "be late, was cited. Ana Ruiz, Director General of the Ministry of the Interior, said that more "
+            "is needed."
+        )
+    )
+    took_part = {o for s, p, o in found if p == "hasParticipant"}
+    assert took_part == {"European Union Delegation in Peru", "Ministry of the Interior"}
+
+
 def test_a_generic_known_name_inside_a_longer_name_is_not_the_known_body() -> None:
     ex = run("Officials of the Panama National Security Council met. The Security Council was briefed.")
     assert set(named(ex, Kind.PARTNER)) == {

@@ -179,6 +179,27 @@ def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
     return []
 
 
+SPEECH_VERBS = frozenset(
+    """said says stated stressed noted explained highlighted underlined emphasised emphasized added remarked
+    declared affirmed recalled underscored""".split()  # noqa: SIM905
+)
+
+
+def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
+    """'..., Attaché of the EU Delegation in Peru said that ...': the speaker's body took part."""
+    out = []
+    for m in mentions.in_sentence(sent, BODIES):
+        k = m.first - 1
+        while k >= 0 and ctx.folded[k] == "the":
+            k -= 1
+        if k < 0 or ctx.folded[k] != "of" or k == 0 or not ctx.words[k - 1][:1].isupper():
+            continue  # a person's title before 'of' ('Director of', 'Attaché of'), not 'a report of'
+        after = m.last + (ctx.words[m.last : m.last + 1] == (",",))
+        if ctx.folded[after : after + 1] and ctx.folded[after] in SPEECH_VERBS:
+            out.append(m)
+    return out
+
+
 def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     """Attendees and presenters named in one sentence."""
     out: list[Mention] = []
@@ -197,6 +218,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
                 out += items
     for _, end in ctx.cues(sent, LIST_CUES):
         out += _after_noun_phrase(ctx, mentions, end, ACTORS)
+    out += _speakers(ctx, mentions, sent)
     for start, end in ctx.cues(sent, SELF_CUES):
         if ctx.folded[end : end + 1] == ("by",):
             continue
