@@ -114,6 +114,14 @@ def test_a_short_generic_name_refers_back_to_the_body_named_in_full() -> None:
     assert set(named(ex, Kind.PARTNER)) == partners
 
 
+def test_demonyms_before_national_institutions_mention_their_countries() -> None:
+    ex = run(
+        "Support came from the Portuguese, Lithuanian and Polish border services and Colombian authorities. "
+        "Latin American police and a Spanish speaker attended."
+    )
+    assert set(named(ex, Kind.COUNTRY)) == {"Portugal", "Lithuania", "Poland", "Colombia"}
+
+
 def test_generic_heads_and_plurals_are_rejected() -> None:
     ex = run(
         "The Police arrested two men. The Ministry welcomed the news. "

@@ -310,6 +310,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
     places += _demonym_countries(ctx, bodies, places)
+    places += _adjective_countries(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
@@ -378,6 +379,34 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             continue
         target = next(iter(candidates.values()))
         out.append(Mention(i - 1, i + 1, target.known, (target.known.label,)))
+    return out
+
+
+# Lower-case nouns after which a demonym names the country whose institutions they are.
+NATIONAL_NOUNS = frozenset(
+    """authorities authority police customs services service forces force officials officers government
+    navy army coastguard counterparts delegation delegations agencies agency ministries ministry prosecutors
+    judges border judicial security military gendarmerie institutions""".split()  # noqa: SIM905
+)
+
+
+def _adjective_countries(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
+    """'the Portuguese, Lithuanian and Polish border services', 'Colombian authorities': those countries."""
+    demonyms = gazetteer.demonyms()
+    seen = {p.key for p in places}
+    out = []
+    for k, word in enumerate(ctx.folded):
+        place = demonyms.get(word)
+        if place is None or k in taken or not ctx.is_capitalised(k) or place.key in seen:
+            continue
+        if ctx.folded[k - 1 : k] and ctx.folded[k - 1] in _AREA_BEFORE_DEMONYM:
+            continue
+        j = k + 1  # over the rest of a coordinated list of demonyms: ', Lithuanian and Polish'
+        while j < len(ctx) and (ctx.folded[j] in {",", "and"} or ctx.folded[j] in demonyms):
+            j += 1
+        if j < len(ctx) and ctx.folded[j] in NATIONAL_NOUNS and ctx.words[j].islower():
+            out.append(Mention(k, k + 1, Known(place.key, place.label), (ctx.words[k],)))
+            seen.add(place.key)
     return out
 
 
