@@ -201,6 +201,14 @@ def test_reference_places() -> None:
     assert (Kind.CITY, "Panama") not in by_label
 
 
+@pytest.mark.parametrize("spelling", ["Côte d'Ivoire", "Cote d’Ivoire", "Côte d’Ivoire", "Cote d'Ivoire"])
+def test_place_names_match_with_or_without_accents_and_curly_apostrophes(spelling: str) -> None:
+    assert set(named(run(f"Experts from Peru and {spelling} attended."), Kind.COUNTRY)) == {
+        "Peru",
+        "Côte d'Ivoire",
+    }
+
+
 def test_fast_enough() -> None:
     text = (
         "Under the framework of the CRIMJUST project funded by the EU Cocaine Route Programme, UNODC and its "

@@ -106,9 +106,12 @@ class Known:
 
 @lru_cache(maxsize=65536)
 def fold(token: str) -> str:
-    """Accent- and case-insensitive form used as index key ('Bogotá' -> 'bogota')."""
-    decomposed = unicodedata.normalize("NFKD", token)
+    """Accent-, case- and apostrophe-blind index key ('Bogotá' -> 'bogota', 'd’' -> "d'")."""
+    decomposed = unicodedata.normalize("NFKD", token.translate(_APOSTROPHES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 
 def _is_acronym_token(token: str) -> bool:
