@@ -209,6 +209,15 @@ def test_place_names_match_with_or_without_accents_and_curly_apostrophes(spellin
     }
 
 
+def test_a_subdivision_named_with_its_country_is_a_region_and_a_venue() -> None:
+    ex = run("CRIMJUST held a ceremony in Tolima, Colombia, on 27 February 2023. Meta officials spoke.")
+    assert set(named(ex, Kind.REGION)) == {"Tolima"}  # 'Meta' alone is no department
+    assert {(s, o) for s, p, o in facts(ex) if p == "heldIn"} == {
+        ("CRIMJUST ceremony", "Tolima"),
+        ("CRIMJUST ceremony", "Colombia"),
+    }
+
+
 def test_fast_enough() -> None:
     text = (
         "Under the framework of the CRIMJUST project funded by the EU Cocaine Route Programme, UNODC and its "

@@ -307,6 +307,22 @@ def country_by_iso() -> dict[str, Place]:
 
 
 @cache
+def subdivisions() -> dict[tuple[str, tuple[str, ...]], str]:
+    """(country ISO code, folded words) -> name of an ISO 3166-2 subdivision (department, state, province).
+
+    Only looked up as 'Tolima, Colombia': alone, their names are too often other things ('Meta', 'Centre').
+    """
+    out: dict[tuple[str, tuple[str, ...]], str] = {}
+    for sub in pycountry.subdivisions:
+        words = tuple(fold(w) for w in _WORD.findall(sub.name))
+        out.setdefault((sub.country_code, words), sub.name)
+    return out
+
+
+_WORD = re.compile(r"\w+|[^\w\s]")
+
+
+@cache
 def demonyms() -> dict[str, Place]:
     """'Colombian' -> Colombia; keys are folded words or word pairs ('south african')."""
     isos = country_by_iso()

@@ -311,6 +311,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
     places += _demonym_countries(ctx, bodies, places)
     places += _adjective_countries(ctx, places, body_tokens)
+    places += _subdivisions(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
@@ -407,6 +408,29 @@ def _adjective_countries(ctx: Context, places: list[Mention], taken: set[int]) -
         if j < len(ctx) and ctx.folded[j] in NATIONAL_NOUNS and ctx.words[j].islower():
             out.append(Mention(k, k + 1, Known(place.key, place.label), (ctx.words[k],)))
             seen.add(place.key)
+    return out
+
+
+def _subdivisions(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
+    """'in Tolima, Colombia': a department, state or province named with its country, inside that country."""
+    table = gazetteer.subdivisions()
+    known = {k for p in places for k in range(p.first, p.last)} | taken
+    out = []
+    for country in places:
+        place = gazetteer.place_by_key().get(country.key)
+        comma = country.first - 1
+        if place is None or place.iso is None or comma < 1 or ctx.words[comma] != ",":
+            continue
+        for width in (4, 3, 2, 1):
+            first = comma - width
+            span = range(first, comma)
+            if first < 0 or any(k in known for k in span) or not ctx.is_capitalised(first):
+                continue
+            name = table.get((place.iso, ctx.folded[first:comma]))
+            if name is not None:
+                known_region = Known((Kind.REGION, slugify(name)), name)
+                out.append(Mention(first, comma, known_region, (ctx.text(first, comma),), country.key))
+                break
     return out
 
 

@@ -148,7 +148,8 @@ def supporters(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
 def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
     """'in Quito (Ecuador)', 'at the Centre in Tolima, Colombia', 'Brussels hosted the presentation'."""
     out: list[Mention] = []
-    for m in places.in_sentence(sent, SITES):
+    subdivisions = [m for m in places.in_sentence(sent, frozenset({Kind.REGION})) if m.country is not None]
+    for m in sorted([*places.in_sentence(sent, SITES), *subdivisions], key=lambda m: m.first):
         k = m.first - 1
         while k >= 0 and ctx.folded[k] == "the":
             k -= 1
