@@ -89,15 +89,20 @@ def shot(opened: Opened, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`render` on the sample corpus, through the real console script."""
-    work = tmp_path_factory.mktemp("sample")
-    store = work / "store"
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("sample") / "store"
     assert cli("ingest", "--store", store, ROOT / "data").code == 0
-    run = cli("render", "--store", store, "-o", work / "page.html")
+    return store
+
+
+@pytest.fixture(scope="module")
+def sample_page(sample_store: Path) -> Path:
+    """`render` on the sample corpus, through the real console script."""
+    out = sample_store.parent / "page.html"
+    run = cli("render", "--store", sample_store, "-o", out)
     assert run.code == 0, run.stderr
     assert "wrote" in run.stdout and "MB" in run.stdout
-    return work / "page.html"
+    return out
 
 
 def _canvas_ink(page: Any) -> int:
@@ -265,3 +270,30 @@ def test_hostile_names_in_a_graph_are_shown_as_text(open_page: Any, tmp_path: Pa
     assert page.evaluate(f"() => typeof {SENTINEL}") == "undefined"
     assert page.locator("img, script[src], iframe, object").count() == 0
     assert opened.errors() == []
+
+
+def test_timeline_view_lays_events_out_along_time(sample_store: Path, open_page: Any) -> None:
+    out = sample_store.parent / "timeline.html"
+    assert cli("render", "--store", sample_store, "--view", "timeline", "-o", out).code == 0
+    opened = open_page(out)
+    page = opened.page
+    drawn = page.evaluate(
+        """() => {
+        const d = window.cjPage.data, net = window.cjPage.network;
+        const kinds = d.kinds.map((k) => k.key);
+        const at = (i) => net.getPosition(i);
+        return {axis: d.axis, nodes: d.nodes.map((n, i) => ({kind: kinds[n.k], date: n.t0, label: n.l,
+                                                            x: at(i).x, y: at(i).y}))};
+    }"""
+    )
+    events = [n for n in drawn["nodes"] if n["kind"] == "event"]
+    actors = [n for n in drawn["nodes"] if n["kind"] != "event"]
+    assert len(events) >= 3 and actors
+    by_date = sorted(events, key=lambda n: n["date"])
+    assert [n["x"] for n in by_date] == sorted(n["x"] for n in events)  # later is further right
+    assert len({n["x"] for n in events}) == len({n["date"] for n in events})  # one column per date
+    assert all(n["y"] < 0 for n in events) and all(n["y"] > 0 for n in actors)  # events above the axis
+    assert [a["l"] for a in drawn["axis"]] == sorted({n["date"] for n in events})
+    assert [a["x"] for a in drawn["axis"]] == sorted({n["x"] for n in events})
+    assert _canvas_ink(page) > 1000 and not opened.errors()
+    shot(opened, "timeline")

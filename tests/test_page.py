@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crimjust_graph.layout import layout
+from crimjust_graph.layout import COLUMN, along_time, layout
 from crimjust_graph.page import describe, render_page, write_page
 
 ID = "https://w3id.org/crimjust/id/"
@@ -284,3 +284,16 @@ def test_render_command_filters_and_warns_when_too_big(
     assert done.exit_code == 0 and "nothing matched the filters" in done.stderr
     for bad in (["--view", "nope"], ["--kind", "nope"]):
         assert runner.invoke(app, ["render", "--store", str(store), "-o", str(out), *bad]).exit_code == 2
+
+
+def test_timeline_positions_put_dates_left_to_right_and_never_stack_two_nodes_on_one_spot() -> None:
+    columns = [0, 0, 1, 2, 2, 0, 0, 2]
+    events = [True, True, True, True, False, False, False, False]
+    sizes = [12.0, 30.0, 12.0, 12.0, 48.0, 12.0, 12.0, 12.0]
+    pos = along_time(columns, events, sizes)
+    assert [x for x, _ in pos] == [c * COLUMN for c in columns]
+    assert all((y < 0) == e for (_, y), e in zip(pos, events, strict=True))
+    for i in range(len(pos)):
+        for j in range(i):
+            if pos[i][0] == pos[j][0] and events[i] == events[j]:
+                assert abs(pos[i][1] - pos[j][1]) >= sizes[i] + sizes[j]

@@ -212,3 +212,21 @@ def _pack(
         _sunflower(pos, (x + r, y + r), root, others, sizes[root])
         x += 2 * r + SPACING / 2
         row = max(row, 2 * r)
+
+
+COLUMN = 220.0  # distance between two dates on the timeline's axis
+GAP = 26.0  # room between two nodes stacked in one date's column, for the upper one's label
+
+
+def along_time(
+    columns: Sequence[int], events: Sequence[bool], sizes: Sequence[float]
+) -> list[tuple[float, float]]:
+    """Timeline positions: a column per date, left to right; its events above the axis (y < 0), the actors
+    first seen at them below it. `columns[i]` is the date rank of node i (an actor's: its first event's)."""
+    edge: dict[tuple[int, bool], float] = {}  # how far from the axis each column's stack reaches
+    pos = []
+    for column, event, size in zip(columns, events, sizes, strict=True):
+        centre = edge.get((column, event), GAP) + size
+        edge[(column, event)] = centre + size + GAP
+        pos.append((round(column * COLUMN, 1), round(-centre if event else centre, 1)))
+    return pos

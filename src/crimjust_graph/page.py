@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from crimjust_graph.files import write_atomically
-from crimjust_graph.layout import layout
+from crimjust_graph.layout import COLUMN, along_time, layout
 
 MAX_BYTES = 10 * 1024 * 1024  # bigger than this is too big to e-mail
 PHYSICS_LIMIT = 300  # above this many nodes the browser would take too long to settle (DESIGN §5)
@@ -143,7 +143,13 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
     edges, adjacency = _edges(graph, index, strings)
     degree = [int(graph.nodes[n].get("degree") or graph.degree(n)) for n in ids]
     sizes = [min(10 + 4 * math.sqrt(d), 48.0) for d in degree]
-    positions = layout(adjacency, sizes)
+    timeline = _time_columns(graph, ids) if graph.graph.get("view") == "timeline" else None
+    if timeline is None:
+        positions, axis = layout(adjacency, sizes), []
+    else:
+        columns, dates = timeline
+        positions = along_time(columns, [_kind(graph, n) == "event" for n in ids], sizes)
+        axis = [{"x": round(c * COLUMN, 1), "l": d} for c, d in enumerate(dates)]
 
     nodes = []
     for i, n in enumerate(ids):
@@ -178,9 +184,24 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
         "regions": regions,
         "table": _table(nodes, edges, kinds_present),
         "strings": list(strings),
-        "physics": len(ids) <= PHYSICS_LIMIT,
+        "physics": len(ids) <= PHYSICS_LIMIT and timeline is None,  # the timeline's places are its meaning
+        "axis": axis,
         "directed": graph.is_directed(),
     }
+
+
+def _time_columns(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[int], list[str]] | None:
+    """Each node's date column for the timeline view (an actor takes its first event's), and the dates."""
+    order = {n: graph.nodes[n].get("order") for n in ids}
+    if any(not isinstance(o, int) for o in order.values()):
+        return None  # not the timeline view's graph (or filtered into something else)
+    date_of_order = {
+        order[n]: _clean(graph.nodes[n].get("first_date")) for n in ids if _kind(graph, n) == "event"
+    }
+    dates = sorted(set(date_of_order.values()))
+    rank = {d: i for i, d in enumerate(dates)}
+    columns = [rank.get(date_of_order.get(order[n], ""), 0) for n in ids]
+    return columns, dates
 
 
 def _edges(

@@ -59,6 +59,28 @@
     document.body.setAttribute("data-drawn", "1");
     if (big) document.body.setAttribute("data-settled", "1");
   });
+  // The timeline view: a dated column per event date, its date written above it (canvas text, not HTML).
+  if (DATA.axis.length) {
+    const top = Math.min(...N.map((n) => n.y)) - 60;
+    const bottom = Math.max(...N.map((n) => n.y)) + 40;
+    network.on("beforeDrawing", (ctx) => {
+      ctx.save();
+      ctx.strokeStyle = "#d5dadf";
+      ctx.fillStyle = "#444";
+      ctx.font = "bold 14px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      ctx.beginPath();
+      ctx.moveTo(DATA.axis[0].x - 110, 0);
+      ctx.lineTo(DATA.axis[DATA.axis.length - 1].x + 110, 0);
+      DATA.axis.forEach((a) => {
+        ctx.moveTo(a.x, top + 10);
+        ctx.lineTo(a.x, bottom);
+        ctx.fillText(a.l, a.x, top);
+      });
+      ctx.stroke();
+      ctx.restore();
+    });
+  }
   if (!big) {
     network.once("stabilizationIterationsDone", () => {
       network.setOptions({ physics: false });
