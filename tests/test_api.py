@@ -22,6 +22,12 @@ def test_readme_python_example(tmp_path: Path) -> None:
     assert isinstance(rows, Rows) and "CRIMJUST" in [r[0] for r in rows.rows]
     assert query("ASK { ?e a cj:Event }", store) is True
     assert validate(store).conforms
+    timeline = query("programme-timeline", store, params={"programme": "programme/crimjust"})
+    assert isinstance(timeline, Rows) and len(timeline.rows) >= 2
+    assert {r[0] for r in timeline.rows} == {"https://w3id.org/crimjust/id/programme/crimjust"}
+    own = "SELECT ?p ?label WHERE { ?p rdfs:label ?label }"
+    labels = query(own, store, params={"p": "programme/crimjust"})
+    assert isinstance(labels, Rows) and [r[1] for r in labels.rows] == ["CRIMJUST"]
 
 
 def test_wheel_ships_ontology_and_reference_data(tmp_path: Path) -> None:

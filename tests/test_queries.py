@@ -235,3 +235,63 @@ def test_regions_never_covered(answers: dict[str, list[Row]]) -> None:
     _has(rows, region="country/canada")
     covered = {"country/senegal", "country/colombia", "country/ghana", "region/west-africa", "city/lima"}
     assert not covered & {str(r["region"]) for r in rows}
+
+
+def _normalised(rows: list[list[object]]) -> list[tuple[str, ...]]:
+    """GROUP_CONCAT order is up to the engine: compare concatenations as sets."""
+    out = []
+    for row in rows:
+        cells = []
+        for value in row:
+            text = str(value)
+            for separator in (" | ", "; ", ", "):
+                if separator in text:
+                    text = separator.join(sorted(text.split(separator)))
+                    break
+            cells.append(text)
+        out.append(tuple(cells))
+    return sorted(out)
+
+
+def test_each_parameter_is_declared_marked_and_projected() -> None:
+    with_params = [q for q in named_queries().values() if q.params]
+    assert len(with_params) >= 8
+    for named in with_params:
+        head = named.text.split("WHERE", 1)[0]
+        for var in named.params:
+            assert f"# bind: {var}" in named.text, (named.name, var)
+            assert f"?{var}" in head, (named.name, var)  # so its rows can be told apart
+
+
+def test_a_parameter_narrows_the_answer_to_exactly_that_entitys_rows(store: Store) -> None:
+    """For every parameter: the bound answer equals the full answer's rows for that entity."""
+    for named in named_queries().values():
+        if not named.params:
+            continue
+        columns, rows = to_rows(run_query(store, named.text))
+        for var in named.params:
+            at = columns.index(var)
+            counts: dict[object, int] = {}
+            for row in rows:
+                counts[row[at]] = counts.get(row[at], 0) + 1
+            value = max(sorted(counts, key=str), key=lambda v: counts[v])  # the busiest entity
+            expected = [row for row in rows if row[at] == value]
+            short = str(value).removeprefix(str(ID))
+            got_columns, got = to_rows(run_query(store, named.text, bindings=named.bindings({var: short})))
+            assert got_columns == columns, (named.name, var)
+            assert _normalised(got) == _normalised(expected), (named.name, var, short)
+            assert 0 < len(got) < len(rows) or len(rows) == 1, (named.name, var)
+
+
+def test_query_command_takes_parameters(store: Store, tmp_path_factory: pytest.TempPathFactory) -> None:
+    path = str(store.path)  # type: ignore[attr-defined]
+    run = cli("query", "--store", path, "--name", "programme-timeline", "--param", f"programme={CRIMJUST}")
+    assert run.code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) >= 3 and all(line.startswith(str(ID[CRIMJUST])) for line in lines[1:])
+    wrong = cli("query", "--store", path, "--name", "programme-timeline", "--param", "prog=x/y")
+    assert wrong.code == 1 and wrong.stderr.count("\n") == 1 and "takes programme" in wrong.stderr
+    bad = cli("query", "--store", path, "--name", "evidence", "--param", "subject=UNODC")
+    assert bad.code == 1 and bad.stderr.count("\n") == 1 and "no entity" in bad.stderr
+    stray = cli("query", "--store", path, "SELECT * WHERE { ?s ?p ?o }", "--param", "s=partner/x")
+    assert stray.code == 2

@@ -21,6 +21,7 @@ from rdflib.compare import isomorphic
 
 from conftest import ROOT, assert_one_line_error, cli
 from crimjust_graph import ingest, open_store, query, to_networkx
+from crimjust_graph.errors import QueryError
 from crimjust_graph.remote import RemoteStore
 from crimjust_graph.sparql import named_queries, run_query, to_rows
 from crimjust_graph.store import SYSTEM_GRAPHS, LocalStore, Store
@@ -137,6 +138,28 @@ def test_every_named_query_answers_the_same(local: LocalStore, remote: Store) ->
         remote_columns, remote_rows = to_rows(got)
         assert columns == remote_columns, name
         assert sorted(map(_normalise, rows)) == sorted(map(_normalise, remote_rows)), name
+
+
+def test_parameters_narrow_the_same_way_remotely(local: LocalStore, remote: Store) -> None:
+    """Bindings go into the query text at its markers, or as a trailing VALUES when it has none."""
+    cases = [(named, var) for named in named_queries().values() for var in named.params]
+    assert len(cases) >= 10
+    for named, var in cases:
+        columns, rows = to_rows(run_query(local, named.text))
+        value = str(rows[0][columns.index(var)])
+        bindings = {var: value}
+        expected = to_rows(run_query(local, named.text, bindings=bindings))
+        got = to_rows(run_query(remote, named.text, bindings=bindings))
+        assert expected[1], (named.name, var)
+        assert sorted(map(_normalise, got[1])) == sorted(map(_normalise, expected[1])), (named.name, var)
+    unmarked = "SELECT ?thing ?label WHERE { ?thing rdfs:label ?label }"
+    thing = str(rows[0][columns.index(var)])
+    here = to_rows(run_query(local, unmarked, bindings={"thing": thing}))[1]
+    assert len(here) == 1 and here == to_rows(run_query(remote, unmarked, bindings={"thing": thing}))[1]
+    hidden = "SELECT ?label WHERE { ?thing rdfs:label ?label }"
+    for db in (local, remote):
+        with pytest.raises(QueryError, match="not in the SELECT clause"):
+            run_query(db, hidden, bindings={"thing": thing})
 
 
 def _normalise(row: list[object]) -> tuple[str, ...]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crimjust_graph.pipeline import IngestReport
 from crimjust_graph.pipeline import ingest as _ingest
-from crimjust_graph.sparql import Rows, run_query, to_python
+from crimjust_graph.sparql import Rows, entity_iri, named_queries, run_query, to_python
 from crimjust_graph.store import Store, open_store
 from crimjust_graph.validate import ValidationReport
 from crimjust_graph.validate import validate as _validate
@@ -42,10 +42,23 @@ def query(
     *,
     default_graphs: Iterable[str] | None = None,
     named_graphs: Iterable[str] | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Rows | bool | list[tuple[str, str, str]]:
-    """Run a checked SPARQL query: Rows for SELECT (`.to_dataframe()`), bool for ASK, triples otherwise."""
+    """Run a checked SPARQL query: Rows for SELECT (`.to_dataframe()`), bool for ASK, triples otherwise.
+
+    `sparql` is query text or the name of a competency query (`query --list`); `params` binds variables to
+    entities (IRIs or kind/slug): `query("programme-timeline", params={"programme": "programme/crimjust"})`.
+    """
     db = store if store is not None else open_store()
-    return to_python(run_query(db, sparql, default_graphs=default_graphs, named_graphs=named_graphs))
+    named = named_queries().get(sparql)
+    if named is not None:
+        sparql, bindings = named.text, named.bindings(params or {})
+    else:
+        bindings = {var: entity_iri(value, sparql) for var, value in (params or {}).items()}
+    result = run_query(
+        db, sparql, default_graphs=default_graphs, named_graphs=named_graphs, bindings=bindings
+    )
+    return to_python(result)
 
 
 def validate(store: Store | None = None) -> ValidationReport:

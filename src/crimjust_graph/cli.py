@@ -191,6 +191,15 @@ def query(
     text: Annotated[str | None, typer.Argument(help="SPARQL query text.", show_default=False)] = None,
     file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a file.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Run a named competency query.")] = None,
+    params: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            help="With --name: VAR=ENTITY narrows the answer to one entity (an IRI or kind/slug, e.g. "
+            "programme=programme/crimjust); `--list` shows each query's parameters. Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     list_queries: Annotated[bool, typer.Option("--list", help="List the named competency queries.")] = False,
     names_only: Annotated[bool, typer.Option("--names-only", hidden=True)] = False,
     fmt: Annotated[
@@ -208,19 +217,31 @@ def query(
         for named in sparql.named_queries().values():
             line = named.name if names_only else f"{named.name:<24} {named.title}"
             out.print(line, markup=False, highlight=False)
+            if not names_only:
+                for var, about in named.params.items():
+                    out.print(f"{'':<26}--param {var}=ENTITY  {about}", markup=False, highlight=False)
         return
     given = [x for x in (text, file, name) if x is not None]
     if len(given) != 1:
         raise typer.BadParameter("give exactly one of QUERY, -f FILE or --name NAME")
+    if params and name is None:
+        raise typer.BadParameter("--param goes with --name: a query of your own can say VALUES itself")
+    bindings: dict[str, str] = {}
     if file is not None:
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeError) as exc:
             _fail(f"{file}: cannot read query file ({exc.__class__.__name__})")
     elif name is not None:
-        text = sparql.named_query(name).text
+        named = sparql.named_query(name)
+        text = named.text
+        pairs = [p.partition("=") for p in params or []]
+        if any(not var or not sep or not value for var, sep, value in pairs):
+            raise typer.BadParameter("--param takes VAR=ENTITY, e.g. --param programme=programme/crimjust")
+        bindings = named.bindings({var.strip(): value for var, _, value in pairs})
     assert text is not None
-    result = sparql.run_query(_store(store, endpoint=endpoint, update_endpoint=update_endpoint), text)
+    db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
+    result = sparql.run_query(db, text, bindings=bindings)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     if fmt == "table" and not isinstance(result, ox.QueryTriples):
         _print_table(result)

@@ -58,8 +58,16 @@ class RemoteStore:
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        bindings: dict[str, str] | None = None,
     ) -> QueryResult:
-        """Send a query (callers check it first, in sparql.py) and parse the answer with pyoxigraph."""
+        """Send a query (callers check it first, in sparql.py) and parse the answer with pyoxigraph.
+
+        `bindings` become a trailing VALUES clause, which any SPARQL 1.1 server understands.
+        """
+        if bindings:
+            names = " ".join(f"?{k}" for k in bindings)
+            terms = " ".join(str(ox.NamedNode(v)) for v in bindings.values())
+            sparql = f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
         fields = [("query", _PROLOGUE + sparql)]
         if default_graphs is not None or named_graphs is not None:
             # No default-graph-uri at all would mean "the server's default graph", not an empty one.

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 
 import pyoxigraph as ox
@@ -62,11 +62,37 @@ class CheckedQuery:
 
 @dataclass(frozen=True)
 class NamedQuery:
-    """A shipped competency query: `query --name NAME`."""
+    """A shipped competency query: `query --name NAME [--param VAR=ENTITY ...]`."""
 
     name: str
     title: str
     text: str
+    params: dict[str, str] = field(default_factory=dict)  # variable -> what it narrows the answer to
+
+    def bindings(self, given: Mapping[str, str]) -> dict[str, str]:
+        """The given parameters as variable -> entity IRI, or a QueryError naming the bad one."""
+        out = {}
+        for var, value in given.items():
+            if var not in self.params:
+                takes = ", ".join(self.params) or "no parameters"
+                raise QueryError(self.name, f"no parameter {var!r}: this query takes {takes}")
+            out[var] = entity_iri(value, self.name)
+        return out
+
+
+def entity_iri(value: str, query: str = "") -> str:
+    """An IRI from 'https://...', '<https://...>' or the short 'kind/slug' the table output shows."""
+    text = value.strip().removeprefix("<").removesuffix(">")
+    if _SHORT_IRI.fullmatch(text):
+        text = ID_NAMESPACE + text
+    if not _FULL_IRI.fullmatch(text):
+        raise QueryError(query, f"{value!r} is no entity: give an IRI or kind/slug, e.g. partner/unodc")
+    return text
+
+
+ID_NAMESPACE = "https://w3id.org/crimjust/id/"
+_SHORT_IRI = re.compile(r"[a-z]+/[A-Za-z0-9._~%-]+")
+_FULL_IRI = re.compile(r"(?:https?|urn):[^\s<>\"{}|\\^`]+")
 
 
 def check_query(sparql: str) -> CheckedQuery:
@@ -113,9 +139,15 @@ def run_query(
     *,
     default_graphs: Iterable[str] | None = None,
     named_graphs: Iterable[str] | None = None,
+    bindings: Mapping[str, str] | None = None,
 ) -> QueryResult:
-    """Check and run a query; dataset clauses select among graphs in the store and never fetch (DESIGN §2)."""
+    """Check and run a query; dataset clauses select among graphs in the store and never fetch (DESIGN §2).
+
+    `bindings` (variable -> IRI) narrows the answer to those entities: the engine starts from them, so a
+    question about one programme or one triple does not cost what listing every one does.
+    """
     checked = check_query(sparql)
+    sparql, bindings = place_bindings(sparql, bindings or {})
     defaults = list(default_graphs) if default_graphs is not None else None
     nameds = list(named_graphs) if named_graphs is not None else None
     asked = [*checked.from_graphs, *checked.from_named, *(defaults or []), *(nameds or [])]
@@ -133,13 +165,47 @@ def run_query(
                 sparql,
                 default_graphs=defaults if defaults is not None else [],
                 named_graphs=nameds if nameds is not None else [],
+                bindings=dict(bindings or {}),
             )
         # FROM / FROM NAMED (checked above) are honoured by the engine; otherwise the merged default graph.
-        return store.query(sparql)
+        return store.query(sparql, bindings=dict(bindings or {}))
     except SyntaxError as exc:
         raise QueryError(sparql, f"syntax error: {_first_line(exc)}") from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise QueryError(sparql, _first_line(exc)) from None
+
+
+_MARKER = re.compile(r"^([ \t]*)# bind: (\w+)[ \t]*$", re.MULTILINE)
+
+
+def place_bindings(sparql: str, bindings: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    """Put each binding where the query marks it ('# bind: var' -> 'VALUES ?var { <iri> }').
+
+    A named query marks the spot from which its engine should start, inside the subquery that groups by the
+    variable, so one entity's answer costs what that entity's facts cost. Bindings with no marker are
+    returned, for the store to substitute. IRIs are written by pyoxigraph, which refuses malformed ones.
+    """
+    placed: set[str] = set()
+
+    def values(match: re.Match[str]) -> str:
+        indent, var = match.groups()
+        if var not in bindings:
+            return match.group()
+        placed.add(var)
+        try:
+            return f"{indent}VALUES ?{var} {{ {ox.NamedNode(bindings[var])} }}"
+        except ValueError as exc:
+            raise QueryError(sparql, f"{bindings[var]!r} is no IRI: {_first_line(exc)}") from None
+
+    text = _MARKER.sub(values, sparql) if bindings else sparql
+    left = {k: v for k, v in bindings.items() if k not in placed}
+    head = re.split(r"\bWHERE\b|\{", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    for var in left:  # substituted or joined at the end, a variable the answer does not show narrows nothing
+        if not re.search(rf"[?$]{re.escape(var)}\b|\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", head, re.I):
+            raise QueryError(
+                sparql, f"?{var} is not in the SELECT clause: only variables it returns can be bound"
+            )
+    return text, left
 
 
 def _first_line(exc: BaseException) -> str:
@@ -207,7 +273,12 @@ def named_queries() -> dict[str, NamedQuery]:
             (line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("# title:")),
             path.stem,
         )
-        found[path.stem] = NamedQuery(path.stem, title, text)
+        params = {}  # '# param: programme: the programme whose timeline is wanted'
+        for line in text.splitlines():
+            if line.startswith("# param:") and line.count(":") >= 2:
+                var, _, about = line.split(":", 1)[1].partition(":")
+                params[var.strip()] = about.strip()
+        found[path.stem] = NamedQuery(path.stem, title, text, params)
     return found
 
 

@@ -81,6 +81,7 @@ class QueryableStore(Protocol):
         *,
         default_graphs: list[str] | None = ...,
         named_graphs: list[str] | None = ...,
+        bindings: dict[str, str] | None = ...,
     ) -> QueryResult: ...
 
     def graphs(self) -> set[str]: ...
@@ -163,12 +164,16 @@ class LocalStore:
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        bindings: dict[str, str] | None = None,
     ) -> QueryResult:
         """Run a query string in Oxigraph's engine; callers check it first (sparql.py).
 
         Without `default_graphs` the default graph is the stored merge of all documents and reference facts.
+        `bindings` (variable -> IRI) are substituted into the query, subqueries included, before it runs.
         """
         kwargs: dict[str, object] = {"prefixes": PREFIXES}
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
         if default_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs is not None:
