@@ -428,6 +428,18 @@ def test_a_speaker_titled_by_a_body_brings_the_body_but_a_report_does_not() -> N
     assert took_part == {"European Union Delegation in Peru", "Ministry of the Interior"}
 
 
+def test_the_host_of_an_event_in_a_programmes_frame_is_its_partner_only_in_that_sentence() -> None:
+    found = facts(
+        run(
+            "INTERPOL hosted an analysts workshop in Dakar on 3 May 2023 as part of the ENACT project.\n\n"
+            "The Harbour Meeting was organised by the SEACOP programme in Quito on 4 May 2023. The bodies "
+            "hosting the meeting were the Ministry of Defence and Ecuador's National Police."
+        )
+    )
+    partners = {(s, o) for s, p, o in found if p == "hasPartner"}
+    assert partners == {("ENACT", "INTERPOL")}
+
+
 def test_a_generic_known_name_inside_a_longer_name_is_not_the_known_body() -> None:
     ex = run("Officials of the Panama National Security Council met. The Security Council was briefed.")
     assert set(named(ex, Kind.PARTNER)) == {

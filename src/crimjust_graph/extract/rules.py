@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from crimjust_graph.extract import gazetteer
@@ -75,6 +76,38 @@ def _country_of_venue(relations: list[Relation], books: dict[EntityKey, _Book]) 
     ]
 
 
+_FRAME = re.compile(r"\b(?:as part of|framework of|auspices of|umbrella of)\b", re.IGNORECASE)
+
+
+def _hosts_of_a_programmes_events(relations: list[Relation]) -> list[Relation]:
+    """'INTERPOL hosted a workshop as part of the ENACT project': INTERPOL is one of ENACT's partners.
+
+    Only when the sentence itself sets the event in one programme's frame and names the host, and never
+    where the text gives the body a stronger role (hosts named elsewhere are often the country's own bodies).
+    """
+    organisers: dict[EntityKey, list[Relation]] = {}
+    for r in relations:
+        if r.predicate is Predicate.ORGANISED_BY:
+            organisers.setdefault(r.subject, []).append(r)
+    stronger = {
+        (r.subject, r.object)
+        for r in relations
+        if r.predicate in {Predicate.IMPLEMENTED_BY, Predicate.FUNDED_BY, Predicate.HAS_PARTNER}
+    }
+    out = []
+    for found in organisers.values():
+        framing = [r for r in found if r.object[0] is Kind.PROGRAMME and _FRAME.search(r.evidence.quote)]
+        if len({r.object for r in framing}) != 1:
+            continue
+        programme, sentence = framing[0].object, framing[0].evidence.start
+        for r in found:
+            same_sentence = r.evidence.start == sentence
+            if r.object[0] is Kind.PARTNER and same_sentence and (programme, r.object) not in stronger:
+                out.append(Relation(programme, Predicate.HAS_PARTNER, r.object, r.evidence))
+                stronger.add((programme, r.object))
+    return out
+
+
 class RuleExtractor:
     """The default extractor: gazetteer, learnt acronyms, capitalised names with heads, cue phrases."""
 
@@ -102,6 +135,7 @@ class RuleExtractor:
                 books[r.object] = _Book(place.kind, place.slug, place.label)
                 books[r.object].see("", r.evidence)
         relations += _country_of_venue(relations, books)
+        relations += _hosts_of_a_programmes_events(relations)
         relations = [r for r in dict.fromkeys(relations) if r.subject in books and r.object in books]
         return Extraction(document, tuple(b.freeze() for b in books.values()), tuple(relations))
 
