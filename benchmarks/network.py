@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from report import write_results
+from report import publish
 
 from crimjust_graph.network import to_networkx
 from crimjust_graph.pipeline import ingest
@@ -100,8 +100,7 @@ def main() -> None:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *rows,
     ]
-    print("\n".join(lines))
-    print(f"wrote {write_results('network.md', lines)}")
+    publish("network.md", lines)
 
 
 if __name__ == "__main__":

@@ -27,3 +27,11 @@ def write_results(name: str, lines: list[str], folder: Path = RESULTS) -> Path:
         text += f"\n{reading}\n"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def publish(name: str, lines: list[str]) -> Path:
+    """Print the results and write them (see write_results)."""
+    print("\n".join(lines))
+    path = write_results(name, lines)
+    print(f"wrote {path}")
+    return path

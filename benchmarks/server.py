@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from report import write_results
+from report import publish
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -242,8 +242,7 @@ def main() -> None:
     lines += ["", "Queries:", ""]
     for name, query in QUERIES.items():
         lines += [f"- {name}:", "", "```sparql", query, "```", ""]
-    print("\n".join(lines))
-    print(f"wrote {write_results('server.md', lines)}")
+    publish("server.md", lines)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pyoxigraph as ox
-from report import write_results
+from report import publish
 from server import BIN, HERE, QUERIES, build_store, fetch, free_port, wait_up, wrk
 
 _THREADS = ThreadPoolExecutor(4)
@@ -161,8 +161,7 @@ def main() -> None:
         "The bare apps do nothing but run the query and return its JSON: no protocol checks, no content",
         "negotiation, no log line. A row is an upper bound for any endpoint built on that front.",
     ]
-    print("\n".join(lines))
-    print(f"wrote {write_results('server-ceiling.md', lines)}")
+    publish("server-ceiling.md", lines)
 
 
 if __name__ == "__main__":

@@ -70,3 +70,16 @@ def news_file(tmp_path: Path) -> Path:
     path.parent.mkdir()
     path.write_text(NEWS, encoding="utf-8")
     return path
+
+
+def unordered_concat(row: list[object]) -> tuple[str, ...]:
+    """A result row with GROUP_CONCAT cells as sorted lists: their order is up to the engine."""
+    cells = []
+    for value in row:
+        text = str(value)
+        for separator in (" | ", "; ", ", "):
+            if separator in text:
+                text = separator.join(sorted(text.split(separator)))
+                break
+        cells.append(text)
+    return tuple(cells)

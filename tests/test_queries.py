@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import ROOT, cli
+from conftest import ROOT, cli, unordered_concat
 from crimjust_graph import ingest, open_store
 from crimjust_graph.sparql import named_queries, run_query, to_rows
 from crimjust_graph.store import Store
@@ -238,19 +238,7 @@ def test_regions_never_covered(answers: dict[str, list[Row]]) -> None:
 
 
 def _normalised(rows: list[list[object]]) -> list[tuple[str, ...]]:
-    """GROUP_CONCAT order is up to the engine: compare concatenations as sets."""
-    out = []
-    for row in rows:
-        cells = []
-        for value in row:
-            text = str(value)
-            for separator in (" | ", "; ", ", "):
-                if separator in text:
-                    text = separator.join(sorted(text.split(separator)))
-                    break
-            cells.append(text)
-        out.append(tuple(cells))
-    return sorted(out)
+    return sorted(map(unordered_concat, rows))
 
 
 def test_each_parameter_is_declared_marked_and_projected() -> None:

@@ -19,7 +19,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
-from conftest import ROOT, assert_one_line_error, cli
+from conftest import ROOT, assert_one_line_error, cli, unordered_concat
 from crimjust_graph import ingest, open_store, query, to_networkx
 from crimjust_graph.errors import QueryError
 from crimjust_graph.remote import RemoteStore
@@ -137,7 +137,7 @@ def test_every_named_query_answers_the_same(local: LocalStore, remote: Store) ->
         columns, rows = to_rows(expected)
         remote_columns, remote_rows = to_rows(got)
         assert columns == remote_columns, name
-        assert sorted(map(_normalise, rows)) == sorted(map(_normalise, remote_rows)), name
+        assert sorted(map(unordered_concat, rows)) == sorted(map(unordered_concat, remote_rows)), name
 
 
 def test_parameters_narrow_the_same_way_remotely(local: LocalStore, remote: Store) -> None:
@@ -151,7 +151,10 @@ def test_parameters_narrow_the_same_way_remotely(local: LocalStore, remote: Stor
         expected = to_rows(run_query(local, named.text, bindings=bindings))
         got = to_rows(run_query(remote, named.text, bindings=bindings))
         assert expected[1], (named.name, var)
-        assert sorted(map(_normalise, got[1])) == sorted(map(_normalise, expected[1])), (named.name, var)
+        assert sorted(map(unordered_concat, got[1])) == sorted(map(unordered_concat, expected[1])), (
+            named.name,
+            var,
+        )
     unmarked = "SELECT ?thing ?label WHERE { ?thing rdfs:label ?label }"
     thing = str(rows[0][columns.index(var)])
     here = to_rows(run_query(local, unmarked, bindings={"thing": thing}))[1]
@@ -160,19 +163,6 @@ def test_parameters_narrow_the_same_way_remotely(local: LocalStore, remote: Stor
     for db in (local, remote):
         with pytest.raises(QueryError, match="not in the SELECT clause"):
             run_query(db, hidden, bindings={"thing": thing})
-
-
-def _normalise(row: list[object]) -> tuple[str, ...]:
-    """GROUP_CONCAT order is up to the engine: compare concatenations as sets."""
-    cells = []
-    for value in row:
-        text = str(value)
-        for separator in (" | ", "; ", ", "):
-            if separator in text:
-                text = separator.join(sorted(text.split(separator)))
-                break
-        cells.append(text)
-    return tuple(cells)
 
 
 def test_dataset_rules_hold_remotely(local: LocalStore, remote: Store) -> None:
