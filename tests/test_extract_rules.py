@@ -201,6 +201,13 @@ def test_reference_places() -> None:
     assert (Kind.CITY, "Panama") not in by_label
 
 
+@pytest.mark.parametrize("spelling", ["Fort-de-France", "Fort de France"])
+def test_hyphenated_place_names_match_written_with_spaces(spelling: str) -> None:
+    ex = run(f"The coastguard centre in {spelling}, Martinique, helped.")
+    assert set(named(ex, Kind.CITY)) == {"Fort-de-France"}
+    assert ("Fort-de-France", "inRegion", "Martinique") in facts(ex)
+
+
 @pytest.mark.parametrize("spelling", ["Côte d'Ivoire", "Cote d’Ivoire", "Côte d’Ivoire", "Cote d'Ivoire"])
 def test_place_names_match_with_or_without_accents_and_curly_apostrophes(spelling: str) -> None:
     assert set(named(run(f"Experts from Peru and {spelling} attended."), Kind.COUNTRY)) == {
@@ -426,6 +433,13 @@ def test_a_speaker_titled_by_a_body_brings_the_body_but_a_report_does_not() -> N
     )
     took_part = {o for s, p, o in found if p == "hasParticipant"}
     assert took_part == {"European Union Delegation in Peru", "Ministry of the Interior"}
+    named_between = facts(
+        run(
+            "UNODC held the Route Workshop in Lima on 3 May 2019. The Director of the WCO Compliance and "
+            "Facilitation Directorate, Juan Perez, pointed out that the workshop helps."
+        )
+    )
+    assert ("Route Workshop", "hasParticipant", "Compliance and Facilitation Directorate") in named_between
 
 
 def test_the_host_of_an_event_in_a_programmes_frame_is_its_partner_only_in_that_sentence() -> None:

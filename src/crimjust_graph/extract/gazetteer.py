@@ -347,7 +347,12 @@ def place_index() -> AliasIndex:
         known = Known(place.key, place.label)
         for name in names:
             index.add(name, known)
+            if _INNER_HYPHEN.search(name):  # 'Fort-de-France' is often written 'Fort de France'
+                index.add(_INNER_HYPHEN.sub(" ", name), known)
     return index
+
+
+_INNER_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
 @cache

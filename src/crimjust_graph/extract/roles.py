@@ -182,7 +182,7 @@ def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
 
 SPEECH_VERBS = frozenset(
     """said says stated stressed noted explained highlighted underlined emphasised emphasized added remarked
-    declared affirmed recalled underscored""".split()  # noqa: SIM905
+    declared affirmed recalled underscored pointed spoke welcomed thanked""".split()  # noqa: SIM905
 )
 
 
@@ -191,11 +191,20 @@ def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     out = []
     for m in mentions.in_sentence(sent, BODIES):
         k = m.first - 1
+        owner = mentions.by_last.get(m.first)  # 'of the WCO Compliance Directorate': past the parent body
+        if owner is not None and owner.kind in BODIES:
+            k = owner.first - 1
         while k >= 0 and ctx.folded[k] == "the":
             k -= 1
         if k < 0 or ctx.folded[k] != "of" or k == 0 or not ctx.words[k - 1][:1].isupper():
             continue  # a person's title before 'of' ('Director of', 'Attaché of'), not 'a report of'
         after = m.last + (ctx.words[m.last : m.last + 1] == (",",))
+        if ctx.words[m.last : m.last + 1] == (",",):  # 'Director of the X, Pranab Das, pointed out'
+            k = after
+            while k < len(ctx) and ctx.sent_of[k] == sent and ctx.is_capitalised(k) and k - after < 5:
+                k += 1
+            if k > after and ctx.words[k : k + 1] == (",",):
+                after = k + 1
         if ctx.folded[after : after + 1] and ctx.folded[after] in SPEECH_VERBS:
             out.append(m)
     return out
