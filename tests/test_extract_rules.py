@@ -122,6 +122,12 @@ def test_demonyms_before_national_institutions_mention_their_countries() -> None
     assert set(named(ex, Kind.COUNTRY)) == {"Portugal", "Lithuania", "Poland", "Colombia"}
 
 
+def test_known_national_bodies_are_based_in_their_country_when_the_text_names_it() -> None:
+    ex = run("The Carabinieri and the Guardia Civil trained officers in Italy and Spain. The FBI helped.")
+    based = {(s, o) for s, p, o in facts(ex) if p == "basedIn"}
+    assert based == {("Arma dei Carabinieri", "Italy"), ("Guardia Civil", "Spain")}  # the US is not named
+
+
 def test_generic_heads_and_plurals_are_rejected() -> None:
     ex = run(
         "The Police arrested two men. The Ministry welcomed the news. "

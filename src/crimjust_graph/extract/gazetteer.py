@@ -330,6 +330,17 @@ def demonyms() -> dict[str, Place]:
 
 
 @cache
+def body_countries() -> dict[EntityKey, EntityKey]:
+    """Known national bodies -> the key of the country they belong to ('Guardia Civil' -> Spain)."""
+    isos = country_by_iso()
+    out = {}
+    for row in _load("bodies.json")["bodies"]:
+        if row.get("country") in isos:
+            out[(Kind(row["kind"]), slugify(row["label"]))] = isos[row["country"]].key
+    return out
+
+
+@cache
 def body_index() -> AliasIndex:
     index = AliasIndex()
     for known, names in bodies():

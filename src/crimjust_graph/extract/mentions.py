@@ -245,8 +245,11 @@ def _inside_longer_name(ctx: Context, hit: gazetteer.Match) -> bool:
 
 
 def _hit_country(ctx: Context, first: int, last: int, known: Known) -> EntityKey | None:
-    """A known or learnt partner's country told by a demonym in its name ('Royal Canadian Mounted Police')."""
-    return _demonym_country(ctx, first, last) if known.key[0] is Kind.PARTNER else None
+    """A known national body's country ('Guardia Civil'), or one told by a demonym in a known or learnt
+    partner's name ('Royal Canadian Mounted Police (RCMP)')."""
+    if known.key[0] is not Kind.PARTNER:
+        return None
+    return gazetteer.body_countries().get(known.key) or _demonym_country(ctx, first, last)
 
 
 def _trailing_country(ctx: Context, last: int, places: list[Mention]) -> EntityKey | None:
@@ -328,7 +331,7 @@ def _country_prefixed(ctx: Context, bodies: list[Mention], places: list[Mention]
             and ctx.words[m.first - 1] == "-"
             and ctx.ends[m.first - 2] + 1 == ctx.starts[m.first]
         )
-        if place is not None and glued and m.country is None and m.kind is Kind.PARTNER:
+        if place is not None and glued and m.country in (None, place.key) and m.kind is Kind.PARTNER:
             m = replace(
                 m, first=place.first, surfaces=(ctx.text(place.first, m.last), *m.surfaces), country=place.key
             )
