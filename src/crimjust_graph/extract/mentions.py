@@ -19,6 +19,12 @@ from crimjust_graph.extract.heads import (
     known_as,
 )
 from crimjust_graph.extract.learning import learn_acronyms, learn_listed_programmes, learn_programme_names
+from crimjust_graph.extract.places import (
+    AREA_BEFORE_DEMONYM,
+    adjective_countries,
+    demonym_countries,
+    subdivisions,
+)
 from crimjust_graph.extract.tokens import CONNECTORS, STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
 from crimjust_graph.vocab import slugify
@@ -224,15 +230,12 @@ def _demonym_country(ctx: Context, first: int, last: int) -> EntityKey | None:
     """'French Coastguard' -> France; not 'Italo-Latin American', 'Inter-American', 'of American States'."""
     for k in range(first, last):
         place = gazetteer.demonyms().get(ctx.folded[k])
-        if place is None or "-" in ctx.words[k - 1 : k + 2] or ctx.folded[k - 1] in _AREA_BEFORE_DEMONYM:
+        if place is None or "-" in ctx.words[k - 1 : k + 2] or ctx.folded[k - 1] in AREA_BEFORE_DEMONYM:
             continue
         if ctx.folded[k + 1 : k + 2] in (("states",), ("countries",), ("nations",)):
             continue  # an adjective of many countries, not of one
         return place.key
     return None
-
-
-_AREA_BEFORE_DEMONYM = frozenset({"latin", "pan", "north", "south", "central"})
 
 
 def _inside_longer_name(ctx: Context, hit: gazetteer.Match) -> bool:
@@ -312,9 +315,9 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
-    places += _demonym_countries(ctx, bodies, places)
-    places += _adjective_countries(ctx, places, body_tokens)
-    places += _subdivisions(ctx, places, body_tokens)
+    places += demonym_countries(ctx, bodies, places)
+    places += adjective_countries(ctx, places, body_tokens)
+    places += subdivisions(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
@@ -383,71 +386,4 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             continue
         target = next(iter(candidates.values()))
         out.append(Mention(i - 1, i + 1, target.known, (target.known.label,)))
-    return out
-
-
-# Lower-case nouns after which a demonym names the country whose institutions they are.
-NATIONAL_NOUNS = frozenset(
-    """authorities authority police customs services service forces force officials officers government
-    navy army coastguard counterparts delegation delegations agencies agency ministries ministry prosecutors
-    judges border judicial security military gendarmerie institutions""".split()  # noqa: SIM905
-)
-
-
-def _adjective_countries(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
-    """'the Portuguese, Lithuanian and Polish border services', 'Colombian authorities': those countries."""
-    demonyms = gazetteer.demonyms()
-    seen = {p.key for p in places}
-    out = []
-    for k, word in enumerate(ctx.folded):
-        place = demonyms.get(word)
-        if place is None or k in taken or not ctx.is_capitalised(k) or place.key in seen:
-            continue
-        if ctx.folded[k - 1 : k] and ctx.folded[k - 1] in _AREA_BEFORE_DEMONYM:
-            continue
-        j = k + 1  # over the rest of a coordinated list of demonyms: ', Lithuanian and Polish'
-        while j < len(ctx) and (ctx.folded[j] in {",", "and"} or ctx.folded[j] in demonyms):
-            j += 1
-        if j < len(ctx) and ctx.folded[j] in NATIONAL_NOUNS and ctx.words[j].islower():
-            out.append(Mention(k, k + 1, Known(place.key, place.label), (ctx.words[k],)))
-            seen.add(place.key)
-    return out
-
-
-def _subdivisions(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
-    """'in Tolima, Colombia': a department, state or province named with its country, inside that country."""
-    table = gazetteer.subdivisions()
-    known = {k for p in places for k in range(p.first, p.last)} | taken
-    out = []
-    for country in places:
-        place = gazetteer.place_by_key().get(country.key)
-        comma = country.first - 1
-        if place is None or place.iso is None or comma < 1 or ctx.words[comma] != ",":
-            continue
-        for width in (4, 3, 2, 1):
-            first = comma - width
-            span = range(first, comma)
-            if first < 0 or any(k in known for k in span) or not ctx.is_capitalised(first):
-                continue
-            name = table.get((place.iso, ctx.folded[first:comma]))
-            if name is not None:
-                known_region = Known((Kind.REGION, slugify(name)), name)
-                out.append(Mention(first, comma, known_region, (ctx.text(first, comma),), country.key))
-                break
-    return out
-
-
-def _demonym_countries(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
-    """'Colombian National Police' also mentions Colombia, so basedIn has an object."""
-    seen = {p.key for p in places}
-    out = []
-    for b in bodies:
-        if b.country is None or b.country in seen:
-            continue
-        for k in range(b.first, b.last):
-            place = gazetteer.demonyms().get(ctx.folded[k])
-            if place is not None and place.key == b.country:
-                out.append(Mention(k, k + 1, Known(place.key, place.label), (place.label,)))
-                seen.add(place.key)
-                break
     return out

@@ -1,0 +1,83 @@
+"""Extraction stage, implied places: words that name a country or region without its name -> place mentions.
+
+'Colombian authorities' and 'the Colombian National Police' mention Colombia; 'in Tolima, Colombia' names a
+department of it. The mentions stage adds these to the places the gazetteer found.
+"""
+
+from __future__ import annotations
+
+from crimjust_graph.extract import gazetteer
+from crimjust_graph.extract.gazetteer import Known
+from crimjust_graph.extract.heads import Mention
+from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import Kind
+from crimjust_graph.vocab import slugify
+
+# Words before a demonym that make it a region's ('Latin American', 'South American'), not one country's.
+AREA_BEFORE_DEMONYM = frozenset({"latin", "pan", "north", "south", "central"})
+
+# Lower-case nouns after which a demonym names the country whose institutions they are.
+NATIONAL_NOUNS = frozenset(
+    """authorities authority police customs services service forces force officials officers government
+    navy army coastguard counterparts delegation delegations agencies agency ministries ministry prosecutors
+    judges border judicial security military gendarmerie institutions""".split()  # noqa: SIM905
+)
+
+
+def adjective_countries(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
+    """'the Portuguese, Lithuanian and Polish border services', 'Colombian authorities': those countries."""
+    demonyms = gazetteer.demonyms()
+    seen = {p.key for p in places}
+    out = []
+    for k, word in enumerate(ctx.folded):
+        place = demonyms.get(word)
+        if place is None or k in taken or not ctx.is_capitalised(k) or place.key in seen:
+            continue
+        if ctx.folded[k - 1 : k] and ctx.folded[k - 1] in AREA_BEFORE_DEMONYM:
+            continue
+        j = k + 1  # over the rest of a coordinated list of demonyms: ', Lithuanian and Polish'
+        while j < len(ctx) and (ctx.folded[j] in {",", "and"} or ctx.folded[j] in demonyms):
+            j += 1
+        if j < len(ctx) and ctx.folded[j] in NATIONAL_NOUNS and ctx.words[j].islower():
+            out.append(Mention(k, k + 1, Known(place.key, place.label), (ctx.words[k],)))
+            seen.add(place.key)
+    return out
+
+
+def subdivisions(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
+    """'in Tolima, Colombia': a department, state or province named with its country, inside that country."""
+    table = gazetteer.subdivisions()
+    known = {k for p in places for k in range(p.first, p.last)} | taken
+    out = []
+    for country in places:
+        place = gazetteer.place_by_key().get(country.key)
+        comma = country.first - 1
+        if place is None or place.iso is None or comma < 1 or ctx.words[comma] != ",":
+            continue
+        for width in (4, 3, 2, 1):
+            first = comma - width
+            span = range(first, comma)
+            if first < 0 or any(k in known for k in span) or not ctx.is_capitalised(first):
+                continue
+            name = table.get((place.iso, ctx.folded[first:comma]))
+            if name is not None:
+                known_region = Known((Kind.REGION, slugify(name)), name)
+                out.append(Mention(first, comma, known_region, (ctx.text(first, comma),), country.key))
+                break
+    return out
+
+
+def demonym_countries(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'Colombian National Police' also mentions Colombia, so basedIn has an object."""
+    seen = {p.key for p in places}
+    out = []
+    for b in bodies:
+        if b.country is None or b.country in seen:
+            continue
+        for k in range(b.first, b.last):
+            place = gazetteer.demonyms().get(ctx.folded[k])
+            if place is not None and place.key == b.country:
+                out.append(Mention(k, k + 1, Known(place.key, place.label), (place.label,)))
+                seen.add(place.key)
+                break
+    return out
