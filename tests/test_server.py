@@ -385,8 +385,19 @@ def test_query_page_assets_and_named_queries(server: Server) -> None:
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert b"innerHTML" not in body
     status, _, body = server.request("GET", "/queries")
-    names = {q["name"] for q in json.loads(body)}
-    assert status == 200 and "programmes" in names
+    listed = {q["name"]: q for q in json.loads(body)}
+    assert status == 200 and "programmes" in listed
+    timeline = listed["programme-timeline"]  # the page shows how to narrow it to one programme
+    assert set(timeline["params"]) == {"programme"} and "# bind:" not in timeline["text"]
+    for programme, expected in (("aircop", True), ("crimjust", False)):  # one is in the store, one is not
+        narrowed = timeline["text"].replace(
+            "# VALUES ?programme { <https://w3id.org/crimjust/id/kind/slug> }",
+            f"VALUES ?programme {{ <https://w3id.org/crimjust/id/programme/{programme}> }}",
+        )
+        status, _, body = server.request("GET", "/sparql?" + urllib.parse.urlencode({"query": narrowed}))
+        rows = json.loads(body)["results"]["bindings"]
+        assert status == 200 and bool(rows) is expected, programme
+        assert all(r["programme"]["value"].endswith(f"/programme/{programme}") for r in rows)
     assert json.loads(server.request("GET", "/prefixes")[2])["cj"].startswith("https://w3id.org/crimjust/")
     assert server.request("GET", "/static/../server.py")[0] == 404
     status, _, body = server.request("GET", "/page", timeout=120)

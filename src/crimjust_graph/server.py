@@ -179,9 +179,12 @@ class App:
         if path.startswith("/static/") and path[8:] in _STATIC:
             return Answer(200, _STATIC[path[8:]], _static(path[8:]))
         if path == "/queries":
-            from crimjust_graph.sparql import named_queries
+            from crimjust_graph.sparql import named_queries, show_bindings
 
-            listed = [{"name": q.name, "title": q.title, "text": q.text} for q in named_queries().values()]
+            listed = [
+                {"name": q.name, "title": q.title, "text": show_bindings(q), "params": q.params}
+                for q in named_queries().values()
+            ]
             return _json(listed)
         if path == "/prefixes":
             from crimjust_graph.vocab import PREFIXES

@@ -178,6 +178,17 @@ def run_query(
 _MARKER = re.compile(r"^([ \t]*)# bind: (\w+)[ \t]*$", re.MULTILINE)
 
 
+def show_bindings(named: NamedQuery) -> str:
+    """The query as the query page shows it: each marker says how to narrow the answer by hand."""
+
+    def hint(match: re.Match[str]) -> str:
+        indent, var = match.groups()
+        about = named.params.get(var, var)
+        return f"{indent}# VALUES ?{var} {{ <{ID_NAMESPACE}kind/slug> }}  # uncomment for {about}"
+
+    return _MARKER.sub(hint, named.text)
+
+
 def place_bindings(sparql: str, bindings: Mapping[str, str]) -> tuple[str, dict[str, str]]:
     """Put each binding where the query marks it ('# bind: var' -> 'VALUES ?var { <iri> }').
 
