@@ -8,6 +8,7 @@ import pytest
 
 from conftest import ROOT, cli, unordered_concat
 from crimjust_graph import ingest, open_store
+from crimjust_graph.errors import QueryError
 from crimjust_graph.sparql import named_queries, run_query, to_rows
 from crimjust_graph.store import Store
 from crimjust_graph.vocab import ID
@@ -283,3 +284,13 @@ def test_query_command_takes_parameters(store: Store, tmp_path_factory: pytest.T
     assert bad.code == 1 and bad.stderr.count("\n") == 1 and "no entity" in bad.stderr
     stray = cli("query", "--store", path, "SELECT * WHERE { ?s ?p ?o }", "--param", "s=partner/x")
     assert stray.code == 2
+
+
+@pytest.mark.parametrize(
+    "var",
+    ["x) { } SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } VALUES (?y", "x }", "", "1x", "x y"],
+)
+def test_a_binding_name_that_is_no_variable_never_reaches_the_query_text(store: Store, var: str) -> None:
+    sparql = "SELECT ?x ?label WHERE { ?x rdfs:label ?label }"
+    with pytest.raises(QueryError, match="is no variable name"):
+        run_query(store, sparql, bindings={var: "https://w3id.org/crimjust/id/programme/crimjust"})

@@ -13,7 +13,7 @@ from crimjust_graph import resources
 from crimjust_graph.errors import QueryError
 from crimjust_graph.store import SYSTEM_GRAPHS, QueryResult
 from crimjust_graph.store import QueryableStore as QueryableStore
-from crimjust_graph.vocab import PREFIXES
+from crimjust_graph.vocab import ID, PREFIXES
 
 # Keywords refused before anything runs: SERVICE reaches the network; the rest change the store.
 _FORBIDDEN = {
@@ -90,7 +90,7 @@ def entity_iri(value: str, query: str = "") -> str:
     return text
 
 
-ID_NAMESPACE = "https://w3id.org/crimjust/id/"
+ID_NAMESPACE = str(ID)
 _SHORT_IRI = re.compile(r"[a-z]+/[A-Za-z0-9._~%-]+")
 _FULL_IRI = re.compile(r"(?:https?|urn):[^\s<>\"{}|\\^`]+")
 
@@ -165,10 +165,10 @@ def run_query(
                 sparql,
                 default_graphs=defaults if defaults is not None else [],
                 named_graphs=nameds if nameds is not None else [],
-                bindings=dict(bindings or {}),
+                bindings=bindings,
             )
         # FROM / FROM NAMED (checked above) are honoured by the engine; otherwise the merged default graph.
-        return store.query(sparql, bindings=dict(bindings or {}))
+        return store.query(sparql, bindings=bindings)
     except SyntaxError as exc:
         raise QueryError(sparql, f"syntax error: {_first_line(exc)}") from None
     except (OSError, RuntimeError, ValueError) as exc:
@@ -176,6 +176,7 @@ def run_query(
 
 
 _MARKER = re.compile(r"^([ \t]*)# bind: (\w+)[ \t]*$", re.MULTILINE)
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def show_bindings(named: NamedQuery) -> str:
@@ -196,6 +197,9 @@ def place_bindings(sparql: str, bindings: Mapping[str, str]) -> tuple[str, dict[
     variable, so one entity's answer costs what that entity's facts cost. Bindings with no marker are
     returned, for the store to substitute. IRIs are written by pyoxigraph, which refuses malformed ones.
     """
+    for var in bindings:  # a variable's name goes into the query text: nothing but a name may
+        if not _VARIABLE.fullmatch(var):
+            raise QueryError(sparql, f"{var!r} is no variable name (letters, digits and _ only)")
     placed: set[str] = set()
 
     def values(match: re.Match[str]) -> str:
