@@ -198,9 +198,9 @@ def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
             k -= 1
         if k < 0 or ctx.folded[k] != "of" or k == 0 or not ctx.words[k - 1][:1].isupper():
             continue  # a person's title before 'of' ('Director of', 'Attaché of'), not 'a report of'
-        after = m.last + (ctx.words[m.last : m.last + 1] == (",",))
-        if ctx.words[m.last : m.last + 1] == (",",):  # 'Director of the X, Pranab Das, pointed out'
-            k = after
+        after = m.last
+        if ctx.words[after : after + 1] == (",",):  # 'Director of the X, Pranab Das, pointed out'
+            after = k = after + 1
             while k < len(ctx) and ctx.sent_of[k] == sent and ctx.is_capitalised(k) and k - after < 5:
                 k += 1
             if k > after and ctx.words[k : k + 1] == (",",):

@@ -11,6 +11,7 @@ from crimjust_graph.extract.heads import Mention
 from crimjust_graph.extract.lists import Mentions
 from crimjust_graph.extract.mentions import find_mentions
 from crimjust_graph.extract.relations import place_facts, programme_facts, to_relations
+from crimjust_graph.extract.roles import FRAME_CUES
 from crimjust_graph.extract.structure import settle_roles, structure_facts
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Document, Entity, EntityKey, Evidence, Extraction, Kind, Predicate, Relation
@@ -76,7 +77,7 @@ def _country_of_venue(relations: list[Relation], books: dict[EntityKey, _Book]) 
     ]
 
 
-_FRAME = re.compile(r"\b(?:as part of|framework of|auspices of|umbrella of)\b", re.IGNORECASE)
+_FRAME = re.compile("|".join(rf"\b{' '.join(cue)}\b" for cue in FRAME_CUES), re.IGNORECASE)
 
 
 def _hosts_of_a_programmes_events(relations: list[Relation]) -> list[Relation]:
