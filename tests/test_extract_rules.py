@@ -380,6 +380,15 @@ def test_coverage_from_support_verbs_and_a_sentence_opening_with_the_project() -
     }
 
 
+def test_a_relative_clause_after_an_area_noun_lists_no_covered_area() -> None:
+    text = (
+        "The Harbour Watch Project covers Latin America, the Caribbean and West Africa, the three regions "
+        "through which most cocaine bound for Europe is moved."
+    )
+    covered = {o for s, p, o in facts(run(text)) if p == "coversRegion"}
+    assert covered == {"Latin America", "Caribbean", "West Africa"}
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -296,14 +296,13 @@ def _coverage(
         for items in place_lists(ctx, places, sent, AREAS):
             lead = _lead(ctx, items[0].first, 8)
             near = [w for w in lead[-3:] if w != "the"]
-            listed = (len(items) >= 2 and bool(near) and near[-1] in COVER_LEADS) or any(
-                w in AREA_NOUNS for w in lead
-            )
+            area_noun = _introduced_by_area_noun(lead)
+            listed = (len(items) >= 2 and bool(near) and near[-1] in COVER_LEADS) or area_noun
             if not listed:
                 continue
             subjects = [p for p in programmes if p.last <= items[0].first and not _in_pp(ctx, p, _PP)]
             topic = topic_of(ctx, bodies, sent)
-            if not subjects and topic is not None and any(w in AREA_NOUNS for w in lead):
+            if not subjects and topic is not None and area_noun:
                 subjects = [topic]
             yield from ((p, Predicate.COVERS_REGION, a, ev) for p in subjects[:1] for a in items)
     for p in programmes:  # regions named inside a programme's own title
@@ -338,6 +337,16 @@ def _opens_with_anaphor(ctx: Context, sent: int) -> bool:
     """Whether the sentence's subject is 'The project' / 'This programme' / 'The initiative'."""
     start = ctx.sentence_ranges[sent].start
     return ctx.folded[start : start + 1] in (("the",), ("this",)) and ctx.folded[start + 1] in PROGRAMME_HEADS
+
+
+def _introduced_by_area_noun(lead: list[str]) -> bool:
+    """'in ten countries: A, B' introduces the list; in 'regions through which cocaine bound for Europe',
+    the relative clause is about something else."""
+    last = max((i for i, w in enumerate(lead) if w in AREA_NOUNS), default=None)
+    return last is not None and not any(w in _RELATIVE for w in lead[last + 1 :])
+
+
+_RELATIVE = frozenset({"which", "that", "where", "who", "whose", "whom"})
 
 
 def place_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
