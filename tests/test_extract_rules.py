@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crimjust_graph.documents import document_from_text, read_document
 from crimjust_graph.extract import EXTRACTORS, extract
@@ -662,3 +664,26 @@ def test_foreign_acronyms_keep_the_name_and_possessive_list_items() -> None:
     assert (meeting, "organisedBy", citco) in got
     assert (citco, "basedIn", "Spain") in got
     assert {"French Coastguard", "Royal Canadian Mounted Police"} <= set(named(ex, Kind.PARTNER))
+
+
+_PIECES = [
+    *(", ", ". ", " and ", " in ", " of the ", "’s ", "'s ", " – ", "(", ")", "\n\n", " said "),
+    *("Tolima", "Colombia", "Fort de France", "Martinique", "Cote d’Ivoire", "Colombian", "Latin American"),
+    *("Portuguese", "Lithuanian", " border services", " authorities", "National Police", " representing "),
+    *("Ministry of the Interior", "Training Centre", "Security Council", "Panama", "Carabinieri", "Italy"),
+    *("WCO", "ENACT", "UNODC", "project", "The project, implemented in ", " workshop", " hosted "),
+    *(" as part of ", "With support from ", " is holding ", " on 3 May 2019", "Director", "Attendance by"),
+    *(" regions through which ", "Europe", "West Africa"),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=8)), max_size=40).map("".join))
+def test_any_mix_of_the_shapes_extracts_without_error_and_keeps_its_invariants(text: str) -> None:
+    text = "News. " + text  # an empty document is refused before extraction, as it should be
+    ex = run(text)
+    keys = {e.key for e in ex.entities}
+    for r in ex.relations:  # every relation joins two extracted entities and quotes its own sentence
+        assert r.subject in keys and r.object in keys
+        assert ex.document.text[r.evidence.start : r.evidence.end] == r.evidence.quote
+    assert run(text) == ex  # deterministic
