@@ -423,6 +423,16 @@ def test_no_coverage_without_an_area_right_after_the_cue_or_a_programme_subject(
             ("Andes Drug Meeting", "organisedBy", "National Police Force of Ecuador"),
         ),
         (
+            "SEACOP held the Harbour Intelligence Workshop in Panama on 6 February 2018. Attendance by the "
+            "other Cocaine Route Programme components – AIRCOP and CRIMJUST – raised awareness.",
+            ("Harbour Intelligence Workshop", "hasParticipant", "AIRCOP"),
+        ),
+        (
+            "COPOLAD held the Quito Drug Meeting on 3 May 2019. The delegations comprised representatives of "
+            "CICAD, UNODC and directors of other EU projects, such as SEACOP and AIRCOP.",
+            ("Quito Drug Meeting", "hasParticipant", "SEACOP"),
+        ),
+        (
             "ECOWAS will hold a ministerial meeting on 12 April 2019 in Abuja.",
             ("ECOWAS ministerial meeting", "organisedBy", "Economic Community of West African States"),
         ),

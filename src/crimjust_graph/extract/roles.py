@@ -165,18 +165,38 @@ def site_sentence(ctx: Context, sent: int) -> bool:
 
 
 def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozenset[Kind]) -> list[Mention]:
-    """'representatives of the police forces of A, B and C': skip a lower-case phrase up to 'of'/'from'."""
-    found = mentions.after(i, kinds)
-    if found:
-        return found
+    """'representatives of the police forces of A, B and C': skip a lower-case phrase up to 'of'/'from'.
+
+    A list found may go on after a further phrase: 'A, B and directors of other projects, such as C and D'.
+    """
+    found = mentions.after(i, kinds) or _list_after_phrase(ctx, mentions, i, kinds)
+    while found:
+        k = found[-1].last
+        more = _list_after_phrase(ctx, mentions, k + 1, kinds) if ctx.folded[k : k + 1] == ("and",) else []
+        if not more:
+            break
+        found += more
+    return found
+
+
+def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozenset[Kind]) -> list[Mention]:
+    """The list after a short lower-case phrase ('the other [Route Programme] components – A, B')."""
     sent = ctx.sent_of[min(i, len(ctx) - 1)]
-    for k in range(i, min(i + 6, len(ctx))):
-        if ctx.sent_of[k] != sent or not ctx.words[k].islower():
+    k = i
+    while k < min(i + 8, len(ctx)):
+        inside = mentions.by_first.get(k)
+        if inside is not None and inside.kind in BODIES and k > i:  # 'the other [Route Programme] components'
+            k = inside.last
+            continue
+        if ctx.sent_of[k] != sent or not (ctx.words[k].islower() or ctx.words[k] == ","):
             return []
-        if ctx.folded[k] in {"of", "from"}:
-            return mentions.after(k + 1, kinds)
+        if ctx.folded[k] in {"of", "from"} or ctx.folded[k : k + 2] == ("such", "as"):
+            found = mentions.after(k + (2 if ctx.folded[k] == "such" else 1), kinds)
+            if found:
+                return found
         if ctx.words[k + 1 : k + 2] in (("–",), ("—",), (":",)):  # 'by the other components – A and B'
             return mentions.after(k + 2, kinds)
+        k += 1
     return []
 
 
