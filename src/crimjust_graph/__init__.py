@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from crimjust_graph.pipeline import IngestReport
 from crimjust_graph.pipeline import ingest as _ingest
+from crimjust_graph.sandbox import run_offline
 from crimjust_graph.sparql import Rows, entity_iri, named_queries, run_query, to_python
-from crimjust_graph.store import Store, open_store
+from crimjust_graph.store import LocalStore, Store, open_store
 from crimjust_graph.validate import ValidationReport
 from crimjust_graph.validate import validate as _validate
 
@@ -55,10 +56,15 @@ def query(
         sparql, bindings = named.text, named.bindings(params or {})
     else:
         bindings = {var: entity_iri(value, sparql) for var, value in (params or {}).items()}
-    result = run_query(
-        db, sparql, default_graphs=default_graphs, named_graphs=named_graphs, bindings=bindings
-    )
-    return to_python(result)
+
+    def answer() -> Rows | bool | list[tuple[str, str, str]]:
+        result = run_query(
+            db, sparql, default_graphs=default_graphs, named_graphs=named_graphs, bindings=bindings
+        )
+        return to_python(result)
+
+    # A local store runs the query in this process: in a thread that cannot open sockets (sandbox.py).
+    return run_offline(answer) if isinstance(db, LocalStore) else answer()
 
 
 def validate(store: Store | None = None) -> ValidationReport:

@@ -20,7 +20,8 @@ from crimjust_graph.errors import CrimjustError, QueryError
 from crimjust_graph.extract.curation import find_curation, read_curation
 from crimjust_graph.files import write_atomically
 from crimjust_graph.pipeline import ingest as run_ingest
-from crimjust_graph.store import RDF_FORMATS, Store, default_store_path, open_store
+from crimjust_graph.sandbox import deny_network
+from crimjust_graph.store import RDF_FORMATS, LocalStore, Store, default_store_path, open_store
 from crimjust_graph.vocab import ID
 
 app = typer.Typer(
@@ -241,6 +242,8 @@ def query(
         bindings = named.bindings({var.strip(): value for var, _, value in pairs})
     assert text is not None
     db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
+    if isinstance(db, LocalStore):
+        deny_network()  # the query runs in this thread, which needs no socket from here on (sandbox.py)
     result = sparql.run_query(db, text, bindings=bindings)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     if fmt == "table" and not isinstance(result, ox.QueryTriples):

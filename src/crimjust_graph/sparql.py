@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
+from pyparsing import ParseResults
 
 from crimjust_graph import resources
 from crimjust_graph.errors import QueryError
@@ -15,27 +20,18 @@ from crimjust_graph.store import SYSTEM_GRAPHS, QueryResult
 from crimjust_graph.store import QueryableStore as QueryableStore
 from crimjust_graph.vocab import ID, PREFIXES
 
-# Keywords refused before anything runs: SERVICE reaches the network; the rest change the store.
-_FORBIDDEN = {
-    "SERVICE": "SERVICE is not allowed: queries never reach the network",
-    "LOAD": "LOAD is not allowed: queries never fetch documents",
-}
-_UPDATES = frozenset({"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+# Refusals, by what the parse found: SERVICE reaches the network; LOAD fetches; updates change the store.
+_SERVICE = "SERVICE is not allowed: queries never reach the network"
+_LOAD = "LOAD is not allowed: queries never fetch documents"
+_UPDATE = "this is an update (INSERT, DELETE, LOAD, CLEAR, DROP...): the store is read-only here"
 
-_TOKEN = re.compile(
-    r"""
-      (?P<space>\s+)
-    | (?P<comment>\#[^\n]*)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    | (?P<var>[?$][\w]+)
-    | (?P<pname>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)
-    | (?P<word>[A-Za-z_]\w*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+# Bracket depth refused before parsing: both parsers recurse per level, and a deep enough query overflows
+# the stack (a crash, not an error). Real queries nest a handful of levels.
+MAX_DEPTH = 64
+# rdflib's grammar takes about 40 Python frames per bracket: MAX_DEPTH levels need over 1,000.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 60 * MAX_DEPTH + 1000))
+# A SPARQL codepoint escape, which the grammar expands everywhere before parsing (SPARQL 1.1 §19.2).
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "json": ox.QueryResultsFormat.JSON,
@@ -95,42 +91,135 @@ _SHORT_IRI = re.compile(r"[a-z]+/[A-Za-z0-9._~%-]+")
 _FULL_IRI = re.compile(r"(?:https?|urn):[^\s<>\"{}|\\^`]+")
 
 
+@lru_cache(maxsize=512)
 def check_query(sparql: str) -> CheckedQuery:
-    """Cheap token scan (strings, IRIs and comments skipped): refuse SERVICE/LOAD/updates, read FROM."""
+    """Refuse SERVICE, LOAD and updates, read FROM / FROM NAMED: decided on a full parse, not a scan.
+
+    The text is first put in the one form that every SPARQL parser reads alike (codepoint escapes expanded,
+    line ends as LF), parsed with rdflib's SPARQL 1.1 grammar, and the checked text is what runs: Oxigraph
+    never reads a spelling that the check read differently. Query threads also cannot open sockets
+    (sandbox.py), so a parser disagreement that slipped through would still fetch nothing.
+    """
     if not sparql.strip():
         raise QueryError(sparql, "the query is empty")
+    text = canonical_text(sparql)
+    depth = _bracket_depth(text)
+    if depth > MAX_DEPTH:
+        raise QueryError(sparql, f"the query nests {depth} brackets deep; at most {MAX_DEPTH} are allowed")
+    tree = _parser().submit(_parse, sparql, text).result()
+    if _contains(tree, "ServiceGraphPattern"):
+        raise QueryError(sparql, _SERVICE)
+    prologue, body = tree[0], tree[1]
     prefixes = dict(PREFIXES)
-    tokens = [
-        (m.lastgroup, m.group()) for m in _TOKEN.finditer(sparql) if m.lastgroup not in ("space", "comment")
-    ]
+    base: str | None = None
+    for decl in prologue:
+        if decl.name == "Base":
+            base = _join(base, str(decl["iri"]))
+        elif decl.name == "PrefixDecl":
+            prefixes[_field(decl, "prefix", "")] = _join(base, str(decl["iri"]))
     from_graphs: list[str] = []
     from_named: list[str] = []
-    for i, (kind, value) in enumerate(tokens):
-        if kind != "word":
-            continue
-        upper = value.upper()
-        if upper in _FORBIDDEN:
-            raise QueryError(sparql, _FORBIDDEN[upper])
-        if upper in _UPDATES:
-            raise QueryError(sparql, f"{upper} is an update: this store is read-only here")
-        if upper == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2][0] == "iri":
-            prefixes[tokens[i + 1][1].rstrip(":")] = tokens[i + 2][1][1:-1]
-        if upper == "FROM" and i + 1 < len(tokens):
-            named = tokens[i + 1][1].upper() == "NAMED"
-            kind_iri, iri_token = tokens[i + 2 if named else i + 1]
-            iri = _resolve(sparql, kind_iri, iri_token, prefixes)
-            (from_named if named else from_graphs).append(iri)
-    return CheckedQuery(sparql, tuple(from_graphs), tuple(from_named))
+    for clause in _field(body, "datasetClause", []):
+        named = "named" in clause
+        iri = _graph_iri(sparql, clause["named" if named else "default"], prefixes, base)
+        (from_named if named else from_graphs).append(iri)
+    return CheckedQuery(text, tuple(from_graphs), tuple(from_named))
 
 
-def _resolve(sparql: str, kind: str | None, token: str, prefixes: dict[str, str]) -> str:
-    if kind == "iri":
-        return token[1:-1]
-    if kind == "pname":
-        prefix, _, local = token.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + local
-    raise QueryError(sparql, f"FROM needs a graph IRI, found {token!r}")
+def canonical_text(sparql: str) -> str:
+    """The query in the form all parsers agree on: `\\u` escapes expanded (until none is left), CR LF and
+    lone CR as LF (Oxigraph ends a comment at either, rdflib only at LF)."""
+    text = sparql
+    for _ in range(8):  # each round undoes one layer of escaping (backslash-u005C, u0053 -> S)
+        expanded = _CODEPOINT.sub(_codepoint, text)
+        if expanded == text:
+            break
+        text = expanded
+    else:
+        raise QueryError(sparql, "the query nests codepoint escapes (\\u...) too deeply")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    code = int(match[1] or match[2], 16)
+    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise QueryError(match.string, f"{match[0]!r} is not a character the query may contain")
+    return chr(code)
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep brackets nest, counted over the raw text (a bound: brackets in strings count too)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth -= 1
+    return deepest
+
+
+@cache
+def _parser() -> ThreadPoolExecutor:
+    """The parse runs in a thread of its own. pyparsing backtracks by raising exceptions, which stay in
+    reference cycles with their frames until the garbage collector runs; parsed in the caller's thread, those
+    frames would keep the caller's frames, and the query results in them, alive too, to be freed later by
+    whichever thread collects, and pyoxigraph's results must be freed by the thread that made them."""
+    return ThreadPoolExecutor(1, thread_name_prefix="sparql-parse")
+
+
+def _parse(sparql: str, text: str) -> Any:
+    """rdflib's parse tree of a query; an update or a syntax error becomes a QueryError."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return parseQuery(text)
+    except ParseException as exc:
+        found = _first_line(exc).split("  (at char", 1)[0]  # the position is said once, as line:column
+        problem = f"syntax error at {exc.lineno}:{exc.col}: {found}"
+    except RecursionError:
+        problem = "the query nests too deeply to parse"
+    try:
+        update = parseUpdate(text)
+    except (ParseException, RecursionError):
+        raise QueryError(sparql, problem) from None
+    if _contains(update, "Load"):
+        raise QueryError(sparql, _LOAD)
+    raise QueryError(sparql, _UPDATE)
+
+
+def _contains(node: Any, name: str) -> bool:
+    """Does the parse tree hold a node of this grammar rule anywhere?"""
+    if getattr(node, "name", None) == name:
+        return True
+    if isinstance(node, dict):
+        return any(_contains(value, name) for value in node.values())
+    if isinstance(node, list | tuple | ParseResults):
+        return any(_contains(item, name) for item in node)
+    return False
+
+
+def _field(node: Any, key: str, default: Any) -> Any:
+    """A parse node's field; rdflib's own `CompValue.get` returns the key's name when it is missing."""
+    return dict.get(node, key, default)
+
+
+def _graph_iri(sparql: str, term: Any, prefixes: dict[str, str], base: str | None) -> str:
+    """The IRI a dataset clause names: an IRI (resolved against BASE) or a prefixed name."""
+    if getattr(term, "name", None) == "pname":
+        prefix = _field(term, "prefix", "")
+        if prefix not in prefixes:
+            raise QueryError(sparql, f"FROM uses the undeclared prefix {prefix!r}:")
+        return prefixes[prefix] + _PN_LOCAL_ESCAPE.sub(r"\1", _field(term, "localname", ""))
+    return _join(base, str(term))
+
+
+_PN_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
+
+
+def _join(base: str | None, iri: str) -> str:
+    return urljoin(base, iri) if base else iri
 
 
 def run_query(
@@ -147,7 +236,7 @@ def run_query(
     question about one programme or one triple does not cost what listing every one does.
     """
     checked = check_query(sparql)
-    sparql, bindings = place_bindings(sparql, bindings or {})
+    sparql, bindings = place_bindings(checked.text, bindings or {})
     defaults = list(default_graphs) if default_graphs is not None else None
     nameds = list(named_graphs) if named_graphs is not None else None
     asked = [*checked.from_graphs, *checked.from_named, *(defaults or []), *(nameds or [])]

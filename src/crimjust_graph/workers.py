@@ -14,9 +14,9 @@ import logging
 import os
 import signal
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from crimjust_graph.protocol import Answer, error
+from crimjust_graph.sandbox import offline_executor
 
 log = logging.getLogger("crimjust_graph.server")
 
@@ -31,7 +31,7 @@ class QueryRunner:
         self.timeout = timeout
         self.retiring = False
         self.running = 0
-        self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="query")
+        self._threads = offline_executor(THREADS, "query")  # no sockets in query threads (sandbox.py)
 
     async def run(self, job: Callable[[], Answer]) -> Answer:
         """The job's answer, a 503 past the time limit, or a 500 (one line) when the job itself fails."""
