@@ -323,3 +323,37 @@ def test_deep_nesting_does_not_crash_the_endpoint(store_path: Path, tmp_path: Pa
         assert server.get("ASK { ?s ?p ?o }")[0] == 200
     finally:
         stop_server(server)
+
+
+# Flat but long: Oxigraph recurses along these chains too (10,000 UNIONs or || terms crash it).
+LONG = {
+    "unions": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 10_000) + " }",
+    "or-terms": "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(["?o"] * 10_000) + ") }",
+    "objects": "SELECT * WHERE { ?s ?p " + ", ".join(["?o"] * 10_000) + " }",
+}
+
+
+@pytest.mark.parametrize("shape", list(LONG))
+def test_long_chains_are_refused_with_one_line(shape: str, store_path: Path, tmp_path: Path) -> None:
+    query_file = tmp_path / "long.rq"
+    query_file.write_text(LONG[shape], encoding="utf-8")
+    assert_one_line_error(cli("query", "--store", store_path, "-f", query_file), "parts, over the")
+
+
+def test_a_long_values_table_is_data_not_structure(store: LocalStore) -> None:
+    rows = " ".join(f"<urn:x:{i}>" for i in range(30_000))
+    answer = crimjust_graph.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?x {{ {rows} }} }}", store)
+    assert isinstance(answer, crimjust_graph.Rows) and answer.rows == [[30_000]]
+
+
+def test_long_chains_do_not_crash_the_endpoint(store_path: Path, tmp_path: Path) -> None:
+    server = start_server(store_path, tmp_path / "serve.log", "--workers", "1")
+    try:
+        for query in LONG.values():
+            status, _, body = server.request(
+                "POST", "/sparql", query.encode(), {"Content-Type": "application/sparql-query"}
+            )
+            assert status == 400 and "parts" in one_line(body)
+        assert server.get("ASK { ?s ?p ?o }")[0] == 200
+    finally:
+        stop_server(server)

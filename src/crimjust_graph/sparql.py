@@ -28,6 +28,10 @@ _UPDATE = "this is an update (INSERT, DELETE, LOAD, CLEAR, DROP...): the store i
 # Bracket depth refused before parsing: both parsers recurse per level, and a deep enough query overflows
 # the stack (a crash, not an error). Real queries nest a handful of levels.
 MAX_DEPTH = 64
+# Parse-tree nodes allowed: Oxigraph also recurses along long flat chains (thousands of UNIONs, || terms or
+# triple patterns overflow its stack), so their length is bounded too. A named query has at most ~1,000.
+MAX_NODES = 20_000
+_DATA_BLOCKS = frozenset({"InlineData", "ValuesClause"})  # VALUES: terms only
 # rdflib's grammar takes about 40 Python frames per bracket: MAX_DEPTH levels need over 1,000.
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 60 * MAX_DEPTH + 1000))
 # A SPARQL codepoint escape, which the grammar expands everywhere before parsing (SPARQL 1.1 §19.2).
@@ -107,8 +111,14 @@ def check_query(sparql: str) -> CheckedQuery:
     if depth > MAX_DEPTH:
         raise QueryError(sparql, f"the query nests {depth} brackets deep; at most {MAX_DEPTH} are allowed")
     tree = _parser().submit(_parse, sparql, text).result()
-    if _contains(tree, "ServiceGraphPattern"):
+    size, rules = _walk(tree)
+    if "ServiceGraphPattern" in rules:
         raise QueryError(sparql, _SERVICE)
+    if size > MAX_NODES:
+        raise QueryError(
+            sparql,
+            f"the query has {size} parts, over the {MAX_NODES} allowed: split it, or list values in VALUES",
+        )
     prologue, body = tree[0], tree[1]
     prefixes = dict(PREFIXES)
     base: str | None = None
@@ -184,20 +194,29 @@ def _parse(sparql: str, text: str) -> Any:
         update = parseUpdate(text)
     except (ParseException, RecursionError):
         raise QueryError(sparql, problem) from None
-    if _contains(update, "Load"):
+    if "Load" in _walk(update)[1]:
         raise QueryError(sparql, _LOAD)
     raise QueryError(sparql, _UPDATE)
 
 
-def _contains(node: Any, name: str) -> bool:
-    """Does the parse tree hold a node of this grammar rule anywhere?"""
-    if getattr(node, "name", None) == name:
-        return True
-    if isinstance(node, dict):
-        return any(_contains(value, name) for value in node.values())
-    if isinstance(node, list | tuple | ParseResults):
-        return any(_contains(item, name) for item in node)
-    return False
+def _walk(tree: Any) -> tuple[int, set[str]]:
+    """The number of nodes in a parse tree and the names of the grammar rules it holds (no recursion)."""
+    size = 0
+    rules: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        size += 1
+        name = getattr(node, "name", None)
+        if isinstance(name, str):
+            rules.add(name)
+            if name in _DATA_BLOCKS:
+                continue  # a VALUES table is flat data: its rows cost no depth, however many
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple | ParseResults):
+            stack.extend(node)
+    return size, rules
 
 
 def _field(node: Any, key: str, default: Any) -> Any:
