@@ -16,10 +16,17 @@ CLI = Path(sys.executable).with_name("crimjust-graph")
 
 
 def shared(*parts: str) -> Path:
-    """A path under ../shared; fails (never skips) with a clear message when the folder is absent."""
+    """A path under ../shared (the seed items, gold corpora and W3C manifest kept beside the checkout).
+
+    A clone on its own has no ../shared: the tests that need it skip, with one line saying so. CI has it and
+    sets CI=true, and there a missing file fails the test, so nothing is skipped where it can run.
+    """
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.fail(f"{path} is missing: these tests need ../shared beside the project checkout")
+        reason = f"{path} is missing: this test needs ../shared beside the project checkout"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     return path
 
 
