@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from conftest import ROOT, cli, unordered_concat
-from crimjust_graph import ingest, open_store
+from conftest import ROOT, assert_one_line_error, cli, unordered_concat
+from crimjust_graph import Rows, ingest, open_store, query
 from crimjust_graph.errors import QueryError
-from crimjust_graph.sparql import named_queries, run_query, to_rows
+from crimjust_graph.sparql import named_queries, resolve_entity, run_query, to_rows
 from crimjust_graph.store import Store
 from crimjust_graph.vocab import ID
 
@@ -266,7 +266,9 @@ def test_a_parameter_narrows_the_answer_to_exactly_that_entitys_rows(store: Stor
             value = max(sorted(counts, key=str), key=lambda v: counts[v])  # the busiest entity
             expected = [row for row in rows if row[at] == value]
             short = str(value).removeprefix(str(ID))
-            got_columns, got = to_rows(run_query(store, named.text, bindings=named.bindings({var: short})))
+            got_columns, got = to_rows(
+                run_query(store, named.text, bindings=named.bindings({var: short}, store))
+            )
             assert got_columns == columns, (named.name, var)
             assert _normalised(got) == _normalised(expected), (named.name, var, short)
             assert 0 < len(got) < len(rows) or len(rows) == 1, (named.name, var)
@@ -280,8 +282,10 @@ def test_query_command_takes_parameters(store: Store, tmp_path_factory: pytest.T
     assert len(lines) >= 3 and all(line.startswith(str(ID[CRIMJUST])) for line in lines[1:])
     wrong = cli("query", "--store", path, "--name", "programme-timeline", "--param", "prog=x/y")
     assert wrong.code == 1 and wrong.stderr.count("\n") == 1 and "takes programme" in wrong.stderr
-    bad = cli("query", "--store", path, "--name", "evidence", "--param", "subject=UNODC")
-    assert bad.code == 1 and bad.stderr.count("\n") == 1 and "no entity" in bad.stderr
+    misspelt = cli("query", "--store", path, "--name", "evidence", "--param", "subject=CRIMJUTS")
+    assert_one_line_error(misspelt, "no entity is called 'CRIMJUTS'", "did you mean 'CRIMJUST'")
+    slug = cli("query", "--store", path, "--name", "partner-activity", "--param", "partner=partner/unodc")
+    assert_one_line_error(slug, "'partner/unodc' is not in the store", "did you mean")
     stray = cli("query", "--store", path, "SELECT * WHERE { ?s ?p ?o }", "--param", "s=partner/x")
     assert stray.code == 2
 
@@ -294,3 +298,29 @@ def test_a_binding_name_that_is_no_variable_never_reaches_the_query_text(store: 
     sparql = "SELECT ?x ?label WHERE { ?x rdfs:label ?label }"
     with pytest.raises(QueryError, match="is no variable name"):
         run_query(store, sparql, bindings={var: "https://w3id.org/crimjust/id/programme/crimjust"})
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["CRIMJUST", "crimjust", "programme/crimjust", "programme:crimjust", f"<{ID}programme/crimjust>"],
+)
+def test_an_entity_is_given_by_name_acronym_slug_or_iri(store: Store, given: str) -> None:
+    assert resolve_entity(store, given) == f"{ID}programme/crimjust"
+
+
+def test_names_in_parameters_answer_as_iris_do(store: Store) -> None:
+    path = str(store.path)  # type: ignore[attr-defined]
+    by_name = cli("query", "--store", path, "--name", "partner-activity", "--param", "partner=UNODC")
+    by_slug = cli(
+        "query", "--store", path, "--name", "partner-activity", "--param",
+        "partner=partner/united-nations-office-on-drugs-and-crime",
+    )  # fmt: skip
+    assert by_name.code == 0 and by_name.stdout == by_slug.stdout and len(by_name.stdout.splitlines()) == 2
+    rows = query("programme-timeline", store, params={"programme": "AIRCOP"})
+    assert isinstance(rows, Rows) and rows.rows
+    assert {row[rows.columns.index("programme")] for row in rows.rows} == {f"{ID}programme/aircop"}
+
+
+def test_entity_prefixes_in_ad_hoc_sparql(store: Store) -> None:
+    rows = query("SELECT ?l WHERE { programme:aircop rdfs:label ?l . country:senegal rdfs:label ?c }", store)
+    assert isinstance(rows, Rows) and rows.rows == [["AIRCOP"]]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from crimjust_graph.pipeline import IngestReport
 from crimjust_graph.pipeline import ingest as _ingest
 from crimjust_graph.sandbox import run_offline
-from crimjust_graph.sparql import Rows, entity_iri, named_queries, run_query, to_python
+from crimjust_graph.sparql import Rows, named_queries, resolve_entity, run_query, to_python
 from crimjust_graph.store import LocalStore, Store, open_store
 from crimjust_graph.validate import ValidationReport
 from crimjust_graph.validate import validate as _validate
@@ -53,9 +53,9 @@ def query(
     db = store if store is not None else open_store()
     named = named_queries().get(sparql)
     if named is not None:
-        sparql, bindings = named.text, named.bindings(params or {})
+        sparql, bindings = named.text, named.bindings(params or {}, db)
     else:
-        bindings = {var: entity_iri(value, sparql) for var, value in (params or {}).items()}
+        bindings = {var: resolve_entity(db, value, sparql) for var, value in (params or {}).items()}
 
     def answer() -> Rows | bool | list[tuple[str, str, str]]:
         result = run_query(

@@ -196,8 +196,8 @@ def query(
         list[str] | None,
         typer.Option(
             "--param",
-            help="With --name: VAR=ENTITY narrows the answer to one entity (an IRI or kind/slug, e.g. "
-            "programme=programme/crimjust); `--list` shows each query's parameters. Repeatable.",
+            help="With --name: VAR=ENTITY narrows the answer to one entity, given by name, acronym, "
+            "kind/slug or IRI (programme=AIRCOP); `--list` shows each query's parameters. Repeatable.",
             show_default=False,
         ),
     ] = None,
@@ -228,6 +228,7 @@ def query(
     if params and name is None:
         raise typer.BadParameter("--param goes with --name: a query of your own can say VALUES itself")
     bindings: dict[str, str] = {}
+    wanted: dict[str, str] = {}
     if file is not None:
         try:
             text = file.read_text(encoding="utf-8")
@@ -238,10 +239,12 @@ def query(
         text = named.text
         pairs = [p.partition("=") for p in params or []]
         if any(not var or not sep or not value for var, sep, value in pairs):
-            raise typer.BadParameter("--param takes VAR=ENTITY, e.g. --param programme=programme/crimjust")
-        bindings = named.bindings({var.strip(): value for var, _, value in pairs})
+            raise typer.BadParameter("--param takes VAR=ENTITY, e.g. --param programme=AIRCOP")
+        wanted = {var.strip(): value for var, _, value in pairs}
     assert text is not None
     db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
+    if name is not None:
+        bindings = sparql.named_query(name).bindings(wanted, db)
     if isinstance(db, LocalStore):
         deny_network()  # the query runs in this thread, which needs no socket from here on (sandbox.py)
     result = sparql.run_query(db, text, bindings=bindings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -69,29 +70,83 @@ class NamedQuery:
     text: str
     params: dict[str, str] = field(default_factory=dict)  # variable -> what it narrows the answer to
 
-    def bindings(self, given: Mapping[str, str]) -> dict[str, str]:
+    def bindings(self, given: Mapping[str, str], store: QueryableStore) -> dict[str, str]:
         """The given parameters as variable -> entity IRI, or a QueryError naming the bad one."""
         out = {}
         for var, value in given.items():
             if var not in self.params:
                 takes = ", ".join(self.params) or "no parameters"
                 raise QueryError(self.name, f"no parameter {var!r}: this query takes {takes}")
-            out[var] = entity_iri(value, self.name)
+            out[var] = resolve_entity(store, value, self.name)
         return out
 
 
-def entity_iri(value: str, query: str = "") -> str:
-    """An IRI from 'https://...', '<https://...>' or the short 'kind/slug' the table output shows."""
+def resolve_entity(store: QueryableStore, value: str, query: str = "") -> str:
+    """The IRI of an entity in the store, from its IRI, 'kind/slug', 'kind:slug', name, other name or acronym.
+
+    An entity the store does not hold is an error that offers the closest names, never an empty answer.
+    """
     text = value.strip().removeprefix("<").removesuffix(">")
-    if _SHORT_IRI.fullmatch(text):
-        text = ID_NAMESPACE + text
-    if not _FULL_IRI.fullmatch(text):
-        raise QueryError(query, f"{value!r} is no entity: give an IRI or kind/slug, e.g. partner/unodc")
-    return text
+    short = text.replace(":", "/", 1) if _PREFIXED_ENTITY.fullmatch(text) else text
+    if _SHORT_IRI.fullmatch(short):
+        text = ID_NAMESPACE + short
+    if _FULL_IRI.fullmatch(text):
+        if _ask(store, f"ASK {{ {ox.NamedNode(text)} rdfs:label ?name }}"):
+            return text
+        raise QueryError(query, f"{value!r} is not in the store{_closest(store, _slug_words(text))}")
+    found = _named(store, text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        listed = ", ".join(sorted(iri.removeprefix(ID_NAMESPACE) for iri in found)[:5])
+        raise QueryError(query, f"{value!r} names {len(found)} entities ({listed}): give one as kind/slug")
+    raise QueryError(query, f"no entity is called {value!r}{_closest(store, text)}")
+
+
+_NAMES = """SELECT DISTINCT ?entity ?name WHERE {
+  VALUES ?property { rdfs:label skos:altLabel cj:acronym } ?entity ?property ?name ; rdfs:label ?label
+}"""
+
+
+def _named(store: QueryableStore, name: str) -> list[str]:
+    """Entities whose label, other name or acronym is this name: exact first, then ignoring case."""
+    exact = store.query(
+        f"SELECT DISTINCT ?entity WHERE {{ VALUES ?property {{ rdfs:label skos:altLabel cj:acronym }} "
+        f"?entity ?property {ox.Literal(name)} ; rdfs:label ?label }}"
+    )
+    found = [str(row["entity"].value) for row in exact]  # type: ignore[union-attr]
+    if found:
+        return found
+    folded = name.casefold()
+    rows = store.query(_NAMES)
+    return sorted(
+        {str(r["entity"].value) for r in rows if str(r["name"].value).casefold() == folded}  # type: ignore[union-attr]
+    )
+
+
+def _closest(store: QueryableStore, text: str) -> str:
+    """'; did you mean ...' with the nearest names in the store, or nothing when none is near."""
+    names = {str(row["name"].value) for row in store.query(_NAMES)}  # type: ignore[union-attr]
+    near = difflib.get_close_matches(text, sorted(names), n=3, cutoff=0.6)
+    if not near:
+        folded = {name.casefold(): name for name in names}
+        near = [
+            folded[n] for n in difflib.get_close_matches(text.casefold(), sorted(folded), n=3, cutoff=0.6)
+        ]
+    return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+
+
+def _slug_words(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1].replace("-", " ")
+
+
+def _ask(store: QueryableStore, sparql: str) -> bool:
+    return bool(store.query(sparql))
 
 
 ID_NAMESPACE = str(ID)
 _SHORT_IRI = re.compile(r"[a-z]+/[A-Za-z0-9._~%-]+")
+_PREFIXED_ENTITY = re.compile(r"(?:programme|partner|event|region|country|city):[A-Za-z0-9._~%-]+")
 _FULL_IRI = re.compile(r"(?:https?|urn):[^\s<>\"{}|\\^`]+")
 
 

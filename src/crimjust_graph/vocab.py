@@ -34,6 +34,8 @@ PREFIXES: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#",
     "schema": str(SCHEMA),
     "org": str(ORG),
+    # One prefix per entity kind, so an entity is written programme:crimjust in ad-hoc SPARQL.
+    **{kind: f"{ID}{kind}/" for kind in ("programme", "partner", "event", "region", "country", "city")},
 }
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
