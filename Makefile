@@ -3,6 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STORE := out/store
+export COUNT_ROWS := import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))) - 1)
 
 .PHONY: demo test lint venv clean browser bench
 
@@ -18,11 +19,15 @@ demo: venv
 	rm -rf $(STORE)
 	$(BIN)/crimjust-graph ingest --store $(STORE) data/
 	$(BIN)/crimjust-graph validate --store $(STORE)
+	$(BIN)/crimjust-graph query --store $(STORE) --name programmes --format table
+	@mkdir -p out/queries
 	@for q in $$($(BIN)/crimjust-graph query --list --names-only); do \
-		echo "== $$q"; $(BIN)/crimjust-graph query --store $(STORE) --name $$q --format table || exit 1; done
+		$(BIN)/crimjust-graph query --store $(STORE) --name $$q --format csv > out/queries/$$q.csv || exit 1; \
+		printf '%-24s %5d rows  out/queries/%s.csv\n' $$q $$($(BIN)/python -c "$$COUNT_ROWS" out/queries/$$q.csv) $$q; \
+	done
 	$(BIN)/crimjust-graph export --store $(STORE) --format trig -o out/graph.trig
 	$(BIN)/crimjust-graph render --store $(STORE) -o out/graph.html
-	@echo "Wrote out/graph.trig"
+	@echo "Done: the store in $(STORE), every named query in out/queries/, out/graph.trig, out/graph.html"
 
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
