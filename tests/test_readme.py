@@ -15,7 +15,7 @@ from crimjust_graph.cli import app
 from test_remote_store import oxigraph_server
 
 README = ROOT / "README.md"
-EXAMPLE_SERVER = "http://127.0.0.1:7878"
+EXAMPLE_SERVER = "http://127.0.0.1:7879"
 
 
 def _python_blocks() -> list[str]:
