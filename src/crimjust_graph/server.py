@@ -282,8 +282,8 @@ def _known_host(host: str, names: tuple[str, ...]) -> bool:
     """
     if not _HOST.fullmatch(host):
         return False
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") and host.count(":") == 1 else host
-    name = name.strip("[]").rstrip(".").lower()
+    name = host[1 : host.index("]")] if host.startswith("[") else host.partition(":")[0]
+    name = name.rstrip(".").lower()
     if name == "localhost" or name.endswith(".localhost") or name in names:
         return True
     try:
