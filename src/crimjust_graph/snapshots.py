@@ -3,9 +3,11 @@
 A read-only open refers to the files the store had when opened. A writer's flushes and compactions then
 delete some of them, and a query that reaches a deleted file fails ("IO error: No such file or directory
 ... .sst"), or, measured during an ingest of 2,000 files, loops and grows to gigabytes. So a reader opens
-a checkpoint instead: the store's files hard-linked into a folder of its own (no copy; milliseconds),
-which no writer touches. Checkpoints sit beside the store in `.<name>.readers/` and are removed a while
-after a newer one replaces them, at exit, or by the next reader once their process is gone.
+a checkpoint instead: the store's table files hard-linked into a folder of its own (no copy; a few
+milliseconds), its logs and manifest copied; no writer touches that folder, and no open of the live
+folder (which fails when a file goes while it reads them) is needed. Checkpoints sit beside the
+store in `.<name>.readers/` and are removed a while after a newer one replaces them, at exit, or by the
+next reader once their process is gone.
 """
 
 from __future__ import annotations
@@ -32,17 +34,21 @@ _mine: set[Path] = set()
 def open_read_only(path: Path) -> tuple[ox.Store, Path | None]:
     """A read-only open of the store at `path` and its checkpoint folder (None: opened in place).
 
-    Opening reads the list of files and then the files; a writer that swaps files in between makes the
-    open fail, and a fresh attempt a moment later succeeds (7 of 295 opens failed during an ingest of 300
-    files; none once retried). Without a writable folder beside the store it is opened in place.
+    A writer that adds or removes files while the checkpoint is made (a few milliseconds) makes it try
+    again a moment later. Without a writable folder beside the store, or when a busy writer keeps
+    changing the files through every attempt, the store is opened in place.
     """
     for pause in (*PAUSES, None):
         try:
             return _open_once(path)
+        except _Moved:
+            if pause is None:
+                return ox.Store.read_only(str(path)), None
         except (OSError, RuntimeError):
             if pause is None or not (path / "CURRENT").is_file():
                 raise
-            time.sleep(pause)
+        assert pause is not None
+        time.sleep(pause)
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
@@ -52,23 +58,52 @@ def release(target: Path | None) -> None:
         _replaced.append((time.monotonic(), target))
 
 
+class _Moved(Exception):
+    """The store's files changed while a checkpoint was made: it may lack a write, so make another."""
+
+
 def _open_once(path: Path) -> tuple[ox.Store, Path | None]:
-    live = ox.Store.read_only(str(path))
     folder = path.parent / f".{path.name}.readers"
     try:
         folder.mkdir(exist_ok=True)
         _sweep(folder)
     except OSError:
-        return live, None  # a store on read-only media has no writer either
+        return ox.Store.read_only(str(path)), None  # a store on read-only media has no writer either
     target = folder / f"{os.getpid()}-{next(_made)}"
     _mine.add(target)
     try:
-        live.backup(str(target))
+        _checkpoint(path, target)
         return ox.Store.read_only(str(target)), target
-    except (OSError, RuntimeError):
+    except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         _mine.discard(target)
         raise
+
+
+def _checkpoint(path: Path, target: Path) -> None:
+    """Hard-link the table files into `target` and copy the small files that change in place.
+
+    Table files are never changed once written, only deleted; a link keeps one readable after the
+    writer deletes it. The write-ahead logs hold the latest writes and are appended to, so they are
+    copied, as are the manifest and CURRENT. If the folder changed meanwhile (a flush or compaction
+    added or removed files) the set may be torn: _Moved, and the caller makes another.
+    """
+    before = path.stat().st_mtime_ns
+    target.mkdir()
+    for entry in os.scandir(path):
+        name = entry.name
+        try:
+            if name.endswith((".sst", ".blob")):
+                os.link(entry.path, target / name)
+            elif name in ("CURRENT", "IDENTITY") or name.endswith(".log") or name.startswith(_COPIED):
+                shutil.copyfile(entry.path, target / name)
+        except FileNotFoundError:
+            raise _Moved from None
+    if path.stat().st_mtime_ns != before:
+        raise _Moved
+
+
+_COPIED = ("MANIFEST-", "OPTIONS-")
 
 
 def _sweep(folder: Path) -> None:
