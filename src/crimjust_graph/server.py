@@ -177,7 +177,10 @@ class App:
         length = headers.get("content-length", "0")
         if not length.isdigit() or int(length) > MAX_BODY:
             return error(413, f"the request body is over {MAX_BODY} bytes")
-        body = await _read_body(receive)
+        try:
+            body = await _read_body(receive)
+        except _ClientGone:
+            return error(400, "the client left before its request arrived whole (nothing is sent)")
         if body is None:
             return error(413, f"the request body is over {MAX_BODY} bytes")
         try:
@@ -256,14 +259,18 @@ class App:
         await send({"type": "http.response.body", "body": b"" if head else answer.body})
 
 
+class _ClientGone(Exception):
+    """The connection closed while the body was read (a slow client cut off by GuardedHttp, say)."""
+
+
 async def _read_body(receive: Receive) -> bytes | None:
-    """The request body; None past MAX_BODY (chunked uploads have no length) or once the client left."""
+    """The request body, or None once it grows past MAX_BODY (chunked uploads have no length)."""
     parts: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            return None
+            raise _ClientGone
         chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
@@ -390,9 +397,16 @@ async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
 
 @cache
 def _connection_cap() -> int:
-    """Open connections one worker allows before it sheds the slowest: its file limit less SPARE_FILES."""
+    """Open connections one worker allows before it sheds the slowest: the files it may still open, less
+    SPARE_FILES (looked at once, when the first client connects)."""
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return max(soft - SPARE_FILES, 16) if soft != resource.RLIM_INFINITY else 1 << 20
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    try:
+        held = sum(1 for _ in Path("/proc/self/fd").iterdir())  # store files, socket, logs: before clients
+    except OSError:
+        held = 0
+    return max(soft - held - SPARE_FILES, 16)
 
 
 def _shed(connections: set[Any], newcomer: GuardedHttp) -> None:
