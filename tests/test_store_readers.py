@@ -39,10 +39,12 @@ def seeded_store(tmp_path: Path) -> Path:
 
 
 def ingest(store: Path, docs: Path) -> subprocess.Popen[bytes]:
+    """An ingest in a session of its own, so that a kill reaches its extraction workers too."""
     return subprocess.Popen(
         [str(CLI), "ingest", "--store", str(store), str(docs)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
@@ -101,7 +103,7 @@ def kill_inside_a_bulk_load(store: Path, docs: Path) -> set[str]:
         seen: set[str] = set()
         while writer.poll() is None and not seen:
             seen = incomplete_graphs(reader)
-        writer.send_signal(signal.SIGKILL)
+        os.killpg(writer.pid, signal.SIGKILL)  # the ingest and its workers, as a crash of the machine would
         writer.wait()
         left = incomplete_graphs(LocalStore(store))
         if left:
