@@ -11,7 +11,7 @@ import subprocess
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +58,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(store: Path, log: Path, *args: str) -> Server:
+def start_server(store: Path, log: Path, *args: str, preexec_fn: Callable[[], None] | None = None) -> Server:
     """The real CLI in a process of its own; ready once /health answers."""
     port = free_port()
     with log.open("wb") as sink:
@@ -67,6 +67,7 @@ def start_server(store: Path, log: Path, *args: str) -> Server:
             stdout=sink,
             stderr=subprocess.STDOUT,
             env={**os.environ, "NO_COLOR": "1"},
+            preexec_fn=preexec_fn,
         )
     server = Server(f"http://127.0.0.1:{port}", port, process, log)
     deadline = time.monotonic() + 60
@@ -288,7 +289,7 @@ def test_oversized_requests(server: Server) -> None:
 
 def test_row_limit(server: Server) -> None:
     status, _, body = server.get("SELECT * WHERE { ?s ?p ?o }")
-    assert status == 400 and "limit of 500" in one_line(body)
+    assert status == 400 and "over 500 rows" in one_line(body) and "LIMIT" in one_line(body)
     status, _, body = server.get("SELECT * WHERE { ?s ?p ?o } LIMIT 500", "text/csv")
     assert status == 200 and body.count(b"\n") >= 500
 

@@ -370,6 +370,16 @@ def serve(
     allow_origin: Annotated[
         str | None, typer.Option(help="Allow this web origin (CORS); none by default.")
     ] = None,
+    max_memory: Annotated[
+        int,
+        typer.Option(
+            help="Memory per worker process in MB: a query that needs more answers 503 (0: no limit).", min=0
+        ),
+    ] = 1024,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Also accept requests whose Host is this name (repeat for several)."),
+    ] = None,
 ) -> None:
     """Serve a read-only SPARQL 1.1 Protocol endpoint at /sparql and a query page at /."""
     from crimjust_graph.server import Settings
@@ -381,6 +391,8 @@ def serve(
         timeout=timeout,
         max_rows=max_rows or None,
         allow_origin=allow_origin,
+        max_memory=max_memory or None,
+        allow_hosts=tuple(name.rstrip(".").lower() for name in allow_host or ()),
     )
     run_serve(settings, host=host, port=port)
 

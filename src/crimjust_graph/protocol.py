@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO, cast
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from crimjust_graph import sparql
 from crimjust_graph.errors import QueryError
 from crimjust_graph.store import QueryResult
+from crimjust_graph.vocab import PREFIXES
 
 # Media type -> our format name, in the order we prefer them when the client has no preference.
 RESULT_TYPES: dict[str, str] = {
@@ -201,14 +202,20 @@ def negotiate(accept: str | None, result: QueryResult) -> str:
     return fmt
 
 
-def answer(store: sparql.QueryableStore, op: Operation, accept: str | None, max_rows: int | None) -> Answer:
-    """Run one operation and serialize it: the whole job of a worker process."""
+def answer(
+    store: sparql.QueryableStore,
+    op: Operation,
+    accept: str | None,
+    max_rows: int | None,
+    max_bytes: int | None = None,
+) -> Answer:
+    """Run one operation and serialize it, stopping as soon as the result passes a limit."""
     # A leading BASE sets the default base; a BASE in the query itself still wins, as SPARQL says.
     text = f"BASE <{op.base}>\n{op.query}" if op.base else op.query
     try:
         result = sparql.run_query(store, text, default_graphs=op.default_graphs, named_graphs=op.named_graphs)
         fmt = negotiate(accept, result)
-        body = sparql.serialize(result, fmt)
+        body = _bounded(result, fmt, max_rows, max_bytes)
     except QueryError as exc:
         reason = (
             _POSITION.sub(lambda m: f"at {int(m[1]) - 1}:", exc.reason, count=1) if op.base else exc.reason
@@ -217,47 +224,112 @@ def answer(store: sparql.QueryableStore, op: Operation, accept: str | None, max_
     except ProtocolError as exc:
         return error(exc.status, exc.reason)
     kind = "ask" if isinstance(result, ox.QueryBoolean) else "graph" if fmt in GRAPH_FORMATS else "select"
-    if max_rows is not None and kind != "ask" and _upper_bound(body, fmt) > max_rows:
-        rows = count_rows(body, fmt)
-        if rows > max_rows:
-            noun = "triples" if kind == "graph" else "rows"
-            return error(
-                400, f"the result has {rows} {noun}, over this server's limit of {max_rows}: add LIMIT"
-            )
     return Answer(200, MEDIA_TYPE[fmt], body, kind)
 
 
 GRAPH_FORMATS = frozenset(sparql.GRAPH_FORMATS)
 
 
-def _upper_bound(body: bytes, fmt: str) -> int:
-    """At least as many as the rows (triples) in a result, found without parsing it."""
-    if fmt == "json":
-        return body.count(b"{")
-    if fmt in ("csv", "tsv", "ntriples"):
-        return body.count(b"\n")
-    if fmt == "xml":
-        return body.count(b"<result>")
-    if fmt == "turtle":
-        return body.count(b".") + body.count(b";") + body.count(b",")
-    return len(body)
+class _OverLimit(Exception):
+    """Raised inside a serializer to stop it: the result has passed a limit."""
 
 
-def count_rows(body: bytes, fmt: str) -> int:
-    """Rows (or triples) in a serialized result, exactly."""
-    if fmt == "tsv":
-        return max(body.count(b"\n") - 1, 0)
-    if fmt == "xml":
-        return body.count(b"<result>")
-    if fmt == "ntriples":
-        return body.count(b"\n")
-    if fmt == "csv":
-        return max(sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1, 0)
-    if fmt in GRAPH_FORMATS:
-        return sum(1 for _ in ox.parse(body, sparql.GRAPH_FORMATS[fmt]))
-    parsed = ox.parse_query_results(body, sparql.RESULT_FORMATS[fmt])
-    assert isinstance(parsed, ox.QuerySolutions)
-    return sum(1 for _ in parsed)
+class _Sink:
+    """A file for Oxigraph's serializers that counts lines and bytes as they are written, and stops them.
+
+    Nothing is held past the limit: the serializer is interrupted at the first write that passes it, so a
+    result of billions of rows costs what `max_rows` of them cost.
+    """
+
+    def __init__(self, max_lines: int | None, max_bytes: int | None) -> None:
+        self.max_lines = max_lines
+        self.max_bytes = max_bytes
+        self.lines = 0
+        self.size = 0
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self.lines += chunk.count(b"\n")
+        self.size += len(chunk)
+        if self.max_lines is not None and self.lines > self.max_lines:
+            raise _OverLimit
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            raise _OverLimit
+        self.parts.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the parts are joined once the serializer is done."""
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _bounded(result: QueryResult, fmt: str, max_rows: int | None, max_bytes: int | None) -> bytes:
+    """The result serialized in `fmt`, or a 400 as soon as it has over `max_rows` rows or `max_bytes` bytes.
+
+    Rows are counted exactly while they are written: SELECT results go through TSV, which writes one line
+    per row (line breaks in values are escaped), and are written again in `fmt` from that text only once
+    they fit; graph results are counted triple by triple on their way to the serializer.
+    """
+    if isinstance(result, ox.QueryBoolean):
+        return sparql.serialize(result, fmt)
+    if isinstance(result, ox.QueryTriples):
+        counted = _Counted(result, max_rows)
+        sink = _Sink(None, max_bytes)
+        try:
+            ox.serialize(counted, cast(IO[bytes], sink), sparql.GRAPH_FORMATS[fmt], prefixes=PREFIXES)
+        except _OverLimit:
+            raise _too_big(max_bytes, "triples") from None
+        if counted.over:
+            raise _too_many(max_rows, "triples")
+        return sink.value()
+    sink = _Sink(max_rows + 1 if max_rows is not None else None, max_bytes)  # + 1: the header line
+    try:
+        result.serialize(
+            cast(IO[bytes], sink), ox.QueryResultsFormat.TSV if max_rows is not None else RESULTS[fmt]
+        )
+    except _OverLimit:
+        if max_rows is not None and sink.lines > max_rows + 1:
+            raise _too_many(max_rows, "rows") from None
+        raise _too_big(max_bytes, "rows") from None
+    if max_rows is None or fmt == "tsv":
+        return sink.value()
+    rows = ox.parse_query_results(sink.value(), ox.QueryResultsFormat.TSV)
+    assert isinstance(rows, ox.QuerySolutions)
+    out = rows.serialize(None, RESULTS[fmt])
+    return out if isinstance(out, bytes) else b""
+
+
+RESULTS = sparql.RESULT_FORMATS
+
+
+class _Counted:
+    """The triples of a graph result, ending after `limit` + 1 of them with `over` set."""
+
+    def __init__(self, triples: ox.QueryTriples, limit: int | None) -> None:
+        self.triples = triples
+        self.limit = limit
+        self.over = False
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        for count, triple in enumerate(self.triples, 1):
+            if self.limit is not None and count > self.limit:
+                self.over = True
+                return
+            yield triple
+
+
+def _too_many(max_rows: int | None, noun: str) -> ProtocolError:
+    return ProtocolError(400, f"the result has over {max_rows} {noun}, this server's limit: add LIMIT")
+
+
+def _too_big(max_bytes: int | None, noun: str) -> ProtocolError:
+    size = f"{(max_bytes or 0) / (1 << 20):g} MB"
+    return ProtocolError(
+        400, f"the result is over {size}, this server's limit: add LIMIT or ask for fewer or shorter {noun}"
+    )
 
 
 def error(status: int, reason: str) -> Answer:

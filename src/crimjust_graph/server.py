@@ -1,16 +1,21 @@
 """SPARQL 1.1 Protocol over HTTP (thin): requests -> protocol.py -> query threads (workers.py) -> responses.
 
 `serve` starts a supervisor and `--workers` processes; each serves HTTP on the shared socket with its own
-read-only open of the store, and a process that dies or retires (workers.py) is replaced.
+read-only open of the store, and a process that dies or retires (workers.py) is replaced. uvicorn's
+httptools protocol is kept, with the guards it lacks added by `GuardedHttp`: a deadline to send a whole
+request, a cap on the size of its head, and room kept for new clients when slow ones pile up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import ipaddress
 import json
 import logging
 import os
 import re
+import resource
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
@@ -19,11 +24,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
 from crimjust_graph import protocol
 from crimjust_graph.errors import CrimjustError
 from crimjust_graph.protocol import Answer, ProtocolError, error
 from crimjust_graph.store import QueryableStore, files_stamp, open_store
-from crimjust_graph.workers import QueryRunner
+from crimjust_graph.workers import QueryRunner, limit_memory
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -34,8 +41,13 @@ MAX_BODY = 1 << 20  # bytes of request body; queries are small, this only stops 
 MAX_URL = 16 << 10  # bytes of query string (the HTTP parser refuses far longer lines itself)
 _STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 _PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:"
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'"
 )
+_NO_FRAMES = [("content-security-policy", "frame-ancestors 'none'"), ("x-frame-options", "DENY")]
+READ_TIMEOUT = 10.0  # seconds a client has to send a whole request, head and body, once it has begun
+MAX_HEAD = 64 << 10  # bytes of request line and headers
+SPARE_FILES = 64  # file descriptors a worker keeps for the store and new clients (see GuardedHttp)
 _HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
 log = logging.getLogger("crimjust_graph.server")
 
@@ -49,6 +61,8 @@ class Settings:
     timeout: float = 30.0
     max_rows: int | None = 10_000
     allow_origin: str | None = None
+    max_memory: int | None = 1024  # MB of resident memory per worker process
+    allow_hosts: tuple[str, ...] = ()  # Host names besides localhost and IP addresses (DNS rebinding)
 
     def to_env(self) -> str:
         return json.dumps({**asdict(self), "store": str(self.store)})
@@ -56,7 +70,12 @@ class Settings:
     @classmethod
     def from_env(cls, text: str) -> Settings:
         values = json.loads(text)
-        return cls(**{**values, "store": Path(values["store"])})
+        return cls(**{**values, "store": Path(values["store"]), "allow_hosts": tuple(values["allow_hosts"])})
+
+    @property
+    def max_bytes(self) -> int | None:
+        """The largest result body a worker writes: a quarter of its memory, leaving room for copies."""
+        return (self.max_memory << 20) // 4 if self.max_memory else None
 
 
 # How the supervisor hands the settings to the worker processes it spawns.
@@ -68,7 +87,9 @@ class App:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.runner = QueryRunner(settings.timeout)
+        self.runner = QueryRunner(
+            settings.timeout, settings.max_memory << 20 if settings.max_memory else None
+        )
         self.store: QueryableStore | None = None
         self.page: tuple[int, Answer] | None = None
 
@@ -103,7 +124,14 @@ class App:
             text = value.decode("latin-1")
             headers[name] = f"{headers[name]}, {text}" if name in headers else text
         extra: list[tuple[str, str]] = []
-        if path in ("/sparql", "/sparql/"):
+        host = headers.get("host")
+        if host is not None and not _known_host(host, self.settings.allow_hosts):
+            answer = error(
+                421, f"Host {host} does not name this server: start serve with --allow-host NAME to accept it"
+            )
+        elif "websocket" in headers.get("upgrade", "").lower():
+            answer = error(400, "this endpoint does not speak WebSocket: send plain HTTP requests")
+        elif path in ("/sparql", "/sparql/"):
             extra.append(("vary", "Accept"))
             answer = await self._sparql(scope, receive, method, headers, extra)
             client = scope.get("client") or ("-", 0)
@@ -149,7 +177,10 @@ class App:
         length = headers.get("content-length", "0")
         if not length.isdigit() or int(length) > MAX_BODY:
             return error(413, f"the request body is over {MAX_BODY} bytes")
-        body = await _read_body(receive)
+        try:
+            body = await _read_body(receive)
+        except _ClientGone:
+            return error(400, "the client left before its request arrived whole (nothing is sent)")
         if body is None:
             return error(413, f"the request body is over {MAX_BODY} bytes")
         try:
@@ -165,16 +196,17 @@ class App:
         if not protocol.acceptable(accept):
             return error(406, f"no result format we write is in Accept: {accept}")
         assert self.store is not None
-        return await self.runner.run(
-            functools.partial(protocol.answer, self.store, op, accept, self.settings.max_rows)
+        job = functools.partial(
+            protocol.answer, self.store, op, accept, self.settings.max_rows, self.settings.max_bytes
         )
+        return await self.runner.run(job)
 
     async def _other(self, method: str, path: str, extra: list[tuple[str, str]]) -> Answer:
         if method not in ("GET", "HEAD"):
             extra.append(("allow", "GET, HEAD"))
             return error(405, f"{method} is not allowed on {path}: use GET")
         if path == "/":
-            extra.append(("content-security-policy", _PAGE_CSP))
+            extra += [("content-security-policy", _PAGE_CSP), _NO_FRAMES[1]]
             return Answer(200, "text/html; charset=utf-8", _static("index.html"))
         if path.startswith("/static/") and path[8:] in _STATIC:
             return Answer(200, _STATIC[path[8:]], _static(path[8:]))
@@ -195,6 +227,7 @@ class App:
             status = "retiring" if runner.retiring else "ok"
             return _json({"status": status, "worker": os.getpid(), "running": runner.running})
         if path == "/page":
+            extra += _NO_FRAMES
             stamp = files_stamp(self.settings.store)
             if self.page is None or self.page[0] != stamp:
                 assert self.store is not None
@@ -213,12 +246,21 @@ class App:
             (b"content-length", str(len(answer.body)).encode()),
             (b"x-content-type-options", b"nosniff"),
         ]
-        headers += [(k.encode(), v.encode()) for k, v in extra]
         allowed = self.settings.allow_origin
+        vary = [v for k, v in extra if k == "vary"]
+        if allowed and allowed != "*":
+            vary.append("Origin")  # caches must not hand one origin's answer to another
+        headers += [(k.encode(), v.encode()) for k, v in extra if k != "vary"]
+        if vary:
+            headers.append((b"vary", ", ".join(vary).encode()))
         if allowed and (allowed == "*" or origin == allowed):
             headers.append((b"access-control-allow-origin", allowed.encode()))
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else answer.body})
+
+
+class _ClientGone(Exception):
+    """The connection closed while the body was read (a slow client cut off by GuardedHttp, say)."""
 
 
 async def _read_body(receive: Receive) -> bytes | None:
@@ -227,6 +269,8 @@ async def _read_body(receive: Receive) -> bytes | None:
     size = 0
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _ClientGone
         chunk: bytes = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
@@ -234,6 +278,147 @@ async def _read_body(receive: Receive) -> bytes | None:
         parts.append(chunk)
         if not message.get("more_body", False):
             return b"".join(parts)
+
+
+def _known_host(host: str, names: tuple[str, ...]) -> bool:
+    """True when a Host header names this server: an IP address, localhost, or a name given to `serve`.
+
+    A page on another site can make a browser send requests here under its own domain name once that
+    name resolves to this machine (DNS rebinding); refusing names we were not told about stops that,
+    and an IP address cannot be rebound.
+    """
+    if not _HOST.fullmatch(host):
+        return False
+    name = host[1 : host.index("]")] if host.startswith("[") else host.partition(":")[0]
+    name = name.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost") or name in names:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class GuardedHttp(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the guards it lacks against slow and oversized requests.
+
+    uvicorn times out idle keep-alive connections only after a response, so a client that connects and
+    trickles a byte now and then holds its connection (and a file descriptor) for ever, and llhttp
+    accepts headers of any size. Here a request must arrive whole within READ_TIMEOUT of its first byte
+    (or of the connection), its head within MAX_HEAD bytes; and when the process nears its file limit,
+    the connection that has waited longest for its request is closed to make room for a new client.
+    """
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_size = 0
+        self._reading_head = True
+        self._since = time.monotonic()
+        self._deadline: asyncio.TimerHandle | None = self.loop.call_later(READ_TIMEOUT, self._too_slow)
+        if len(self.connections) > _connection_cap():
+            _shed(self.connections, self)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_deadline()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._reading_head:
+            self._head_size += len(data)
+        super().data_received(data)
+        if self._reading_head and self._head_size > MAX_HEAD and not self.transport.is_closing():
+            self._refuse(431, f"the request line and headers are over {MAX_HEAD} bytes")
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        if self._deadline is None:
+            self._since = time.monotonic()
+            self._deadline = self.loop.call_later(READ_TIMEOUT, self._too_slow)
+
+    def on_headers_complete(self) -> None:
+        self._reading_head = False
+        size = len(self.url) + sum(len(k) + len(v) + 4 for k, v in self.headers)
+        if size <= MAX_HEAD:
+            super().on_headers_complete()
+            return
+        app, self.app = self.app, _too_large  # uvicorn's own way to answer without the app (see 503s)
+        try:
+            super().on_headers_complete()
+        finally:
+            self.app = app
+
+    def on_message_complete(self) -> None:
+        self._stop_deadline()
+        self._reading_head = True
+        self._head_size = 0
+        super().on_message_complete()
+
+    def _unsupported_upgrade_warning(self) -> None:
+        """No warning: App refuses a WebSocket upgrade with a plain 400."""
+
+    def waiting(self) -> float | None:
+        """Since when this connection has been waiting for a request to arrive whole; None when not."""
+        return self._since if self._deadline is not None else None
+
+    def _stop_deadline(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if self.cycle is not None and self.cycle.response_started:
+            self.transport.close()
+        else:
+            self._refuse(408, f"the request did not arrive whole within {READ_TIMEOUT:g} s")
+
+    def _refuse(self, status: int, reason: str) -> None:
+        """Answer with a one-line reason and close: the request cannot be read on."""
+        self._stop_deadline()
+        if self.transport.is_closing():
+            return
+        body = (reason + "\n").encode()
+        head = b"content-type: text/plain; charset=utf-8\r\nconnection: close\r\ncontent-length: "
+        self.transport.write(STATUS_LINE[status] + head + str(len(body)).encode() + b"\r\n\r\n" + body)
+        self.transport.close()
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    answer = error(431, f"the request line and headers are over {MAX_HEAD} bytes")
+    headers = [
+        (b"content-type", answer.media_type.encode()),
+        (b"content-length", str(len(answer.body)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body})
+
+
+@cache
+def _connection_cap() -> int:
+    """Open connections one worker allows before it sheds the slowest: the files it may still open, less
+    SPARE_FILES (looked at once, when the first client connects)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    try:
+        held = sum(1 for _ in Path("/proc/self/fd").iterdir())  # store files, socket, logs: before clients
+    except OSError:
+        held = 0
+    return max(soft - held - SPARE_FILES, 16)
+
+
+def _shed(connections: set[Any], newcomer: GuardedHttp) -> None:
+    """Close the connection that has waited longest for its request, so that new clients still get in."""
+    waiting = [
+        (since, c)
+        for c in connections
+        if c is not newcomer and isinstance(c, GuardedHttp) and (since := c.waiting()) is not None
+    ]
+    if waiting:
+        oldest = min(waiting, key=lambda item: item[0])[1]
+        oldest._refuse(408, "closed to make room for other clients: the request took too long to arrive")
 
 
 def _base(scope: Scope, host: str | None) -> str:
@@ -265,7 +450,10 @@ def _static(name: str) -> bytes:
 def create_app() -> App:
     """The app in one worker process, with the settings its supervisor passed down."""
     _log_to_stderr()
-    return App(Settings.from_env(os.environ[_SETTINGS_ENV]))
+    settings = Settings.from_env(os.environ[_SETTINGS_ENV])
+    if settings.max_memory:
+        limit_memory(settings.max_memory << 20)
+    return App(settings)
 
 
 def _log_to_stderr() -> None:
@@ -285,14 +473,16 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878) -> N
     del_check = open_store(settings.store)  # fail now, with the store's own message, when it cannot open
     del del_check
     _log_to_stderr()
-    os.environ[_SETTINGS_ENV] = settings.to_env()
+    _raise_file_limit()
+    os.environ[_SETTINGS_ENV] = replace(settings, allow_hosts=(*settings.allow_hosts, host.lower())).to_env()
     config = uvicorn.Config(
         "crimjust_graph.server:create_app",
         factory=True,
         host=host,
         port=port,
         workers=settings.workers,
-        http="httptools",
+        http=GuardedHttp,
+        ws="none",
         lifespan="on",
         access_log=False,
         log_level="warning",
@@ -304,3 +494,13 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878) -> N
     socket = config.bind_socket()
     log.info("crimjust-graph endpoint on http://%s:%d/sparql (query page at /)", host, port)
     Multiprocess(config, sockets=[socket]).run()
+
+
+def _raise_file_limit() -> None:
+    """Use the file limit the system allows, not the lower default: each client holds a descriptor."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit from %d", soft)

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from crimjust_graph import resources
+from crimjust_graph import resources, snapshots
 from crimjust_graph.errors import StoreError
 from crimjust_graph.vocab import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SHAPES_GRAPH, document_iri
 
@@ -134,6 +134,7 @@ class LocalStore:
         self.path = path
         self.writable = writable
         self._opened = 0  # read-only opens: the folder's stamp when opened (see _current)
+        self._checkpoint: Path | None = None  # the checkpoint a read-only open reads (snapshots.py)
         try:
             if writable:
                 path.mkdir(parents=True, exist_ok=True)
@@ -143,8 +144,7 @@ class LocalStore:
                     raise StoreError(
                         f"no store at {path}: run `crimjust-graph ingest --store {path} PATH` first"
                     )
-                self._opened = files_stamp(path)
-                self._store = ox.Store.read_only(str(path))
+                self._store = self._open_read_only()
         except (OSError, RuntimeError) as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(
@@ -197,12 +197,19 @@ class LocalStore:
     def dump(self, out: IO[bytes], fmt: str) -> None:
         """Write the named graphs (trig, nquads) or the merged default graph (turtle, ntriples)."""
         rdf_format = RDF_FORMATS[fmt]
+        # Graphs a killed bulk load left without their mark are not documents yet: leave them out.
+        left_out = incomplete_graphs(self)
+        incomplete = {ox.NamedNode(g) for g in left_out}
         if rdf_format.supports_datasets:
             # The default graph is derived (the merge), so only the named graphs are the dataset.
-            quads = (q for q in self._current() if not isinstance(q.graph_name, ox.DefaultGraph))
+            quads = (
+                q
+                for q in self._current()
+                if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in incomplete
+            )
             ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
             return
-        triples = self.query(ALL_TRIPLES)
+        triples = self.query(merge_query(left_out) if left_out else ALL_TRIPLES)
         assert isinstance(triples, ox.QueryTriples)
         ox.serialize(triples, out, rdf_format, prefixes=PREFIXES)
 
@@ -273,19 +280,24 @@ class LocalStore:
     def _current(self) -> ox.Store:
         """The open store; a read-only open is renewed when a writer has changed the files since.
 
-        A read-only open sees the store as it was when opened, and once a writer has compacted away files
-        that open still refers to, its queries wait forever (measured: an ASK hung after an `ingest` in
-        another process). One stat of the folder per query (a few µs) tells when to open it again.
+        A read-only open sees the store as it was when opened (its own checkpoint, see snapshots.py); one
+        stat of the folder per query (a few µs) tells when a writer has changed it, to open it again.
         """
         if not self.writable:
             try:
-                stamp = files_stamp(self.path)
-                if stamp != self._opened:
-                    self._store = ox.Store.read_only(str(self.path))
-                    self._opened = stamp
+                if files_stamp(self.path) != self._opened:
+                    self._store = self._open_read_only()
             except (OSError, RuntimeError) as exc:
                 raise StoreError(f"cannot open store {self.path} again: {str(exc).splitlines()[0]}") from None
         return self._store
+
+    def _open_read_only(self) -> ox.Store:
+        """A read-only open from a fresh checkpoint (snapshots.py), so a writer cannot fail its queries."""
+        stamp = files_stamp(self.path)  # taken before the open, so a change during it is seen next time
+        store, checkpoint = snapshots.open_read_only(self.path)
+        snapshots.release(self._checkpoint)
+        self._opened, self._checkpoint = stamp, checkpoint
+        return store
 
 
 def files_stamp(path: Path) -> int:
@@ -333,13 +345,18 @@ def documents(store: _Backend) -> list[DocumentInfo]:
     return infos
 
 
+def merge_query(leave_out: set[str]) -> str:
+    """CONSTRUCT text: the document and reference graphs as one, without the graphs in `leave_out`."""
+    skipped = ", ".join(f"<{g}>" for g in sorted({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), *leave_out}))
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skipped})) }}"
+
+
 def data_graph(store: _Backend) -> Graph:
-    """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
-    construct = (
-        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
-    )
-    triples = store.query(construct)
+    """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes.
+
+    Graphs not marked complete (a bulk load that was killed) are left out, as `documents` leaves them out.
+    """
+    triples = store.query(merge_query(incomplete_graphs(store)))
     assert isinstance(triples, ox.QueryTriples)
     buffer = io.BytesIO()
     ox.serialize(triples, buffer, ox.RdfFormat.N_TRIPLES)
@@ -408,13 +425,21 @@ def drop_incomplete(store: _Backend) -> list[str]:
 
     Only graphs named like documents are looked at; any other graph someone put in the store is left alone.
     """
-    marked = store.query(_MARKED_GRAPHS)
-    assert isinstance(marked, ox.QuerySolutions)
-    documents = {g for g in store.graphs() if g.startswith(DOCUMENT_GRAPHS)}
-    incomplete = sorted(documents - {row["g"].value for row in marked})
+    incomplete = sorted(incomplete_graphs(store))
     if incomplete:
         store._update(" ;\n".join(f"{_unmerge(g)} ;\nDROP SILENT GRAPH <{g}>" for g in incomplete))
     return incomplete
+
+
+def incomplete_graphs(store: _Backend) -> set[str]:
+    """Document graphs without their `dcterms:source` mark: left by a bulk load that did not finish.
+
+    Writers drop them on their next open (`drop_incomplete`); until then read paths leave them out.
+    """
+    marked = store.query(_MARKED_GRAPHS)
+    assert isinstance(marked, ox.QuerySolutions)
+    documents = {g for g in store.graphs() if g.startswith(DOCUMENT_GRAPHS)}
+    return documents - {row["g"].value for row in marked}
 
 
 _MARKED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g dcterms:source ?source } }"

@@ -5,6 +5,11 @@ store. pyoxigraph releases the GIL while it evaluates and serializes, so a query
 event loop keeps answering other clients. A thread cannot be stopped, though: when a query runs past the
 limit its client gets a 503 at once, and the process stops accepting connections, finishes what it is
 answering and exits, which ends the runaway query. The supervisor starts a replacement.
+
+Memory is bounded the same way: a watch reads this process's peak resident size while queries run, and
+once it passes `--max-memory` the running queries answer 503 and the process retires. A kernel limit on
+the process's data size (set by `limit_memory`, above the watched one) is the backstop for a query that
+allocates faster than the watch looks: the allocation fails and the process ends.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import resource
 import signal
+import sys
 from collections.abc import Callable
 
 from crimjust_graph.protocol import Answer, error
@@ -22,39 +29,73 @@ log = logging.getLogger("crimjust_graph.server")
 
 # Threads per process: queries that run at the same time in one process (the others wait their turn).
 THREADS = 4
+# How often the memory watch looks while queries run (seconds).
+WATCH_EVERY = 0.05
+# The kernel's limit on a worker's data size, as a multiple of --max-memory: well above the watched limit,
+# since it counts reserved thread stacks and allocator arenas that are not resident.
+HARD_LIMIT_FACTOR = 2
 
 
 class QueryRunner:
     """Runs jobs in this process's threads; a job past the time limit answers 503 and retires the process."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, max_memory: int | None = None) -> None:
         self.timeout = timeout
+        self.max_memory = max_memory  # bytes of resident memory this process may reach; None: no watch
         self.retiring = False
         self.running = 0
         self._threads = offline_executor(THREADS, "query")  # no sockets in query threads (sandbox.py)
+        self._exhausted = asyncio.Event()
+        self._watch: asyncio.Task[None] | None = None
 
     async def run(self, job: Callable[[], Answer]) -> Answer:
-        """The job's answer, a 503 past the time limit, or a 500 (one line) when the job itself fails."""
+        """The job's answer, a 503 past the time or memory limit, or a 500 (one line) when the job fails."""
         self.running += 1
+        if self.max_memory is not None and self._watch is None:
+            self._watch = asyncio.create_task(self._watch_memory(self.max_memory))
+        alarm: asyncio.Future[object] = asyncio.ensure_future(self._exhausted.wait())
         try:
-            future = asyncio.get_running_loop().run_in_executor(self._threads, job)
-            return await asyncio.wait_for(future, self.timeout)
-        except TimeoutError:
-            if not self.retiring:
-                self.retiring = True
-                log.warning(
-                    "worker %d: a query ran past the %g s time limit; this process finishes its other "
-                    "requests and exits, and a new one takes its place",
-                    os.getpid(),
-                    self.timeout,
+            future: asyncio.Future[object] = asyncio.get_running_loop().run_in_executor(self._threads, job)
+            done, _ = await asyncio.wait(
+                {future, alarm}, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            if future in done:
+                answer = future.result()
+                assert isinstance(answer, Answer)
+                return answer
+            if alarm in done:
+                self._retire(f"this process passed its memory limit of {_megabytes(self.max_memory)}")
+                return error(
+                    503,
+                    f"the query needed more than this server's memory limit of {_megabytes(self.max_memory)} "
+                    "and was stopped: narrow it or add LIMIT",
                 )
-                _stop_this_process()
+            self._retire(f"a query ran past the {self.timeout:g} s time limit")
             return error(503, f"the query ran past the {self.timeout:g} s time limit and was stopped")
         except Exception as exc:  # a bug must cost one request, not the process
             log.exception("query worker error")
             return error(500, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
         finally:
+            alarm.cancel()
             self.running -= 1
+
+    def _retire(self, why: str) -> None:
+        if not self.retiring:
+            self.retiring = True
+            log.warning(
+                "worker %d: %s; this process finishes its other requests and exits, and a new one takes "
+                "its place",
+                os.getpid(),
+                why,
+            )
+            _stop_this_process()
+
+    async def _watch_memory(self, limit: int) -> None:
+        """Set the alarm once this process's resident size passes `limit` (looked at while queries run)."""
+        while not self._exhausted.is_set():
+            await asyncio.sleep(WATCH_EVERY)
+            if self.running and peak_memory() > limit:
+                self._exhausted.set()
 
     def close(self) -> None:
         """End the process now that its requests are answered (uvicorn has drained the connections).
@@ -69,3 +110,26 @@ class QueryRunner:
 def _stop_this_process() -> None:
     """Ask uvicorn to shut this worker down gracefully: stop accepting, finish requests, run lifespan end."""
     os.kill(os.getpid(), signal.SIGTERM)
+
+
+def peak_memory() -> int:
+    """The most resident memory this process has held, in bytes (a cheap system call)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # macOS counts bytes, Linux KiB
+
+
+def limit_memory(max_memory: int) -> None:
+    """Let the kernel refuse this process data (heap, anonymous maps) past HARD_LIMIT_FACTOR x `max_memory`.
+
+    The watch in QueryRunner answers first in all but the fastest runaways; this limit makes sure one of
+    them costs its worker process, never the machine.
+    """
+    hard = max_memory * HARD_LIMIT_FACTOR
+    _, ceiling = resource.getrlimit(resource.RLIMIT_DATA)
+    if ceiling != resource.RLIM_INFINITY:
+        hard = min(hard, ceiling)
+    resource.setrlimit(resource.RLIMIT_DATA, (hard, ceiling))
+
+
+def _megabytes(size: int | None) -> str:
+    return f"{(size or 0) >> 20} MB"
