@@ -18,6 +18,9 @@ class InputError(CrimjustError):
         self.reason = reason
         super().__init__(f"{printable(path)}: {reason}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        return type(self), (self.path, self.reason)  # comes back whole from a worker process
+
 
 class InputWarning(UserWarning):
     """A document was read, but not quite as written (say, two encodings in one file): names the file."""
@@ -26,6 +29,9 @@ class InputWarning(UserWarning):
         self.path = path
         self.reason = reason
         super().__init__(f"{printable(path)}: {reason}")
+
+    def __reduce__(self) -> tuple[type[InputWarning], tuple[str, str]]:
+        return type(self), (self.path, self.reason)
 
 
 class QueryError(CrimjustError):
