@@ -274,3 +274,12 @@ def test_full_disk_is_one_line_and_keeps_what_was_stored(
     again = cli("ingest", "--store", store, many, timeout=170)
     assert again.code == 0, again.stderr
     assert len(_sources(store)) == 13
+
+
+def test_query_table_escapes_control_characters(tmp_path: Path, folder: Path) -> None:
+    store = tmp_path / "store"
+    assert cli("ingest", "--store", store, folder, timeout=60).code == 0
+    query = 'SELECT ?x WHERE { BIND("a\\u001b[31mred\\nline" AS ?x) }'
+    run = cli("query", "--store", store, "--format", "table", query, timeout=60)
+    assert run.code == 0, run.stderr
+    assert "\x1b" not in run.stdout and "a\\x1b[31mred\\nline" in run.stdout

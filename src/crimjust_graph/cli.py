@@ -289,10 +289,11 @@ def _print_table(result: ox.QuerySolutions | ox.QueryBoolean) -> None:
 
 
 def _cell(value: object) -> str:
-    """Table cells for people: our entity IRIs shortened to kind/slug, everything else as text."""
+    """Table cells for people: our entity IRIs shortened to kind/slug, everything else as text with
+    control characters escaped (a literal holding ESC must not recolour the terminal)."""
     if value is None:
         return ""
-    text = str(value)
+    text = printable(str(value))
     return text.removeprefix(str(ID)) if text.startswith(str(ID)) else text
 
 
