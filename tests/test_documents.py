@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pickle
+import warnings
 from pathlib import Path
 
 import pytest
@@ -11,13 +13,14 @@ from hypothesis import strategies as st
 
 from crimjust_graph.documents import (
     MAX_BYTES,
+    NAME_NOT_UTF8,
     SUPPORTED_SUFFIXES,
     document_from_text,
     find_documents,
     read_document,
     split_sentences,
 )
-from crimjust_graph.errors import InputError
+from crimjust_graph.errors import InputError, InputWarning, printable
 from crimjust_graph.model import Document
 
 SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
@@ -447,3 +450,68 @@ def test_seed_document() -> None:
     )
     assert any(s.text.endswith("Transparency International") for s in doc.sentences)
     assert_offsets(doc)
+
+
+# --- hostile files (issue 15) ------------------------------------------------------------------
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # with no writer: opening it blocking would wait for ever
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")  # st_size 0, endless content
+    with pytest.raises(InputError, match="named pipe"):
+        read_document(fifo)
+    with pytest.raises(InputError, match="character device"):
+        read_document(zero)
+    files, errors = find_documents([tmp_path, fifo])
+    assert files == []
+    kinds = sorted(e.reason.split(",")[0] for e in errors)
+    assert kinds == ["a character device", "a named pipe (FIFO)", "a named pipe (FIFO)"]
+
+
+def test_loops_and_names_that_are_not_utf8_are_errors_not_crashes(tmp_path: Path) -> None:
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "nowhere.txt").symlink_to("missing.txt")
+    with open(os.fsencode(tmp_path) + b"/caf\xe9.txt", "wb") as handle:  # noqa: PTH123 (a bytes name)
+        handle.write(BODY.encode())
+    good = write(tmp_path, "good.txt", TEXT)
+    files, errors = find_documents([tmp_path, tmp_path / "loop.txt"])
+    assert files == [good]
+    assert sorted(str(e) for e in errors) == [
+        f"{tmp_path}/caf\\xe9.txt: {NAME_NOT_UTF8}",
+        f"{tmp_path}/loop.txt: symbolic link loop",
+        f"{tmp_path}/loop.txt: symbolic link loop",
+        f"{tmp_path}/nowhere.txt: dangling symbolic link",
+    ]
+    with pytest.raises(InputError, match="symbolic link loop"):
+        read_document(tmp_path / "loop.txt")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_decoded(tmp_path: Path, codec: str) -> None:
+    doc = read_document(write(tmp_path, "wide.txt", TEXT.encode(codec)))
+    assert doc.text == TEXT.strip()
+
+
+def test_utf8_mixed_with_latin1_is_utf8_where_valid_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "mixed.txt", TEXT.encode("utf-8") + "Le café était fermé.\n".encode("latin-1"))
+    with pytest.warns(InputWarning, match=r"mixes UTF-8 with another encoding.* 3 other bytes") as caught:
+        doc = read_document(path)
+    assert str(caught[0].message).startswith(f"{path.resolve()}: ")
+    assert doc.text == (TEXT + "Le café était fermé.").strip()
+
+
+def test_legacy_file_alone_is_not_warned_about(tmp_path: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        doc = read_document(write(tmp_path, "legacy.txt", TEXT.encode("cp1252")))
+    assert doc.text == TEXT.strip()
+
+
+def test_names_in_messages_cannot_forge_lines() -> None:
+    error = InputError("/d/a\nerror: b\x1b[31m\u202ec\udce9.txt", "empty document (no text)")
+    assert str(error) == "/d/a\\nerror: b\\x1b[31m\\u202ec\\xe9.txt: empty document (no text)"
+    assert printable("plain/path é.txt") == "plain/path é.txt"
+    again = pickle.loads(pickle.dumps(error))  # errors come back from worker processes
+    assert (again.path, again.reason, str(again)) == (error.path, error.reason, str(error))

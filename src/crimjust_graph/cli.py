@@ -16,9 +16,10 @@ from rich.console import Console
 from rich.table import Table
 
 from crimjust_graph import sparql
-from crimjust_graph.errors import CrimjustError, QueryError
+from crimjust_graph.errors import CrimjustError, QueryError, StoreError, printable
 from crimjust_graph.extract.curation import find_curation, read_curation
 from crimjust_graph.files import write_atomically
+from crimjust_graph.pipeline import TIME_LIMIT
 from crimjust_graph.pipeline import ingest as run_ingest
 from crimjust_graph.sandbox import deny_network
 from crimjust_graph.store import RDF_FORMATS, LocalStore, Store, default_store_path, open_store
@@ -61,7 +62,7 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 def _fail(message: str) -> NoReturn:
-    err.print(f"error: {' '.join(message.split())}", markup=False, highlight=False)
+    err.print(f"error: {printable(' '.join(message.split()))}", markup=False, highlight=False)
     raise typer.Exit(1)
 
 
@@ -100,7 +101,10 @@ def _store(
 @app.command()
 @reports_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .html, .pdf).")],
+    # readable=False: an unreadable file is one failed document (one line, exit 1), not a usage error.
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (.txt, .md, .html, .pdf).", readable=False)
+    ],
     store: StoreOption = None,
     endpoint: EndpointOption = None,
     update_endpoint: UpdateEndpointOption = None,
@@ -114,9 +118,20 @@ def ingest(
             show_default=False,
         ),
     ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            help="Seconds one document may take to read and extract; one that takes longer fails (0: none).",
+            min=0,
+        ),
+    ] = TIME_LIMIT,
 ) -> None:
     """Read documents, extract what they state and store one named graph per document."""
-    db = _store(store, writable=True, endpoint=endpoint, update_endpoint=update_endpoint)
+    try:
+        db = _store(store, writable=True, endpoint=endpoint, update_endpoint=update_endpoint)
+    except OSError as exc:  # a full disk while the store sets itself up
+        raise StoreError(f"cannot open store {store or default_store_path()}: {exc}") from None
     if curation is None and endpoint is None and update_endpoint is None:
         curation = find_curation(store if store is not None else default_store_path())
     corrections = read_curation(curation) if curation is not None else None
@@ -126,10 +141,15 @@ def ingest(
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("ingesting", total=None)
             report = run_ingest(
-                paths, db, workers=workers, progress=lambda _: progress.advance(task), curation=corrections
+                paths,
+                db,
+                workers=workers,
+                progress=lambda _: progress.advance(task),
+                curation=corrections,
+                time_limit=time_limit or None,
             )
     else:
-        report = run_ingest(paths, db, workers=workers, curation=corrections)
+        report = run_ingest(paths, db, workers=workers, curation=corrections, time_limit=time_limit or None)
     total = report.new + report.unchanged + report.replaced
     out.print(
         f"{total} documents: {report.new} new, {report.unchanged} unchanged, {report.replaced} replaced, "
@@ -145,7 +165,9 @@ def ingest(
             highlight=False,
         )
         for line in report.review[:20]:
-            err.print(f"  {line}", markup=False, highlight=False)
+            err.print(f"  {printable(line)}", markup=False, highlight=False)
+    for warning in report.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
     for failure in report.failed:
         err.print(f"error: {failure}", markup=False, highlight=False)
     if report.failed:
@@ -167,7 +189,8 @@ def documents(
         return
     table = Table("source", "title", "issued", "entities", "relations")
     for info in infos:
-        table.add_row(info.source, info.title, info.issued or "", str(info.entities), str(info.relations))
+        cells = (info.source, info.title, info.issued or "", str(info.entities), str(info.relations))
+        table.add_row(*map(printable, cells))
     out.print(table)
 
 
@@ -272,10 +295,11 @@ def _print_table(result: ox.QuerySolutions | ox.QueryBoolean) -> None:
 
 
 def _cell(value: object) -> str:
-    """Table cells for people: our entity IRIs shortened to kind/slug, everything else as text."""
+    """Table cells for people: our entity IRIs shortened to kind/slug, everything else as text with
+    control characters escaped (a literal holding ESC must not recolour the terminal)."""
     if value is None:
         return ""
-    text = str(value)
+    text = printable(str(value))
     return text.removeprefix(str(ID)) if text.startswith(str(ID)) else text
 
 

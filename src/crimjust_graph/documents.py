@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import errno
 import io
 import os
 import re
+import stat
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from charset_normalizer import from_bytes
 from pypdf import PdfReader
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from crimjust_graph.errors import InputError
+from crimjust_graph.errors import InputError, InputWarning
 from crimjust_graph.model import Document, Span
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".pdf"})
@@ -23,6 +26,8 @@ MAX_BYTES = 20 * 1024 * 1024
 
 EMPTY = "empty document (no text)"
 BINARY = "not a text file (binary content)"
+LOOP = "symbolic link loop"
+NAME_NOT_UTF8 = "file name is not valid UTF-8; rename the file (its source must be text)"
 
 # --- text cleaning -----------------------------------------------------------------------------
 
@@ -44,16 +49,24 @@ def _clean(text: str) -> str:
 
 
 def _decode(data: bytes, path: str, declared: str | None = None) -> str:
-    """BOMs first, then strict UTF-8, then a declared charset, then charset-normalizer's best guess."""
+    """BOMs first, then UTF-16 by its NULs, then UTF-8 (mixed with stray legacy bytes: warned), then a
+    declared charset, then charset-normalizer's best guess."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(codec)
             except UnicodeError:
                 raise InputError(path, f"invalid {codec.upper()} text after its byte-order mark") from None
-    if b"\x00" in data:
+    text: str | None
+    if wide := _utf16_without_bom(data):
+        try:
+            text = data.decode(wide)
+        except UnicodeError:
+            raise InputError(path, BINARY) from None
+    elif b"\x00" in data:
         raise InputError(path, BINARY)
-    text = _guess(data, declared)
+    else:
+        text = _mixed_utf8(data, path) or _guess(data, declared)
     if text is None:
         raise InputError(path, BINARY)
     sample = text[:65536]
@@ -63,6 +76,50 @@ def _decode(data: bytes, path: str, declared: str | None = None) -> str:
     if controls > max(2, len(sample) // 100):
         raise InputError(path, BINARY)
     return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or '-be' when every other byte is NUL, as UTF-16 text in a Latin script is."""
+    sample = data[:8192]
+    pairs = len(sample) // 2
+    if len(data) % 2 or pairs < 2:
+        return None
+    even, odd = sample[0 : 2 * pairs : 2].count(0), sample[1 : 2 * pairs : 2].count(0)
+    if odd >= 0.4 * pairs and even <= 0.05 * pairs:
+        return "utf-16-le"
+    if even >= 0.4 * pairs and odd <= 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_DECODED_NON_ASCII = re.compile("[\x80-\udc7f\udd00-\U0010ffff]")
+
+
+def _mixed_utf8(data: bytes, path: str) -> str | None:
+    """A file that is UTF-8 except for some bytes (pasted from a Latin-1 page): UTF-8 where valid, the
+    rest as Windows-1252, with a warning naming the file; None when the file holds no UTF-8 at all."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = len(_ESCAPED_BYTE.findall(text))
+    if not stray or not _DECODED_NON_ASCII.search(text):
+        return None
+    warnings.warn(
+        InputWarning(
+            path,
+            f"mixes UTF-8 with another encoding: read as UTF-8 where valid and {stray} other "
+            f"byte{'s' if stray > 1 else ''} as Windows-1252; check accents in its text",
+        ),
+        stacklevel=3,
+    )
+    return _ESCAPED_BYTE.sub(lambda m: _legacy_byte(ord(m[0]) - 0xDC00), text)
+
+
+def _legacy_byte(byte: int) -> str:
+    """One byte as Windows-1252, or Latin-1 for the five bytes Windows-1252 leaves undefined."""
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeError:
+        return chr(byte)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -415,17 +472,24 @@ def _from_pdf(data: bytes, source: str) -> Document:
 # --- files -------------------------------------------------------------------------------------
 
 
+def source_of(path: Path) -> str:
+    """The absolute path a document is stored under; a symbolic-link loop is an InputError."""
+    try:
+        return str(path.resolve())
+    except RuntimeError:  # Python < 3.13 reports a loop this way
+        raise InputError(str(path.absolute()), LOOP) from None
+    except OSError as exc:
+        raise InputError(str(path.absolute()), _os_reason(exc)) from None
+
+
 def read_document(path: Path) -> Document:
     """Read one supported file into a Document; every failure is an InputError naming the file."""
-    source, suffix = str(path.resolve()), path.suffix.lower()
+    source, suffix = source_of(path), path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(source, _unsupported(suffix))
-    try:
-        if (size := path.stat().st_size) > MAX_BYTES:
-            raise InputError(source, f"file is {size / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(source, _os_reason(exc)) from None
+    if _not_utf8(source):
+        raise InputError(source, NAME_NOT_UTF8)
+    data = _read_regular(path, source)
     if not data.strip():
         raise InputError(source, EMPTY)
     if suffix == ".pdf":
@@ -435,6 +499,46 @@ def read_document(path: Path) -> Document:
         return _from_html(_decode(data, source, declared[1].decode() if declared else None), source)
     text = _decode(data, source)
     return _from_markdown(text, source) if suffix == ".md" else document_from_text(text, source)
+
+
+def _read_regular(path: Path, source: str) -> bytes:
+    """The bytes of a regular file, at most MAX_BYTES, counted while reading: a FIFO would block and a
+    device (a link to /dev/zero) reports size 0 but never ends."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(source, _not_regular(info.st_mode))
+            if info.st_size > MAX_BYTES:
+                raise InputError(source, _too_big(f"{info.st_size / 2**20:.1f} MB"))
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(source, _os_reason(exc)) from None
+    if len(data) > MAX_BYTES:  # it grew while we read it
+        raise InputError(source, _too_big(f"over {MAX_BYTES // 2**20} MB"))
+    return data
+
+
+def _too_big(size: str) -> str:
+    return f"file is {size}; the limit is {MAX_BYTES // 2**20} MB"
+
+
+def _not_regular(mode: int) -> str:
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    kind = next((name for test, name in kinds if test(mode)), "not a regular file")
+    return f"{kind}, not a regular file; only regular files are read"
+
+
+def _not_utf8(name: str) -> bool:
+    """A name with bytes that are not UTF-8 cannot be stored as the document's source (RDF is Unicode)."""
+    return bool(_ESCAPED_BYTE.search(name))
 
 
 def _unsupported(suffix: str) -> str:
@@ -460,7 +564,8 @@ def find_documents(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]
 
     for path in paths:
         files: list[Path] = []
-        if path.is_dir():
+        mode, problem = _mode(path)
+        if stat.S_ISDIR(mode):
             for folder, dirs, names in os.walk(path, onerror=on_error):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
                 files += [
@@ -468,12 +573,36 @@ def find_documents(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]
                     for n in names
                     if n[0] != "." and Path(n).suffix.lower() in SUPPORTED_SUFFIXES
                 ]
-        elif not path.is_file():
-            errors.append(InputError(str(path), "no such file or folder"))
+        elif problem:
+            errors.append(InputError(str(path), problem))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             errors.append(InputError(str(path), _unsupported(path.suffix)))
         else:
             files.append(path)
         for file in sorted(files):
-            found.setdefault(file.resolve(), file)
+            file_mode, problem = _mode(file) if file is not path else (mode, problem)
+            if not problem and not stat.S_ISREG(file_mode):
+                problem = _not_regular(file_mode)
+            if not problem and _not_utf8(str(file)):
+                problem = NAME_NOT_UTF8
+            try:
+                if problem:
+                    raise InputError(str(file.absolute()), problem)
+                found.setdefault(Path(source_of(file)), file)
+            except InputError as exc:
+                errors.append(exc)
     return list(found.values()), errors
+
+
+def _mode(path: Path) -> tuple[int, str | None]:
+    """The kind of file `path` names (following links), or why it cannot be looked at."""
+    try:
+        return path.stat().st_mode, None
+    except FileNotFoundError:
+        try:
+            dangling = stat.S_ISLNK(path.lstat().st_mode)
+        except OSError:
+            dangling = False
+        return 0, "dangling symbolic link" if dangling else "no such file or folder"
+    except OSError as exc:
+        return 0, LOOP if exc.errno == errno.ELOOP else _os_reason(exc)
