@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import shared
 from crimjust_graph.documents import (
     MAX_BYTES,
     NAME_NOT_UTF8,
@@ -22,8 +23,6 @@ from crimjust_graph.documents import (
 )
 from crimjust_graph.errors import InputError, InputWarning, printable
 from crimjust_graph.model import Document
-
-SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
 
 BODY = (
     "Le programme CRIMJUST a été présenté à Bruxelles le 11 septembre 2018.\n\n"
@@ -437,9 +436,7 @@ def test_find_documents_expands_folders(tmp_path: Path) -> None:
 
 
 def test_seed_document() -> None:
-    if not SEEDS.is_dir():
-        pytest.fail(f"../shared is missing: expected the seed documents in {SEEDS}")
-    doc = read_document(SEEDS / "000_06067837a20e0bbf.txt")
+    doc = read_document(shared("seeds", "000_06067837a20e0bbf.txt"))
     assert (
         doc.title
         == "CRIMJUST highlights the importance of strategic programming at the EU Expert Meeting on Drugs"
