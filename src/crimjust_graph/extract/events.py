@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
@@ -410,7 +411,8 @@ def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, event
     inside = {k for m in bodies.all for k in range(m.first, m.last)}  # 'the Spanish National Police': a body
     countries = (p for p in places.all if p.kind is Kind.COUNTRY and p.first not in inside)
     combined = Mentions(ctx, [*bodies.all, *countries])
-    by_trigger = sorted((t, d) for d in events for t in d.triggers)
+    by_trigger = sorted(((t, d) for d in events for t in d.triggers), key=lambda td: td[0])
+    trigger_at = [t for t, _ in by_trigger]
     own = {ctx.sent_of[t] for t, _ in by_trigger}
     for sent in range(1, len(ctx.sentences)):
         found = roles.participants(ctx, combined, sent)
@@ -418,11 +420,8 @@ def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, event
         if not found and not where:
             continue
         rng = ctx.sentence_ranges[sent]
-        target = None
-        for t, d in by_trigger:
-            if t < (rng.stop if rng else 0):
-                target = d
-        target = target or by_trigger[0][1]
+        before = bisect.bisect_left(trigger_at, rng.stop if rng else 0)  # the last trigger before its end
+        target = by_trigger[before - 1][1] if before else by_trigger[0][1]
         organisers = {m.key for m, _ in target.organisers}
         target.participants += [(m, sent) for m in found if m.key not in organisers]
         target.sites += [(m, sent) for m in where]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.tokens import Context
-from crimjust_graph.model import Evidence, Kind, Predicate, Relation
+from crimjust_graph.model import EntityKey, Evidence, Kind, Predicate, Relation
 
 Fact = tuple[Mention, Predicate, Mention, Evidence]
 
@@ -92,11 +95,7 @@ def _in_pp(ctx: Context, m: Mention, words: frozenset[str]) -> bool:
 def _subject(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | None:
     """The programme a cue at token i is about: the nearest before it outside a prepositional phrase."""
     sent = ctx.sent_of[min(i, len(ctx) - 1)]
-    candidates = [
-        m
-        for m in bodies.all
-        if m.kind in PROGRAMMES and m.last <= i and ctx.sent_of[m.first] == sent and i - m.last <= window
-    ]
+    candidates = [m for m in bodies.in_sentence(sent, PROGRAMMES) if m.last <= i and i - m.last <= window]
     for m in reversed(candidates):
         if not _in_pp(ctx, m, _PP):
             return m
@@ -273,19 +272,50 @@ def _lead(ctx: Context, first: int, width: int) -> list[str]:
 
 def topic_of(ctx: Context, bodies: Mentions, sent: int, besides: Mention | None = None) -> Mention | None:
     """The one programme a sentence's paragraph, else the document, is about (other than `besides`)."""
-    # A programme named only as a channel ('funded through the Instrument Y') is not what the text is about.
-    mentioned = [
-        m
-        for m in bodies.all
-        if m.kind in PROGRAMMES and not _in_pp(ctx, m, _CHANNEL) and (besides is None or m.key != besides.key)
-    ]
-    here = ctx.paragraph_of[sent]
-    local = {m.key: m for m in mentioned if ctx.paragraph_of[ctx.sent_of[m.first]] == here}
-    candidates = local or {m.key: m for m in mentioned}
-    title = {m.key: m for m in mentioned if ctx.sent_of[m.first] == 0}
-    if len(candidates) > 1 and len(title) == 1 and next(iter(title)) in candidates:
+    topics = _topics(ctx, bodies)
+    skip = besides.key if besides is not None else None
+
+    def first_three(table: dict[EntityKey, Mention]) -> dict[EntityKey, Mention]:
+        """Three are enough to tell 'one', 'one besides', 'many' without copying a long table."""
+        return dict(islice(((k, m) for k, m in table.items() if k != skip), 3))
+
+    paragraph = topics.by_paragraph.get(ctx.paragraph_of[sent], {})
+    local = first_three(paragraph)
+    candidates, pool = (local, paragraph) if local else (first_three(topics.document), topics.document)
+    title = first_three(topics.title)
+    if len(candidates) > 1 and len(title) == 1 and next(iter(title)) in pool:
         candidates = title
     return next(iter(candidates.values())) if len(candidates) == 1 else None
+
+
+@dataclass
+class _Topics:
+    """Programmes (not named as a channel) by first mention: per paragraph, in the title, in the text."""
+
+    by_paragraph: dict[int, dict[EntityKey, Mention]] = field(default_factory=dict)
+    title: dict[EntityKey, Mention] = field(default_factory=dict)
+    document: dict[EntityKey, Mention] = field(default_factory=dict)
+
+
+_TOPICS: WeakKeyDictionary[Mentions, _Topics] = WeakKeyDictionary()
+
+
+def _topics(ctx: Context, bodies: Mentions) -> _Topics:
+    """Built once per document in one pass, so that asking each sentence's topic stays linear."""
+    found = _TOPICS.get(bodies)
+    if found is not None:
+        return found
+    topics = _TOPICS[bodies] = _Topics()
+    for m in bodies.all:
+        # A programme named only as a channel ('funded through the Instrument Y') is not a topic.
+        if m.kind not in PROGRAMMES or _in_pp(ctx, m, _CHANNEL):
+            continue
+        sent = ctx.sent_of[m.first]
+        tables = [topics.by_paragraph.setdefault(ctx.paragraph_of[sent], {}), topics.document]
+        tables += [topics.title] if sent == 0 else []
+        for table in tables:
+            table[m.key] = m  # the latest mention, under the place of the first
+    return topics
 
 
 def _coverage(
@@ -306,8 +336,8 @@ def _coverage(
                 subjects = [topic]
             yield from ((p, Predicate.COVERS_REGION, a, ev) for p in subjects[:1] for a in items)
     for p in programmes:  # regions named inside a programme's own title
-        for place in places.all:
-            if p.first <= place.first and place.last <= p.last and place.kind in AREAS:
+        for place in places.between(p.first, p.last, AREAS):
+            if place.last <= p.last:
                 yield p, Predicate.COVERS_REGION, place, ev
     subjects = [p for p in programmes if not _in_pp(ctx, p, _PP)]
     for a, b in _cues(ctx, sent, COVER_CUES):
@@ -352,9 +382,12 @@ _RELATIVE = frozenset({"which", "that", "where", "who", "whose", "whom"})
 def place_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
     """'Brussels, Belgium' -> inRegion; a national body -> basedIn its country; 'X, based in Y' -> basedIn."""
     yield from _containment(ctx, places)
+    first_of: dict[EntityKey, Mention] = {}
+    for p in places.all:
+        first_of.setdefault(p.key, p)
     for body in bodies.all:
         if body.country is not None:
-            country = next((p for p in places.all if p.key == body.country), None)
+            country = first_of.get(body.country)
             if country is not None:
                 yield body, Predicate.BASED_IN, country, ctx.evidence(ctx.sent_of[body.first])
     yield from _national_bodies(ctx, bodies, places)

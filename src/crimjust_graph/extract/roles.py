@@ -125,7 +125,7 @@ def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
     """'Operation X was funded by the EC under the Y Programme' -> the EC and Y."""
     out: list[Mention] = []
     for start, end in ctx.cues(ctx.sent_of[trigger], FUND_CUES):
-        between = [m for m in mentions.all if trigger < m.first < start and m.kind in PROGRAMMES]
+        between = mentions.between(trigger + 1, start, PROGRAMMES)
         if start < trigger or between:
             continue
         items = mentions.after(end, BODIES)

@@ -27,15 +27,18 @@ class _Book:
     acronym: str | None = None
     aliases: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    seen: set[object] = field(default_factory=set)  # aliases and evidence already recorded: O(1) checks
     start: str | None = None
     end: str | None = None
     event_type: str | None = None
 
     def see(self, surface: str, evidence: Evidence) -> None:
         surface = surface.removeprefix("the ").removeprefix("The ").strip(' "“”')
-        if surface and surface != self.label and surface not in self.aliases:
+        if surface and surface != self.label and ("alias", surface) not in self.seen:
+            self.seen.add(("alias", surface))
             self.aliases.append(surface)
-        if evidence not in self.evidence:
+        if evidence not in self.seen:
+            self.seen.add(evidence)
             self.evidence.append(evidence)
 
     def freeze(self) -> Entity:

@@ -153,7 +153,7 @@ def _led(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
         if ctx.folded[i : i + 2] != ("-", "led") or i not in bodies.by_last:
             continue
         owner = bodies.by_last[i]
-        target = next((m for m in bodies.all if i + 2 <= m.first <= i + 6 and m.kind in PROGRAMMES), None)
+        target = next(iter(bodies.between(i + 2, i + 7, PROGRAMMES)), None)
         if owner.kind in PARTNERS and target is not None and ctx.sent_of[target.first] == sent:
             yield target, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
