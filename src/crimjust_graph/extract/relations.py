@@ -8,6 +8,7 @@ from itertools import islice
 from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract import gazetteer
+from crimjust_graph.extract.cues import Shape, phrases, without
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.tokens import Context
@@ -15,68 +16,16 @@ from crimjust_graph.model import EntityKey, Evidence, Kind, Predicate, Relation
 
 Fact = tuple[Mention, Predicate, Mention, Evidence]
 
-FUND_CUES = (
-    ("funded", "by"),
-    ("financed", "by"),
-    ("sponsored", "by"),
-    ("co", "-", "funded", "by"),
-    ("with", "funding", "from"),
-    ("with", "financial", "support", "from"),
-    ("with", "the", "financial", "support", "of"),
-    ("thanks", "to", "funding", "from"),
-    ("funding", "from"),
-)
-IMPLEMENT_CUES = (
-    ("implemented", "by"),
-    ("implemented", "jointly", "by"),
-    ("jointly", "implemented", "by"),
-    ("executed", "by"),
-    ("run", "by"),
-    ("managed", "by"),
-    ("launched", "by"),
-    ("led", "by"),
-    ("coordinated", "by"),
-    ("operated", "by"),
-    ("administered", "by"),
-    ("delivered", "by"),
-    ("carried", "out", "by"),
-)
-PARTNER_CUES = (
-    ("in", "partnership", "with"),
-    ("in", "cooperation", "with"),
-    ("in", "collaboration", "with"),
-    ("in", "close", "cooperation", "with"),
-    ("together", "with"),
-    ("jointly", "with"),
-    ("partners", "include"),
-    ("partners", "such", "as"),
-    ("partners", "are"),
-    ("receives", "support", "from"),
-    ("received", "support", "from"),
-    ("receive", "support", "from"),
-)
+FUND_CUES = phrases(Predicate.FUNDED_BY, Shape.PASSIVE)
+IMPLEMENT_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.PASSIVE)
+PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.PASSIVE)
+COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.PASSIVE)
+PART_CUES = without(phrases(Predicate.PART_OF, Shape.PASSIVE), "umbrella of")
+UMBRELLA_CUES = phrases(Predicate.PART_OF, Shape.PASSIVE, "umbrella of")
+BASED_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "based in", "headquartered in")
+HEADQUARTERS_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "headquarters in")
 # After an implementer list, more implementers: 'executed by A and B through C, together with D and E'.
 MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("in", "partnership", "with"), ("as", "well", "as"))
-COVER_CUES = (
-    ("covering",),
-    ("covers",),
-    ("cover",),
-    ("across",),
-    ("along", "the", "cocaine", "route", "in"),
-    ("countries", "in"),
-    ("operates", "in"),
-    ("active", "in"),
-    ("region", "of"),
-    ("regions", "of"),
-    ("implemented", "in"),
-    ("helping",),
-    ("helps",),
-    ("supporting",),
-    ("supports",),
-    ("assisting",),
-    ("assists",),
-)
-PART_CUES = (("component", "of"), ("part", "of"), ("pillar", "of"), ("sub", "-", "programme", "of"))
 COMPONENT_NOUNS = frozenset({"component", "components", "pillar", "pillars", "sub-programmes"})
 PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiatives"})
 
@@ -132,83 +81,106 @@ def _implementers(ctx: Context, bodies: Mentions, end: int) -> list[Mention]:
     return out
 
 
-def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
-    """Facts about programmes, one sentence at a time."""
-    for sent in range(len(ctx.sentences)):
-        ev = ctx.evidence(sent)
-        programmes = bodies.in_sentence(sent, PROGRAMMES)
-        for a, b in _cues(ctx, sent, IMPLEMENT_CUES):
-            implementers = _implementers(ctx, bodies, b)
-            plural = a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES  # 'several programmes implemented by'
-            subject = _subject(ctx, bodies, a, window=12)
-            if subject is not None and any(ctx.folded[k] in EVENT_TRIGGERS for k in range(subject.last, a)):
-                continue  # 'AIRCOP's workshop, led by INTERPOL': the cue is about the event
-            if subject is None and not plural:
-                subject = subject_or_topic(ctx, bodies, a, window=0)
-            if subject is not None:
-                yield from ((subject, Predicate.IMPLEMENTED_BY, x, ev) for x in implementers)
-            elif a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES and sent + 1 < len(ctx.sentences):
-                listed = [m for m in bodies.in_sentence(sent + 1, PROGRAMMES) if not _in_pp(ctx, m, _PP)]
-                both = ctx.evidence_between(sent, sent + 1)
-                yield from ((p, Predicate.IMPLEMENTED_BY, x, both) for p in listed for x in implementers)
-        for i in ctx.sentence_ranges[sent]:
-            # "UNODC's Container Control Programme"
-            if (
-                ctx.folded[i] == "s"
-                and i >= 1
-                and ctx.words[i - 1] in {"'", "’"}
-                and (i - 1) in bodies.by_last
-            ):
-                owner = bodies.by_last[i - 1]
-                target = bodies.by_first.get(i + 1)
-                if owner.kind in PARTNERS and target is not None and target.kind in PROGRAMMES:
-                    yield target, Predicate.IMPLEMENTED_BY, owner, ev
-            # "UNODC and its partners (INTERPOL and TI)"
-            if ctx.folded[i : i + 3] == ("and", "its", "partners") and i in bodies.by_last:
-                lead = bodies.by_last[i]
-                partners = bodies.forward(i + 3, PARTNERS)
-                subjects = [p for p in programmes if not _in_pp(ctx, p, _FUNDING_PP) and p.key != lead.key]
-                for p in subjects[:1]:
-                    yield p, Predicate.IMPLEMENTED_BY, lead, ev
-                    yield from ((p, Predicate.HAS_PARTNER, x, ev) for x in partners if x.key != lead.key)
-            # "EU-funded CRIMJUST"
-            if ctx.folded[i : i + 2] == ("-", "funded") and i in bodies.by_last:
-                target = bodies.nearest_before(i + 6, PROGRAMMES, window=4)
-                if target is not None and target.first > i:
-                    yield target, Predicate.FUNDED_BY, bodies.by_last[i], ev
-        for a, b in _cues(ctx, sent, FUND_CUES):
-            subject = subject_or_topic(ctx, bodies, a, window=15)
-            if subject is not None:
-                yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
-        for a, b in _cues(ctx, sent, PARTNER_CUES):
-            subject = subject_or_topic(ctx, bodies, a, window=15)
-            if subject is not None:
-                yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
-        for _, b in _cues(ctx, sent, (("umbrella", "of"),)):
-            parents = bodies.after(b, PROGRAMMES)
-            if parents:
-                children = [p for p in programmes if p.first > parents[0].last and p.key != parents[0].key]
-                yield from ((c, Predicate.PART_OF, parents[0], ev) for c in children)
-        for a, b in _cues(ctx, sent, PART_CUES):
-            parents = bodies.after(b, PROGRAMMES, skip=1)
-            child = bodies.nearest_before(a, PROGRAMMES, window=6) or _subject(ctx, bodies, a, window=25)
-            opening = ctx.sentence_ranges[sent].start
-            if child is None and ctx.folded[opening : opening + 2] in {("it", "is"), ("it", "was")}:
-                child = topic_of(
-                    ctx, bodies, sent, besides=parents[0] if parents else None
-                )  # 'It is a part of X'
-            if child is not None and parents and child.first > parents[0].first:
-                child = None
-            if parents and child is not None and child.key != parents[0].key:
-                yield child, Predicate.PART_OF, parents[0], ev
-        yield from _components(ctx, bodies, sent, programmes)
-        yield from _owned(ctx, bodies, sent)
-        yield from _coverage(ctx, bodies, places, sent, programmes)
+def implemented_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X, implemented by A and B' (or 'several programmes implemented by A: X and Y') -> implementedBy."""
+    ev = ctx.evidence(sent)
+    for a, b in _cues(ctx, sent, IMPLEMENT_CUES):
+        implementers = _implementers(ctx, bodies, b)
+        plural = a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES  # 'several programmes implemented by'
+        subject = _subject(ctx, bodies, a, window=12)
+        if subject is not None and any(ctx.folded[k] in EVENT_TRIGGERS for k in range(subject.last, a)):
+            continue  # 'AIRCOP's workshop, led by INTERPOL': the cue is about the event
+        if subject is None and not plural:
+            subject = subject_or_topic(ctx, bodies, a, window=0)
+        if subject is not None:
+            yield from ((subject, Predicate.IMPLEMENTED_BY, x, ev) for x in implementers)
+        elif a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES and sent + 1 < len(ctx.sentences):
+            listed = [m for m in bodies.in_sentence(sent + 1, PROGRAMMES) if not _in_pp(ctx, m, _PP)]
+            both = ctx.evidence_between(sent, sent + 1)
+            yield from ((p, Predicate.IMPLEMENTED_BY, x, both) for p in listed for x in implementers)
 
 
-def _components(ctx: Context, bodies: Mentions, sent: int, programmes: list[Mention]) -> Iterator[Fact]:
+POSSESSIVE_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "'s")
+FUNDED_GLUED = phrases(Predicate.FUNDED_BY, Shape.GLUED)
+
+
+def possessive_owner(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """ "UNODC's Container Control Programme" -> implementedBy UNODC."""
+    for a, b in _cues(ctx, sent, POSSESSIVE_CUES):
+        owner, target = bodies.by_last.get(a), bodies.by_first.get(b)
+        if owner is not None and owner.kind in PARTNERS and target is not None and target.kind in PROGRAMMES:
+            yield target, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+
+
+def lead_and_partners(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X is run by UNODC and its partners (INTERPOL and TI)' -> implementedBy UNODC, hasPartner the rest."""
+    ev = ctx.evidence(sent)
+    programmes = bodies.in_sentence(sent, PROGRAMMES)
+    for i in ctx.sentence_ranges[sent]:
+        if ctx.folded[i : i + 3] == ("and", "its", "partners") and i in bodies.by_last:
+            lead = bodies.by_last[i]
+            partners = bodies.forward(i + 3, PARTNERS)
+            subjects = [p for p in programmes if not _in_pp(ctx, p, _FUNDING_PP) and p.key != lead.key]
+            for p in subjects[:1]:
+                yield p, Predicate.IMPLEMENTED_BY, lead, ev
+                yield from ((p, Predicate.HAS_PARTNER, x, ev) for x in partners if x.key != lead.key)
+
+
+def hyphen_funded(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'the EU-funded CRIMJUST' -> fundedBy the EU."""
+    for a, _ in _cues(ctx, sent, FUNDED_GLUED):
+        if a in bodies.by_last:
+            target = bodies.nearest_before(a + 6, PROGRAMMES, window=4)
+            if target is not None and target.first > a:
+                yield target, Predicate.FUNDED_BY, bodies.by_last[a], ctx.evidence(sent)
+
+
+def funded_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X is funded by A and B', 'with financial support from A' -> fundedBy."""
+    for a, b in _cues(ctx, sent, FUND_CUES):
+        subject = subject_or_topic(ctx, bodies, a, window=15)
+        if subject is not None:
+            ev = ctx.evidence(sent)
+            yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
+
+
+def partner_cue(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X, in partnership with A and B' -> hasPartner."""
+    for a, b in _cues(ctx, sent, PARTNER_CUES):
+        subject = subject_or_topic(ctx, bodies, a, window=15)
+        if subject is not None:
+            ev = ctx.evidence(sent)
+            yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
+
+
+def umbrella(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'Under the umbrella of P, A and B ...' -> A and B partOf P."""
+    programmes = bodies.in_sentence(sent, PROGRAMMES)
+    for _, b in _cues(ctx, sent, UMBRELLA_CUES):
+        parents = bodies.after(b, PROGRAMMES)
+        if parents:
+            children = [p for p in programmes if p.first > parents[0].last and p.key != parents[0].key]
+            yield from ((c, Predicate.PART_OF, parents[0], ctx.evidence(sent)) for c in children)
+
+
+def part_of(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X, a component of P', 'It is a part of P' -> partOf."""
+    for a, b in _cues(ctx, sent, PART_CUES):
+        parents = bodies.after(b, PROGRAMMES, skip=1)
+        child = bodies.nearest_before(a, PROGRAMMES, window=6) or _subject(ctx, bodies, a, window=25)
+        opening = ctx.sentence_ranges[sent].start
+        if child is None and ctx.folded[opening : opening + 2] in {("it", "is"), ("it", "was")}:
+            # 'It is a part of X'
+            child = topic_of(ctx, bodies, sent, besides=parents[0] if parents else None)
+        if child is not None and parents and child.first > parents[0].first:
+            child = None
+        if parents and child is not None and child.key != parents[0].key:
+            yield child, Predicate.PART_OF, parents[0], ctx.evidence(sent)
+
+
+def components(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'the Cocaine Route Programme components – A, B and C' -> each partOf the programme."""
-    for parent in programmes:
+    for parent in bodies.in_sentence(sent, PROGRAMMES):
         k = parent.last
         if k >= len(ctx) or ctx.folded[k] not in COMPONENT_NOUNS:
             continue
@@ -220,7 +192,7 @@ def _components(ctx: Context, bodies: Mentions, sent: int, programmes: list[Ment
                 yield child, Predicate.PART_OF, parent, ctx.evidence(sent)
 
 
-def _owned(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def owned(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'COLIBRI is a WCO initiative' -> COLIBRI implementedBy the WCO."""
     for i in ctx.sentence_ranges[sent]:
         if ctx.folded[i] not in {"is", "was"} or ctx.folded[i + 1 : i + 2] not in {("a",), ("an",)}:
@@ -318,10 +290,10 @@ def _topics(ctx: Context, bodies: Mentions) -> _Topics:
     return topics
 
 
-def _coverage(
-    ctx: Context, bodies: Mentions, places: Mentions, sent: int, programmes: list[Mention]
-) -> Iterator[Fact]:
+def coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X supports Ghana and Togo', 'in ten countries: A, B', 'X for West Africa' -> coversRegion."""
     ev = ctx.evidence(sent)
+    programmes = bodies.in_sentence(sent, PROGRAMMES)
     if not any(ctx.folded[i] in EVENT_WORDS for i in ctx.sentence_ranges[sent]):
         for items in place_lists(ctx, places, sent, AREAS):
             lead = _lead(ctx, items[0].first, 8)
@@ -379,9 +351,8 @@ def _introduced_by_area_noun(lead: list[str]) -> bool:
 _RELATIVE = frozenset({"which", "that", "where", "who", "whose", "whom"})
 
 
-def place_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
-    """'Brussels, Belgium' -> inRegion; a national body -> basedIn its country; 'X, based in Y' -> basedIn."""
-    yield from _containment(ctx, places)
+def named_country(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+    """A national body whose name or adjective gives its country ('Colombian National Police') -> basedIn."""
     first_of: dict[EntityKey, Mention] = {}
     for p in places.all:
         first_of.setdefault(p.key, p)
@@ -390,24 +361,30 @@ def place_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fa
             country = first_of.get(body.country)
             if country is not None:
                 yield body, Predicate.BASED_IN, country, ctx.evidence(ctx.sent_of[body.first])
-    yield from _national_bodies(ctx, bodies, places)
-    for sent in range(len(ctx.sentences)):
-        for a, b in _cues(ctx, sent, (("based", "in"), ("headquartered", "in"))):
-            subject = bodies.nearest_before(a, PARTNERS, window=3)
-            sites = places.after(b, SITES | AREAS, skip=1)
-            if subject is not None and sites:
-                yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
-        for a, b in _cues(ctx, sent, (("headquarters", "in"),)):
-            owner = bodies.by_last.get(a) or bodies.by_last.get(a - 2)  # 'WCO headquarters', "WCO's"
-            if owner is None and ctx.folded[a - 1 : a] == ("its",):
-                owner = bodies.nearest_before(a, PARTNERS, window=30)
-            sites = places.after(b, SITES, skip=1)
-            if owner is not None and owner.kind in PARTNERS and sites:
-                yield owner, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
 
 
-def _containment(ctx: Context, places: Mentions) -> Iterator[Fact]:
-    """City in its country when the text names both; listed countries in the region that introduces them."""
+def based_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X, based in Y', 'X, headquartered in Y' -> basedIn."""
+    for a, b in _cues(ctx, sent, BASED_CUES):
+        subject = bodies.nearest_before(a, PARTNERS, window=3)
+        sites = places.after(b, SITES | AREAS, skip=1)
+        if subject is not None and sites:
+            yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+
+
+def headquarters(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """ "the WCO's headquarters in Brussels", 'its headquarters in Y' -> basedIn."""
+    for a, b in _cues(ctx, sent, HEADQUARTERS_CUES):
+        owner = bodies.by_last.get(a) or bodies.by_last.get(a - 2)  # 'WCO headquarters', "WCO's"
+        if owner is None and ctx.folded[a - 1 : a] == ("its",):
+            owner = bodies.nearest_before(a, PARTNERS, window=30)
+        sites = places.after(b, SITES, skip=1)
+        if owner is not None and owner.kind in PARTNERS and sites:
+            yield owner, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+
+
+def city_in_country(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+    """A city in its country when the text names both ('Dakar ... Senegal') -> inRegion."""
     mentioned = {p.key: p for p in places.all}
     for m in places.all:
         if m.kind is not Kind.CITY:
@@ -416,24 +393,27 @@ def _containment(ctx: Context, places: Mentions) -> Iterator[Fact]:
         country = mentioned.get(place.parent) if place is not None and place.parent else None
         if country is not None:
             yield m, Predicate.IN_REGION, country, ctx.evidence(ctx.sent_of[m.first])
-    for sent in range(len(ctx.sentences)):
-        for items in place_lists(ctx, places, sent, frozenset({Kind.COUNTRY})):
-            if len(items) < 2:
-                continue
-            first = items[0].first
-            lead = _lead(ctx, first, 10)
-            if not any(w in AREA_NOUNS for w in lead):
-                continue
-            regions = {
-                p.key: p
-                for p in places.in_sentence(sent, frozenset({Kind.REGION}))
-                if first - 10 <= p.first and p.last <= first
-            }
-            region = next(iter(regions.values())) if len(regions) == 1 else None
-            if region is None:
-                region = _region_adjective(ctx, max(ctx.sentence_ranges[sent].start, first - 10), first)
-            if region is not None:
-                yield from ((c, Predicate.IN_REGION, region, ctx.evidence(sent)) for c in items)
+
+
+def countries_in_region(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'ten West African countries: A, B and C', 'in Latin America, namely A and B' -> each inRegion."""
+    for items in place_lists(ctx, places, sent, frozenset({Kind.COUNTRY})):
+        if len(items) < 2:
+            continue
+        first = items[0].first
+        lead = _lead(ctx, first, 10)
+        if not any(w in AREA_NOUNS for w in lead):
+            continue
+        regions = {
+            p.key: p
+            for p in places.in_sentence(sent, frozenset({Kind.REGION}))
+            if first - 10 <= p.first and p.last <= first
+        }
+        region = next(iter(regions.values())) if len(regions) == 1 else None
+        if region is None:
+            region = _region_adjective(ctx, max(ctx.sentence_ranges[sent].start, first - 10), first)
+        if region is not None:
+            yield from ((c, Predicate.IN_REGION, region, ctx.evidence(sent)) for c in items)
 
 
 def _region_adjective(ctx: Context, start: int, end: int) -> Mention | None:
@@ -452,7 +432,7 @@ def _region_adjective(ctx: Context, start: int, end: int) -> Mention | None:
     return found[0] if len({m.key for m in found}) == 1 else None
 
 
-def _national_bodies(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+def national_bodies(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
     """A body first seen in this text, 'in Italy' right after it or "Spain's" right before it."""
     registry = gazetteer.registry_keys()
     for body in bodies.all:

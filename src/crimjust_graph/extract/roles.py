@@ -2,72 +2,26 @@
 
 from __future__ import annotations
 
+from crimjust_graph.extract.cues import Shape, phrases, verbs
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.lists import ACTORS, BODIES, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.relations import FUND_CUES
 from crimjust_graph.extract.tokens import Context
-from crimjust_graph.model import Kind
+from crimjust_graph.model import Kind, Predicate
 
-ORGANISE_VERBS = frozenset(
-    """organised organized hosted convened held co-organised co-organized co-hosted launched conducted
-    coordinated led chaired run hold holds holding host hosts organises organizes organising organizing
-    convenes convening""".split()  # noqa: SIM905
-)
+ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
 # An event held within a programme's frame is organised by it ('as part of the ENACT project').
-FRAME_CUES = (
-    ("as", "part", "of"),
-    ("is", "part", "of"),
-    ("was", "part", "of"),
-    ("in", "the", "framework", "of"),
-    ("within", "the", "framework", "of"),
-    ("under", "the", "framework", "of"),
-    ("under", "the", "auspices", "of"),
-    ("under", "the", "umbrella", "of"),
-)
+FRAME_CUES = phrases(Predicate.ORGANISED_BY, Shape.EVENT)
+PARTNERSHIP_CUES = phrases(Predicate.ORGANISED_BY, Shape.PASSIVE)
+SUPPORT_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.SUPPORTED)
+SELF_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.ACTIVE)
+LIST_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.EVENT)
+# A sentence with one of these and 'in <place>' says where the current event happened.
+SITE_SENTENCE = phrases(Predicate.HELD_IN, Shape.SIGNAL)
 RELATIVE = frozenset({"which", "that", "who", "whose"})
 AUXILIARIES = frozenset({"is", "are", "was", "were", "will", "would", "has", "have", "had", "be", "been"})
 HOSTING = frozenset({"hosting", "organising", "organizing", "convening", "chairing"})
 COPULA = frozenset({"was", "were", "is", "are"})
-PARTNERSHIP_CUES = (
-    ("in", "partnership", "with"),
-    ("in", "cooperation", "with"),
-    ("in", "collaboration", "with"),
-    ("in", "close", "cooperation", "with"),
-    ("in", "coordination", "with"),
-    ("jointly", "with"),
-    ("together", "with"),
-)
-SUPPORT_CUES = (("supported", "by"), ("with", "support", "from"), ("with", "the", "support", "of"))
-SELF_CUES = (
-    ("delivered",),
-    ("presented",),
-    ("participated",),
-    ("took", "part"),
-    ("attended",),
-    ("contributed",),
-    ("spoke",),
-    ("made", "a", "presentation"),
-    ("gave", "a", "presentation"),
-    ("joined",),
-)
-LIST_CUES = (
-    ("brought", "together"),
-    ("attended", "by"),
-    ("participation", "of"),
-    ("participants", "from"),
-    ("representatives", "of"),
-    ("representatives", "from"),
-    ("delegations", "from"),
-    ("experts", "from"),
-    ("delivered", "by"),
-    ("presented", "by"),
-    ("gathered",),
-    ("representing",),
-    ("on", "behalf", "of"),
-    ("made", "up", "of"),
-    ("attendance", "by"),
-    ("attendance", "of"),
-)
 # After 'took part' or 'attended': a list of other participants ('took part, in addition to X and Y').
 ALSO_CUES = (
     ("in", "addition", "to"),
@@ -76,9 +30,7 @@ ALSO_CUES = (
     ("as", "well", "as"),
     ("together", "with"),
 )
-SITE_VERBS = frozenset({"hosted", "witnessed", "welcomed"})
-# A sentence with one of these and 'in <place>' says where the current event happened.
-SITE_SENTENCE = (("held", "in"), ("took", "place"), ("brought", "together"), ("gathered",), ("hosted", "in"))
+SITE_VERBS = verbs(Predicate.HELD_IN)
 EVENT_WORDS = EVENT_TRIGGERS | frozenset(
     """attended participated participating took gathered brought trained session delegations
     representatives""".split()  # noqa: SIM905
@@ -200,10 +152,7 @@ def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
     return []
 
 
-SPEECH_VERBS = frozenset(
-    """said says stated stressed noted explained highlighted underlined emphasised emphasized added remarked
-    declared affirmed recalled underscored pointed spoke welcomed thanked""".split()  # noqa: SIM905
-)
+SPEECH_VERBS = verbs(Predicate.HAS_PARTICIPANT)
 
 
 def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from crimjust_graph.extract import gazetteer
+from crimjust_graph.extract import gazetteer, registry
 from crimjust_graph.extract.events import EventDraft, find_events
 from crimjust_graph.extract.heads import Mention
 from crimjust_graph.extract.lists import Mentions
 from crimjust_graph.extract.mentions import find_mentions
-from crimjust_graph.extract.relations import place_facts, programme_facts, to_relations
+from crimjust_graph.extract.relations import to_relations
 from crimjust_graph.extract.roles import FRAME_CUES
-from crimjust_graph.extract.structure import settle_roles, structure_facts
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Document, Entity, EntityKey, Evidence, Extraction, Kind, Predicate, Relation
 
@@ -124,9 +123,7 @@ class RuleExtractor:
             self._book(books, m).see(m.surfaces[0], ctx.evidence(ctx.sent_of[m.first]))
             for s in m.surfaces[1:]:
                 books[m.key].see(s, ctx.evidence(ctx.sent_of[m.first]))
-        programme_roles = [*programme_facts(ctx, bodies, places), *structure_facts(ctx, bodies)]
-        relations = to_relations(iter(settle_roles(programme_roles)))
-        relations += to_relations(place_facts(ctx, bodies, places))
+        relations = to_relations(iter(registry.settle([f for _, f in registry.facts(ctx, bodies, places)])))
         absorbed: set[EntityKey] = set()
         for draft in find_events(ctx, bodies, places):
             relations += self._event(ctx, books, draft)
