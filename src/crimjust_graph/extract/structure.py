@@ -184,7 +184,8 @@ def named_component(ctx: Context, bodies: Mentions, places: Mentions, sent: int)
         }:
             continue
         comma = next((j for j in range(i + 1, min(i + 8, rng.stop)) if ctx.words[j] == ","), None)
-        child = bodies.by_first.get(comma + 1) if comma is not None else None
+        start = None if comma is None else comma + 1 + (ctx.folded[comma + 1 : comma + 2] == ("the",))
+        child = bodies.by_first.get(start) if start is not None else None  # ', BORDERLINK,' / ', the X,'
         parent = topic_of(ctx, bodies, sent, besides=child)
         if child is not None and child.kind in PROGRAMMES and parent is not None and parent.key != child.key:
             yield child, Predicate.PART_OF, parent, ctx.evidence(sent)
