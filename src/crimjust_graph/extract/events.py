@@ -13,6 +13,7 @@ from crimjust_graph.extract.heads import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HE
 from crimjust_graph.extract.lists import AREAS, SITES, Mentions
 from crimjust_graph.extract.tokens import STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
+from crimjust_graph.documents import MONTHS
 from crimjust_graph.vocab import slugify
 
 DETERMINERS = frozenset(
@@ -159,25 +160,40 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
         return named
     k = t - 1
     modifiers: list[str] = []
-    while k >= 0 and ctx.sent_of[k] == sent and t - k <= 6:
+    inside: list[Mention] = []  # bodies written into the event's noun phrase ('the 48th EAPCCO PCC meeting')
+    proper = False
+    budget = 6
+    while k >= 0 and ctx.sent_of[k] == sent and budget > 0:
         w = ctx.folded[k]
         if w in DETERMINERS or (w == "s" and k > 0 and ctx.words[k - 1] in {"'", "’"}):
             break
+        budget -= 1
+        owner = bodies.by_last.get(k + 1) if k in taken else None
+        if owner is not None and owner.first < k and ctx.sent_of[owner.first] == sent:
+            inside.append(owner)  # jump the whole name, brackets and commas included
+            k = owner.first - 1
+            continue
         hyphenated = "-" in (ctx.words[k - 1], ctx.words[min(k + 1, t)])
-        if not (ctx.words[k].isalnum() or ctx.words[k] == "-") or (
-            ctx.words[k][:1].isupper() and k not in taken and not hyphenated
-        ):
+        dated = w in MONTHS and k > 0 and ctx.words[k - 1].isdigit()  # 'the 25 June meeting'
+        if not (ctx.words[k].isalnum() or ctx.words[k] == "-"):
             return None
-        if k not in taken and ctx.words[k].isalpha() and not hyphenated:
+        if ctx.words[k][:1].isupper() and k not in taken and not hyphenated and not dated:
+            proper = True  # 'the Paris Pact Expert Working Group meeting': a name, if a determiner opens it
+        if k not in taken and ctx.words[k].isalpha() and not hyphenated and not dated:
             modifiers.insert(0, ctx.words[k])
         k -= 1
     else:
         if k >= 0 and ctx.sent_of[k] == sent:
             return None
     opener = ctx.folded[k] if k >= 0 and ctx.sent_of[k] == sent else ""
+    if proper and opener not in DETERMINERS:
+        return None
     definite = opener in DEFINITE or opener == "s"
     mods = tuple(m.lower() for m in modifiers)
-    return _Hit(t, k + 1, t + 1, None, mods, definite, indefinite=opener in INDEFINITE)
+    name = None
+    if (inside or proper) and (ctx.is_capitalised(k + 1) or _ORDINAL.match(ctx.words[k + 1])):
+        name = ctx.text(k + 1, t + 1)  # the fullest noun phrase: 'Paris Pact Expert Working Group meeting'
+    return _Hit(t, k + 1, t + 1, name, mods, definite, indefinite=opener in INDEFINITE)
 
 
 def _copular_name(ctx: Context, hit: _Hit) -> _Hit:
