@@ -169,7 +169,7 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
             break
         budget -= 1
         owner = bodies.by_last.get(k + 1) if k in taken else None
-        if owner is not None and owner.first < k and ctx.sent_of[owner.first] == sent:
+        if owner is not None and ctx.sent_of[owner.first] == sent:
             inside.append(owner)  # jump the whole name, brackets and commas included
             k = owner.first - 1
             continue
@@ -244,14 +244,24 @@ _SEQUENCE = re.compile(r"\b(?:preceded|followed)\s+by\b|\b(?:ahead|in\s+advance)
 def _sentence_dates(ctx: Context, sent: int, at: int) -> tuple[str, str | None] | None:
     span = ctx.sentences[sent]
     dates = find_dates(span.text, ctx.year, span.start, ctx.issued)
-    dates = [d for d in dates if d.char_start >= ctx.dateline_end]
+    # A span of years ('the Programme (2016-2021)') is a programme's period, never one event's date.
+    dates = [d for d in dates if d.char_start >= ctx.dateline_end and not (d.end and len(d.end) == 4)]
     if not dates:
         return None
     best = min(dates, key=lambda d: abs(d.char_start - at))
     lo, hi = sorted((best.char_end, at))
     if _SEQUENCE.search(ctx.document.text, lo, hi) and len(best.start) == 10:
         return best.start[:7], None
+    said = ctx.document.text[best.char_start : best.char_end].casefold()
+    if said in {"today", "yesterday"} and _CLOSING.search(span.text):
+        return best.start[:7], best.start  # 'a week-long workshop concluded today': it ended then
     return best.start, best.end
+
+
+# 'The workshop concluded today': the day is the end; the start is only known to its month.
+_CLOSING = re.compile(r"\b(?:concluded|ended|closed|wrapped\s+up|came\s+to\s+a\s+close)\b", re.I)
+# 'This was convened in Bujumbura from 4-6 March': a sentence that goes on about the event just named.
+_GOES_ON = frozenset({("this",), ("it",)})
 
 
 def _titles(ctx: Context) -> dict[int, tuple[str, int, int]]:
@@ -376,6 +386,13 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
             draft.modifiers.append(mod)
     if draft.start is None and (dates := _sentence_dates(ctx, sent, ctx.starts[t])):
         draft.start, draft.end = dates
+    following = sent + 1
+    if following < len(ctx.sentences) and ctx.folded[ctx.sentence_ranges[following].start :][:1] in _GOES_ON:
+        rng = ctx.sentence_ranges[following]
+        if not any(ctx.folded[k] in TRIGGERS for k in rng):
+            if draft.start is None and (dates := _sentence_dates(ctx, following, ctx.starts[rng.start])):
+                draft.start, draft.end = dates
+            draft.sites += [(m, following) for m in roles.sites(ctx, places, following)]
     draft.organisers += [(m, sent) for m in roles.organisers(ctx, bodies, t, hit.first, hit.last)]
     draft.funders += [(m, sent) for m in roles.funders(ctx, bodies, t)]
     draft.participants += [(m, sent) for m in roles.supporters(ctx, bodies, t)]
