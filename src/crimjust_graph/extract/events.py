@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 
+from crimjust_graph.documents import MONTHS
 from crimjust_graph.extract import roles
 from crimjust_graph.extract.dates import find_dates
 from crimjust_graph.extract.gazetteer import bodies as registry
@@ -13,7 +14,6 @@ from crimjust_graph.extract.heads import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HE
 from crimjust_graph.extract.lists import AREAS, SITES, Mentions
 from crimjust_graph.extract.tokens import STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
-from crimjust_graph.documents import MONTHS
 from crimjust_graph.vocab import slugify
 
 DETERMINERS = frozenset(
@@ -61,6 +61,7 @@ class EventDraft:
     sites: list[tuple[Mention, int]] = field(default_factory=list)
     participants: list[tuple[Mention, int]] = field(default_factory=list)
     absorbed: list[Mention] = field(default_factory=list)  # bodies named inside the event's name
+    aside: bool = False  # a previous or next event told in passing: later sentences are not about it
 
     def label(self) -> str:
         """The proper name, else organiser + modifiers + type ('IPES annual meeting')."""
@@ -162,12 +163,14 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
     modifiers: list[str] = []
     inside: list[Mention] = []  # bodies written into the event's noun phrase ('the 48th EAPCCO PCC meeting')
     proper = False
-    budget = 6
-    while k >= 0 and ctx.sent_of[k] == sent and budget > 0:
+    budget = 6  # lower-case words before the trigger; a name's words and bodies may run a little longer
+    steps = 0  # a whole body's name counts as one step
+    while k >= 0 and ctx.sent_of[k] == sent and budget > 0 and steps < 12:
         w = ctx.folded[k]
         if w in DETERMINERS or (w == "s" and k > 0 and ctx.words[k - 1] in {"'", "’"}):
             break
-        budget -= 1
+        budget -= 0 if k in taken or ctx.is_capitalised(k) else 1
+        steps += 1
         owner = bodies.by_last.get(k + 1) if k in taken else None
         if owner is not None and ctx.sent_of[owner.first] == sent:
             inside.append(owner)  # jump the whole name, brackets and commas included
@@ -324,7 +327,11 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         if ctx.sent_of[t] == 0 and headline_sentence:
             headline.append((hit, w))  # the headline names the article's event: resolved at the end
             continue
+        aside = _another_event(ctx, hit, w, last_of_type, order)
+        if aside:
+            hit = replace(hit, definite=False, indefinite=True)  # 'during their meeting in Algiers on 10 May'
         draft = _resolve(hit, w, named, order, last_of_type)
+        draft.aside = draft.aside or aside
         _record(ctx, bodies, places, draft, hit)
     for hit, w in headline:
         target = named.get(hit.name.casefold()) if hit.name else None
@@ -340,8 +347,31 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         for d in order
         if d.name or d.organisers or d.sites or (d.start and d.event_type not in WEAK_TRIGGERS)
     ]
-    _attach_participants(ctx, bodies, places, kept)
+    _mark_asides(ctx, kept)
+    _attach_participants(ctx, bodies, places, [d for d in kept if not d.aside] or kept)
     return kept
+
+
+def _another_event(
+    ctx: Context, hit: _Hit, w: str, last_of_type: dict[str, EventDraft], order: list[EventDraft]
+) -> bool:
+    """A definite mention dated in its own words, on a day other than the event it would join, is another
+    event (a previous or next one), so it never lends its date or place to the reported one."""
+    if hit.name is not None or hit.indefinite:
+        return False
+    joined = last_of_type.get(w) or (order[-1] if hit.definite and order else None)
+    if joined is None or joined.start is None:
+        return False
+    own = _sentence_dates(ctx, ctx.sent_of[hit.trigger], ctx.ends[hit.trigger])
+    if own is None:
+        return False
+    span = ctx.sentences[ctx.sent_of[hit.trigger]]
+    near = [
+        d
+        for d in find_dates(span.text, ctx.year, span.start, ctx.issued)
+        if 0 <= d.char_start - ctx.ends[hit.trigger] <= 30
+    ]
+    return bool(near) and near[0].start != joined.start
 
 
 def _resolve(
@@ -396,11 +426,29 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
     draft.organisers += [(m, sent) for m in roles.organisers(ctx, bodies, t, hit.first, hit.last)]
     draft.funders += [(m, sent) for m in roles.funders(ctx, bodies, t)]
     draft.participants += [(m, sent) for m in roles.supporters(ctx, bodies, t)]
-    draft.sites += [(m, sent) for m in roles.sites(ctx, places, sent) if not _sequenced(ctx, m.first, t)]
+    draft.sites += [
+        (m, sent)
+        for m in roles.sites(ctx, places, sent)
+        if not _sequenced(ctx, m.first, t) and _nearest_trigger(ctx, bodies, m.first) in (None, t)
+    ]
     if draft.event_type in ROVING:  # 'an operation targeting ... across Central America and the Caribbean'
         for a, b in ctx.cues(sent, (("across",), ("throughout",))):
             if ctx.folded[a - 1] != "from":
                 draft.sites += [(m, sent) for m in places.after(b, SITES | AREAS, skip=1)]
+
+
+def _nearest_trigger(ctx: Context, bodies: Mentions, i: int) -> int | None:
+    """The event trigger a place at token i belongs to: the last one before it in the sentence, else the first
+    after it ('during their meeting in Algiers ... the Summit held in Malabo': each keeps its own place).
+    A trigger word inside a body's name ('the National Training Centre') is no event."""
+    sent = ctx.sent_of[i]
+    rng = ctx.sentence_ranges[sent]
+    inside = {k for m in bodies.in_sentence(sent) for k in range(m.first, m.last)}
+    triggers = [k for k in rng if ctx.folded[k] in EVENT_TRIGGERS and k not in inside]
+    before = [k for k in triggers if k < i]
+    if before:
+        return before[-1]
+    return next((k for k in triggers if k > i), None)
 
 
 def _sequenced(ctx: Context, a: int, b: int) -> bool:
@@ -435,6 +483,17 @@ def _merge_named(order: list[EventDraft]) -> list[EventDraft]:
         else:
             into.absorb(draft)
     return sorted(out, key=lambda d: min(d.triggers))
+
+
+def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:
+    """A dated event named only in sentences about an earlier one ('endorsed by the 23rd AU Summit held in
+    Malabo on 20-27 June') is told in passing."""
+    seen: set[int] = set()  # sentences holding a trigger of an event told before
+    for d in sorted(events, key=lambda d: min(d.triggers)):
+        sentences = {ctx.sent_of[t] for t in d.triggers}
+        if seen and d.name and d.start and sentences <= seen:
+            d.aside = True
+        seen |= sentences
 
 
 def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft]) -> None:
