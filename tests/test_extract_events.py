@@ -128,3 +128,15 @@ def test_the_next_sentence_about_the_event_gives_its_date_and_place() -> None:
     (meeting,) = events(ex).values()
     assert meeting.start == "2024-03-04"
     assert {"Accra", "Ghana"} <= places_of(ex, meeting)
+
+
+def test_an_unnamed_event_is_called_by_its_noun_phrase_with_topic() -> None:
+    ex = run("Training\n\nOn 2 March 2015, INTERPOL held a specialised training on document fraud in Dakar.")
+    assert "specialised training on document fraud" in events(ex)
+
+
+def test_two_mentions_joined_by_and_are_one_event() -> None:
+    ex = run("Visit\n\nOn 30 November 2022, UNODC promoted an exchange visit and a seminar on port control.")
+    assert len(events(ex)) == 1
+    ex = run("Visit\n\nOn 30 November 2022, UNODC held a seminar. On 2 December 2022, it held a workshop.")
+    assert len(events(ex)) == 2

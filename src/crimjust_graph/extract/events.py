@@ -62,11 +62,19 @@ class EventDraft:
     participants: list[tuple[Mention, int]] = field(default_factory=list)
     absorbed: list[Mention] = field(default_factory=list)  # bodies named inside the event's name
     aside: bool = False  # a previous or next event told in passing: later sentences are not about it
+    topic: str | None = None  # the first mention's noun phrase with its topic ('workshop on X')
 
     def label(self) -> str:
-        """The proper name, else organiser + modifiers + type ('IPES annual meeting')."""
+        """The proper name, else the fullest noun phrase ('specialised training on document fraud'), else
+        organiser + modifiers + type ('IPES annual meeting')."""
         if self.name:
             return self.name
+        if self.topic:
+            return self.topic
+        return self.composed()
+
+    def composed(self) -> str:
+        """Organiser + modifiers + type: a short name that never stands as a bare generic word."""
         parts = [*self.modifiers[:2], self.event_type]
         if self.organisers:
             known = self.organisers[0][0].known
@@ -83,6 +91,7 @@ class EventDraft:
         if other.name and other.name != self.name:
             self.surfaces.append(other.name)
         self.surfaces += other.surfaces
+        self.topic = self.topic or other.topic
         self.triggers += other.triggers
         self.modifiers += [m for m in other.modifiers if m not in self.modifiers]
         if self.start is None:
@@ -223,6 +232,8 @@ def _topic_end(ctx: Context, hit: _Hit) -> int:
         w = ctx.words[j]
         if ctx.folded[j] in _PHRASE_STOP or not (w.isalnum() or w == "-"):
             break
+        if ctx.is_capitalised(j - 1) and ctx.folded[j] in {"for", "with", "at", "on", "against"}:
+            break  # 'a visit of the Naval Intelligence Centre for partners from ...': the name ends the topic
         j += 1
         if ctx.folded[j - 1] not in {"on", "of", "for", "against", "and", "the", "at", "-"}:
             end = j
@@ -308,6 +319,7 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     text, first_end = ctx.document.text, ctx.sentences[0].end
     after_first = text[first_end : first_end + 2].strip(" \t")
     headline_sentence = len(ctx.sentences) > 1 and after_first in {"\n", "\n\n"}
+    previous: tuple[_Hit, EventDraft] | None = None
     for t, w in enumerate(ctx.folded):
         if w not in TRIGGERS or t in taken or t in title_tokens:
             continue
@@ -330,9 +342,13 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         aside = _another_event(ctx, hit, w, last_of_type, order)
         if aside:
             hit = replace(hit, definite=False, indefinite=True)  # 'during their meeting in Algiers on 10 May'
-        draft = _resolve(hit, w, named, order, last_of_type)
+        if previous is not None and hit.name is None and _coordinated(ctx, previous[0], hit):
+            draft = previous[1]  # 'promoted an exchange visit and a seminar on X': one event told twice
+        else:
+            draft = _resolve(hit, w, named, order, last_of_type)
         draft.aside = draft.aside or aside
         _record(ctx, bodies, places, draft, hit)
+        previous = (hit, draft)
     for hit, w in headline:
         target = named.get(hit.name.casefold()) if hit.name else None
         if target is None and order:
@@ -350,6 +366,12 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     _mark_asides(ctx, kept)
     _attach_participants(ctx, bodies, places, [d for d in kept if not d.aside] or kept)
     return kept
+
+
+def _coordinated(ctx: Context, before: _Hit, hit: _Hit) -> bool:
+    """'an exchange visit and a seminar': two indefinite mentions joined by 'and' in one noun phrase."""
+    between = ctx.folded[before.last : hit.first]
+    return before.indefinite and hit.indefinite and between in {("and", "a"), ("and", "an")}
 
 
 def _another_event(
@@ -410,6 +432,9 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
             draft.surfaces.append(ctx.words[hit.last + 1])  # '... Meeting (IMDCC)'
     else:
         draft.surfaces += _surfaces(ctx, hit)
+        end = _topic_end(ctx, hit)
+        if draft.topic is None and end > hit.last and not draft.triggers[:-1]:
+            draft.topic = ctx.text(hit.first, end)
     draft.absorbed += hit.absorbed
     for mod in hit.modifiers:
         if mod not in draft.modifiers:

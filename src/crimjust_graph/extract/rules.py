@@ -154,7 +154,7 @@ class RuleExtractor:
         book.start, book.end = book.start or draft.start, book.end or draft.end
         for t in draft.triggers:
             book.see("", ctx.evidence(ctx.sent_of[t]))
-        for s in draft.surfaces:
+        for s in [*draft.surfaces, draft.composed()]:
             book.see(s, ctx.evidence(ctx.sent_of[draft.triggers[0]]))
         out = []
         roles = (
