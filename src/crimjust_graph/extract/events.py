@@ -23,7 +23,7 @@ INDEFINITE = frozenset({"a", "an", "another"})
 DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "at", "during"})
 NAME_JOINERS = frozenset({"on", "of", "for", "against", "and", "the", "-", "&"})
 # Events only when something anchors them (a date, a place, an organiser): 'the official launch'.
-WEAK_TRIGGERS = frozenset({"launch", "presentation"})
+WEAK_TRIGGERS = frozenset({"launch", "presentation", "dialogue"})
 # Words that name an event only with a title ('an activity entitled "X"'); otherwise they refer back.
 REFERENCES = frozenset({"event", "activity", "session"})
 NAMING = frozenset({"entitled", "titled", "called", "named", "dubbed", "codenamed"})
@@ -227,6 +227,8 @@ def _topic_end(ctx: Context, hit: _Hit) -> int:
     j, sent = hit.last, ctx.sent_of[hit.trigger]
     if j >= len(ctx) or ctx.folded[j] not in {"on", "of", "for", "against"}:
         return hit.last
+    if j + 1 < len(ctx) and (ctx.words[j + 1][:1].isdigit() or ctx.folded[j + 1] in MONTHS):
+        return hit.last  # 'a meeting on 12 April': a date, not a topic
     end = hit.last
     while j < len(ctx) and ctx.sent_of[j] == sent and j - hit.last < 14:
         w = ctx.words[j]
@@ -436,7 +438,8 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
         if draft.topic is None and end > hit.last and not draft.triggers[:-1]:
             draft.topic = ctx.text(hit.first, end)
     draft.absorbed += hit.absorbed
-    for mod in hit.modifiers:
+    same_kind = ctx.folded[t] == draft.event_type  # 'promotes dialogue' says nothing of 'the annual meeting'
+    for mod in hit.modifiers if same_kind else ():
         if mod not in draft.modifiers:
             draft.modifiers.append(mod)
     if draft.start is None and (dates := _sentence_dates(ctx, sent, ctx.starts[t])):

@@ -21,7 +21,7 @@ ORG_HEADS = frozenset(
 )
 EVENT_TRIGGERS = frozenset(
     """meeting workshop training course conference symposium seminar summit operation mission forum roundtable
-    exercise webinar ceremony visit dialogue""".split()  # noqa: SIM905
+    exercise webinar ceremony visit""".split()  # noqa: SIM905
 )
 # A name learnt from its acronym is an organisation only with one of these words in it.
 ORG_WORDS = ORG_HEADS | frozenset(
