@@ -23,6 +23,7 @@ from crimjust_graph.extract.places import (
     AREA_BEFORE_DEMONYM,
     adjective_countries,
     demonym_countries,
+    regions_as_written,
     subdivisions,
 )
 from crimjust_graph.extract.tokens import CONNECTORS, STOPWORDS, Context
@@ -331,6 +332,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),))
         for h in gazetteer.find(words, folded, [gazetteer.place_index()])
     ]
+    places = regions_as_written(ctx, places)
     bodies = _field_units(ctx, bodies, places)
     taken = [False] * len(ctx)
     for m in bodies:
