@@ -95,6 +95,8 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         while j < n and not taken[j] and ctx.sent_of[j] == ctx.sent_of[i]:
             if ctx.folded[j] == "and" and ctx.folded[j + 1 : j + 2] == ("the",) and j > i:
                 break  # 'the Migration Authority and the Customs Office': two bodies
+            if ctx.folded[j] == "and" and j > i and _two_names(ctx, j):
+                break  # 'the Canada Border Services Agency and French Border Police': two bodies
             if ctx.is_capitalised(j) or (ctx.folded[j] in CONNECTORS and ctx.is_capitalised(j + 1)):
                 j += 1
             elif (
@@ -162,6 +164,16 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         based = _demonym_country(ctx, first, last) or _trailing_key(ctx, last, countries)
         out.append(Mention(first, last, known_as(kind, surface), (surface,), based))
     return out + _placed_if_named_elsewhere(out, unplaced)
+
+
+def _two_names(ctx: Context, j: int) -> bool:
+    """'X Agency and Y Police': a head word on each side of 'and' ends two names, not one."""
+    if ctx.folded[j - 1] not in ORG_HEADS - {"customs"} or not ctx.is_capitalised(j + 1):
+        return False  # 'Customs and Border Protection' names one service
+    k = j + 1
+    while k < len(ctx) and ctx.is_capitalised(k) and k - j <= 6:
+        k += 1
+    return ctx.folded[k - 1] in ORG_HEADS
 
 
 # What makes a generic name a national body's proper name rather than a description ('the Training Centre').
