@@ -33,7 +33,7 @@ ALSO_CUES = (
 SITE_VERBS = verbs(Predicate.HELD_IN)
 EVENT_WORDS = EVENT_TRIGGERS | frozenset(
     """attended participated participating took gathered brought trained session delegations
-    representatives""".split()  # noqa: SIM905
+    representatives attendees delegates participants""".split()  # noqa: SIM905
 )
 
 
@@ -179,6 +179,28 @@ def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     return out
 
 
+def _right_after_from(ctx: Context, first: int) -> bool:
+    k = first - 1
+    while k >= 0 and ctx.folded[k] == "the":
+        k -= 1
+    return k >= 0 and ctx.folded[k] == "from"
+
+
+# Words that end the phrase a 'from' introduces: a list after them says something else.
+_PHRASE_ENDS = frozenset({";", "(", ")", ".", "which", "who", "that", "while", "to"})
+
+
+def _from_before(ctx: Context, first: int, sent: int) -> bool:
+    """'officials from Argentina', 'delegates from the 11 partner countries - A, B', 'experts from police
+    forces in A, B and C': a 'from' at most eight words before the list, within its phrase."""
+    for k in range(first - 1, max(ctx.sentence_ranges[sent].start, first - 9) - 1, -1):
+        if ctx.folded[k] == "from":
+            return True
+        if ctx.folded[k] in _PHRASE_ENDS:
+            return False
+    return False
+
+
 def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     """Attendees and presenters named in one sentence."""
     out: list[Mention] = []
@@ -190,10 +212,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
                 continue
             items = mentions.forward(m.first, frozenset({Kind.COUNTRY})) or [m]
             seen.update(x.first for x in items)
-            k = m.first - 1
-            while k >= 0 and ctx.folded[k] == "the":
-                k -= 1
-            if k >= 0 and ctx.folded[k] == "from" and ctx.sent_of[k] == sent:
+            if _from_before(ctx, m.first, sent) and (len(items) > 1 or _right_after_from(ctx, m.first)):
                 out += items
     for _, end in ctx.cues(sent, LIST_CUES):
         out += _after_noun_phrase(ctx, mentions, end, ACTORS)

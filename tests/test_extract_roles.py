@@ -1,0 +1,40 @@
+"""An event's participants, organisers and venue from the clause that names them."""
+
+from __future__ import annotations
+
+from crimjust_graph.documents import document_from_text
+from crimjust_graph.extract import extract
+from crimjust_graph.model import Extraction
+
+
+def run(text: str) -> Extraction:
+    return extract(document_from_text("Roles\n\n" + text, "memory://roles", title="Roles"))
+
+
+def roles(ex: Extraction, predicate: str) -> set[str]:
+    label = {e.key: e.label for e in ex.entities}
+    return {label[r.object] for r in ex.relations if r.predicate.value == predicate}
+
+
+def test_countries_a_few_words_after_from_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. It brought together officials from "
+        "police forces and courts in Togo, Benin and Niger."
+    )
+    assert {"Togo", "Benin", "Niger"} <= roles(ex, "hasParticipant")
+
+
+def test_countries_listed_after_a_dash_following_from() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. Attendees included delegates from the "
+        "four partner countries - Togo, Benin, Niger and Mali."
+    )
+    assert {"Togo", "Benin", "Niger", "Mali"} <= roles(ex, "hasParticipant")
+
+
+def test_a_country_list_in_another_phrase_is_no_participant() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana, with experts from the port authority. "
+        "The workshop discussed cocaine routes to Togo, Benin and Niger."
+    )
+    assert not {"Togo", "Benin", "Niger"} & roles(ex, "hasParticipant")
