@@ -22,3 +22,18 @@ def test_two_names_each_with_its_head_are_two_bodies() -> None:
 def test_and_inside_one_name_keeps_it_whole() -> None:
     found = partners("Officers of the Harbour Customs and Border Protection Agency took part.")
     assert "Harbour Customs and Border Protection Agency" in found
+
+
+def test_a_short_name_in_brackets_is_the_same_body() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nJudges met at the Sahel Judicial Harbour Platform (the Harbour Platform). "
+            "Since 2010, the Harbour Platform has helped courts.",
+            "memory://bodies",
+            title="Bodies",
+        )
+    )
+    programmes = [e for e in ex.entities if e.kind is Kind.PROGRAMME]
+    assert [(e.label, "Harbour Platform" in e.aliases) for e in programmes] == [
+        ("Sahel Judicial Harbour Platform", True)
+    ]

@@ -116,6 +116,21 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "coversRegion",
     ),
     (
+        "units_in_countries",
+        "The meeting gathered Harbour Shield Programme focal points and task forces from Ghana, Togo and "
+        "Benin.",
+        ("Harbour Shield Programme", "coversRegion", "Togo"),
+        "The meeting gathered Harbour Shield Programme officials and guests from Ghana, Togo and Benin.",
+        "coversRegion",
+    ),
+    (
+        "acts_in",
+        "Since 2015, the Harbour Shield Programme trained in West Africa 300 officers.",
+        ("Harbour Shield Programme", "coversRegion", "West Africa"),
+        "Since 2015, the Harbour Shield Programme meeting in West Africa trained 300 officers.",
+        "coversRegion",
+    ),
+    (
         "funded_with",
         "The Harbour Shield Programme is funded with EUR 3 million by the European Union.",
         ("Harbour Shield Programme", "fundedBy", "European Union"),

@@ -128,6 +128,9 @@ CUES: tuple[Cue, ...] = (
             "supports",
             "assisting",
             "assists",
+            "composed of",  # 'the Platform, composed of Mali, Niger and Chad'
+            "comprising",
+            "consisting of",
         )
     ),
     # components

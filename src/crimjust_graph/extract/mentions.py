@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.gazetteer import Known
@@ -321,6 +322,24 @@ def _merge_parentheses(ctx: Context, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+def _short_names(ctx: Context, mentions: list[Mention]) -> list[Mention]:
+    """'the Sahel Judicial Cooperation Platform (the Sahel Platform)': the short name in brackets, made of the
+    long name's words, is the same body wherever the text uses it."""
+    same: dict[EntityKey, Known] = {}
+    for long, short in pairwise(mentions):
+        k = long.last
+        if ctx.words[k : k + 1] != ("(",) or short.kind is not long.kind or short.key == long.key:
+            continue
+        k += 1 + (ctx.folded[k + 1 : k + 2] == ("the",))
+        if short.first != k or ctx.words[short.last : short.last + 1] != (")",):
+            continue
+        if set(ctx.folded[short.first : short.last]) <= set(ctx.folded[long.first : long.last]):
+            same.setdefault(short.key, long.known)
+    if not same:
+        return mentions
+    return [replace(m, known=same[m.key]) if m.key in same else m for m in mentions]
+
+
 def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     """(bodies and programmes, places) mentioned in the document, each list sorted and non-overlapping."""
     words, folded = list(ctx.words), list(ctx.folded)
@@ -359,7 +378,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     places += subdivisions(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
-    return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
+    return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)
 
 
 def _country_prefixed(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:

@@ -321,6 +321,39 @@ def coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Ite
         yield from ((p, Predicate.COVERS_REGION, area, ev) for p in before for area in areas)
 
 
+# A programme's own presence in a country: 'AIRCOP focal points and task forces from A, B and C'.
+UNIT_NOUNS = frozenset(
+    """units unit cells cell forces force teams team offices office points centres centers desks""".split()  # noqa: SIM905
+)
+
+
+def units_in_countries(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'AIRCOP focal points and heads of task forces from A, B and C' -> coversRegion A, B, C (convention 3:
+    a programme's units or task forces in a country are its presence there)."""
+    for items in place_lists(ctx, places, sent, AREAS):
+        first = items[0].first
+        k = first - 1
+        while k >= 0 and ctx.folded[k] == "the":
+            k -= 1
+        if k < 1 or ctx.folded[k] not in {"from", "in"} or ctx.folded[k - 1] not in UNIT_NOUNS:
+            continue
+        window = bodies.between(max(ctx.sentence_ranges[sent].start, k - 10), k, PROGRAMMES)
+        if window and not _in_pp(ctx, window[-1], _PP):
+            yield from ((window[-1], Predicate.COVERS_REGION, a, ctx.evidence(sent)) for a in items)
+
+
+def acts_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'Since 2010, AIRCOP trained in West Africa 744 officers' -> coversRegion: the programme's own action
+    in an area, told with a past verb right after its name."""
+    for p in bodies.in_sentence(sent, PROGRAMMES):
+        verb, k = ctx.folded[p.last : p.last + 1], p.last + 1
+        if not verb or not verb[0].endswith("ed") or not ctx.words[p.last].islower() or _in_pp(ctx, p, _PP):
+            continue
+        if ctx.folded[k : k + 1] == ("in",):
+            areas = places.after(k + 1, AREAS)
+            yield from ((p, Predicate.COVERS_REGION, a, ctx.evidence(sent)) for a in areas)
+
+
 def _area_lists(ctx: Context, places: Mentions, end: int) -> list[Mention]:
     """The areas listed after a cue, across 'and in': 'in Latin America and in West Africa'."""
     areas = places.after(end, AREAS, skip=2)
