@@ -332,7 +332,10 @@ def export(
 @app.command()
 @reports_errors
 def evaluate(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold folder with texts/*.txt and gold/*.json.")],
+    gold: Annotated[
+        Path,
+        typer.Option("--gold", help="Gold folder: gold/*.json, with texts/*.txt or documents beside gold/."),
+    ],
     details: Annotated[
         bool, typer.Option("--details", help="List misses and false hits per document.")
     ] = False,

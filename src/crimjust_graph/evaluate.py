@@ -19,6 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from crimjust_graph.documents import SUPPORTED_SUFFIXES
 from crimjust_graph.errors import InputError
 from crimjust_graph.model import Predicate
 from crimjust_graph.pipeline import ingest
@@ -51,6 +52,8 @@ SELECT ?source ?s ?p ?o WHERE {{
 }}
 """
 _PUNCTUATION = re.compile(r"[\W_]+")
+# A gold file's document: `<id>.txt` first, then any other file type ingest reads.
+_TEXT_SUFFIXES = (".txt", *sorted(SUPPORTED_SUFFIXES - {".txt"}))
 
 
 def normalise(label: str) -> str:
@@ -168,10 +171,16 @@ class Scores:
 
 
 def read_gold(folder: Path) -> list[GoldDocument]:
-    """Gold documents of a folder laid out as `texts/<id>.txt` + `gold/<id>.json`."""
+    """Gold documents of a folder laid out as `texts/<id>.txt` + `gold/<id>.json`.
+
+    Without texts/, each gold file annotates the document of the same name beside gold/ (`<id>.md`,
+    `<id>.html`, ...): the layout of the sample corpus in data/, which ingest reads as it is.
+    """
     gold_dir, text_dir = folder / "gold", folder / "texts"
-    if not gold_dir.is_dir() or not text_dir.is_dir():
-        raise InputError(str(folder), "not a gold folder: it needs texts/ and gold/ subfolders")
+    if not gold_dir.is_dir():
+        raise InputError(str(folder), "not a gold folder: it needs a gold/ subfolder")
+    if not text_dir.is_dir():
+        text_dir = folder
     docs = [_gold_document(path, text_dir) for path in sorted(gold_dir.glob("*.json"))]
     if not docs:
         raise InputError(str(gold_dir), "no gold files (*.json)")
@@ -193,7 +202,10 @@ def _gold_document(path: Path, text_dir: Path) -> GoldDocument:
     bad = sorted({p for _, p, _ in relations} - set(RELATIONS))
     if bad:
         raise InputError(str(path), f"unknown relation {bad[0]!r}")
-    text = text_dir / f"{path.stem}.txt"
+    text = next(
+        (t for s in _TEXT_SUFFIXES if (t := text_dir / f"{path.stem}{s}").is_file()),
+        text_dir / f"{path.stem}.txt",
+    )
     if not text.is_file():
         raise InputError(str(path), f"its text {text} is missing")
     return GoldDocument(doc_id, text, entities, relations)
