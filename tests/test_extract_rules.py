@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -231,19 +230,6 @@ def test_a_subdivision_named_with_its_country_is_a_region_and_a_venue() -> None:
         ("CRIMJUST ceremony", "Tolima"),
         ("CRIMJUST ceremony", "Colombia"),
     }
-
-
-def test_fast_enough() -> None:
-    text = (
-        "Under the framework of the CRIMJUST project funded by the EU Cocaine Route Programme, UNODC and its "
-        "partners (INTERPOL and TI) held a workshop in Accra, Ghana on 3 March 2020. "
-    ) * 20
-    doc = document_from_text(text, "x")
-    extract(doc)
-    began = time.perf_counter()
-    for _ in range(20):
-        extract(doc)
-    assert (time.perf_counter() - began) / 20 < 0.05
 
 
 @pytest.mark.parametrize(
