@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crimjust_graph.documents import document_from_text
 from crimjust_graph.extract import extract
-from crimjust_graph.model import Extraction
+from crimjust_graph.model import Extraction, Kind
 
 
 def run(text: str) -> Extraction:
@@ -38,3 +38,20 @@ def test_a_country_list_in_another_phrase_is_no_participant() -> None:
         "The workshop discussed cocaine routes to Togo, Benin and Niger."
     )
     assert not {"Togo", "Benin", "Niger"} & roles(ex, "hasParticipant")
+
+
+def test_a_planned_event_keeps_its_place() -> None:
+    ex = run(
+        "Agencies met in Brussels, Belgium, in July 2019 to review routes. The meeting was organised by the "
+        "European Commission. Partners were invited to the next session, to be held in Lisbon, Portugal."
+    )
+    places = roles(ex, "heldIn")
+    assert {"Brussels", "Belgium"} <= places
+    assert not {"Lisbon", "Portugal"} & places
+    (meeting,) = [e for e in ex.entities if e.kind is Kind.EVENT]
+    assert meeting.start == "2019-07"
+
+
+def test_a_place_where_the_event_was_held_is_kept() -> None:
+    ex = run("The meeting was organised by the European Commission. It was held in Lisbon, Portugal.")
+    assert {"Lisbon", "Portugal"} <= roles(ex, "heldIn")

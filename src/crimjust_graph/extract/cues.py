@@ -231,7 +231,7 @@ CUES: tuple[Cue, ...] = (
     # a sentence that says where the current event happened
     *(
         Cue(phrase, P.HELD_IN, S.SIGNAL)
-        for phrase in ("held in", "took place", "brought together", "gathered", "hosted in")
+        for phrase in ("held in", "took place", "brought together", "gathered", "hosted in", "met in")
     ),
 )
 

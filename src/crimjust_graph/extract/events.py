@@ -157,6 +157,9 @@ def _named(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies:
     return _Hit(t, first, last, ctx.text(first, name_last), (), True, tuple(absorbed))
 
 
+_MODALS = frozenset({"to", "will", "would", "shall", "may", "can", "could", "should", "must"})
+
+
 def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: set[int]) -> _Hit | None:
     n = len(ctx)
     sent = ctx.sent_of[t]
@@ -166,6 +169,8 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
         return None
     if t + 1 < n and ctx.folded[t + 1] in NOT_EVENT_AFTER and ctx.sent_of[t + 1] == sent:
         return None  # 'the Training Centre', 'a training programme', 'the meeting room': no occurrence
+    if t > 0 and ctx.folded[t - 1] in _MODALS:
+        return None  # 'the WCO will visit', 'to train officers': a verb
     if ctx.is_capitalised(t) and (named := _named(ctx, t, bodies, taken, open_bodies)) is not None:
         return named
     k = t - 1
@@ -203,7 +208,8 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
     definite = opener in DEFINITE or opener == "s"
     mods = tuple(m.lower() for m in modifiers)
     name = None
-    if (inside or proper) and (ctx.is_capitalised(k + 1) or _ORDINAL.match(ctx.words[k + 1])):
+    phrase = opener in DETERMINERS  # 'WCO announced new training' opens a clause, not a name
+    if (inside or proper) and phrase and (ctx.is_capitalised(k + 1) or _ORDINAL.match(ctx.words[k + 1])):
         name = ctx.text(k + 1, t + 1)  # the fullest noun phrase: 'Paris Pact Expert Working Group meeting'
     return _Hit(t, k + 1, t + 1, name, mods, definite, indefinite=opener in INDEFINITE)
 
@@ -545,3 +551,6 @@ def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, event
         organisers = {m.key for m, _ in target.organisers}
         target.participants += [(m, sent) for m in found if m.key not in organisers]
         target.sites += [(m, sent) for m in where]
+        dates = _sentence_dates(ctx, sent, ctx.starts[where[0].first]) if where else None
+        if dates and target.start is None:
+            target.start, target.end = dates  # 'Agencies met in Brussels in July 2019': the event's date

@@ -107,9 +107,17 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
             k -= 1
         after_site = bool(out) and out[-1].last + 1 == m.first and ctx.words[m.first - 1] in {",", "("}
         hosts = m.last < len(ctx) and ctx.folded[m.last] in SITE_VERBS
+        if k >= 0 and ctx.folded[k] in {"in", "at"} and _planned(ctx, k):
+            continue  # 'the next session, to be held in Lisbon': a planned event's place
         if (k >= 0 and ctx.folded[k] in {"in", "at"}) or after_site or hosts:
             out.append(m)
     return out
+
+
+def _planned(ctx: Context, k: int) -> bool:
+    """'to be held in', 'will take place in', 'would be hosted at': the place of an event still to come."""
+    verb = ctx.folded[k - 2 : k] in {("be", "held"), ("take", "place"), ("be", "hosted"), ("be", "organised")}
+    return verb and ctx.folded[k - 3 : k - 2] in {("to",), ("will",), ("would",), ("shall",)}
 
 
 def site_sentence(ctx: Context, sent: int) -> bool:
