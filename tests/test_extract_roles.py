@@ -55,3 +55,23 @@ def test_a_planned_event_keeps_its_place() -> None:
 def test_a_place_where_the_event_was_held_is_kept() -> None:
     ex = run("The meeting was organised by the European Commission. It was held in Lisbon, Portugal.")
     assert {"Lisbon", "Portugal"} <= roles(ex, "heldIn")
+
+
+def test_people_a_body_sends_stand_for_it() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. INTERPOL staff presented the notice "
+        "system, and the Public Ministry of Panama described recent cases."
+    )
+    took_part = roles(ex, "hasParticipant")
+    assert "INTERPOL" in took_part
+    assert any("Public Ministry" in name for name in took_part)
+
+
+def test_a_possessive_country_in_a_list_gives_its_body_not_itself() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. Delegations from INTERPOL and the "
+        "Dominican Republic's National Drug Control Directorate took part."
+    )
+    took_part = roles(ex, "hasParticipant")
+    assert "Dominican Republic" not in took_part
+    assert any("National Drug Control Directorate" in name for name in took_part)

@@ -202,6 +202,11 @@ CUES: tuple[Cue, ...] = (
             "attended",
             "contributed",
             "spoke",
+            "described",  # 'the Public Ministry of Panama described recent cases'
+            "outlined",
+            "briefed",
+            "shared",
+            "showcased",
             "made a presentation",
             "gave a presentation",
             "joined",

@@ -60,6 +60,9 @@ class Mentions:
                 if owned is not None and owned.kind is Kind.PROGRAMME and m.kind is Kind.PARTNER:
                     i = m.last  # 'funded by the EU Global Illicit Flows Programme': the programme is named
                     continue
+                if ctx.words[m.last : m.last + 2] in POSSESSIVE and m.last + 2 in self.by_first:
+                    i = m.last + 2  # "the Dominican Republic's National Drug Control Directorate": the body
+                    continue
                 if not self._closed(m):
                     break
                 if out and ctx.folded[m.last : m.last + 2] in {("and", "its"), ("and", "their")}:

@@ -209,6 +209,13 @@ def _from_before(ctx: Context, first: int, sent: int) -> bool:
     return False
 
 
+# People a body sends: 'INTERPOL staff', 'UNODC experts' stand for the body itself.
+PEOPLE = frozenset(
+    """staff experts officials officers representatives delegates analysts investigators prosecutors trainers
+    team teams delegation specialists""".split()  # noqa: SIM905
+)
+
+
 def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     """Attendees and presenters named in one sentence."""
     out: list[Mention] = []
@@ -228,7 +235,10 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     for start, end in ctx.cues(sent, SELF_CUES):
         if ctx.folded[end : end + 1] == ("by",):
             continue
-        out += mentions.backward(start, ACTORS)
+        k = start
+        if k > 0 and ctx.folded[k - 1] in PEOPLE and (k - 1) in mentions.by_last:
+            k -= 1  # 'INTERPOL staff presented', 'Europol analysts briefed': the body named just before
+        out += mentions.backward(k, ACTORS)
         k = end
         while k < len(ctx) and ctx.words[k] == ",":
             k += 1
