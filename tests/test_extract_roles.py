@@ -75,3 +75,31 @@ def test_a_possessive_country_in_a_list_gives_its_body_not_itself() -> None:
     took_part = roles(ex, "hasParticipant")
     assert "Dominican Republic" not in took_part
     assert any("National Drug Control Directorate" in name for name in took_part)
+
+
+def test_the_dateline_city_is_the_venue_when_the_event_names_none() -> None:
+    ex = run(
+        "DUSHANBE, 15 August 2014 – A week-long workshop for border officers concluded today. Officers "
+        "from Tajikistan and Iran took part."
+    )
+    assert {"Dushanbe", "Tajikistan"} <= roles(ex, "heldIn")
+    ex = run("24-25 October 2022, Bucharest, Romania: The expert meeting on precursors was hosted by SELEC.")
+    assert {"Bucharest", "Romania"} <= roles(ex, "heldIn")
+
+
+def test_the_dateline_city_yields_to_the_venue_the_event_names() -> None:
+    ex = run("DAKAR, 15 August 2014 – A workshop for border officers opened today in Accra, Ghana.")
+    assert roles(ex, "heldIn") == {"Accra", "Ghana"}
+
+
+def test_where_bodies_sit_or_people_come_from_is_no_venue() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana, with officials from agencies in Togo "
+        "and Benin. The centres based in Niger and Mali sent analysts."
+    )
+    assert not {"Togo", "Benin", "Niger", "Mali"} & roles(ex, "heldIn")
+
+
+def test_a_venue_city_takes_its_country_named_in_another_sentence() -> None:
+    ex = run("The regional workshop was held in Accra on 3 May 2021. Ghana hosts the regional office.")
+    assert {"Accra", "Ghana"} <= roles(ex, "heldIn")

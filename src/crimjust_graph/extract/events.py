@@ -373,6 +373,9 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     ]
     _mark_asides(ctx, kept)
     _attach_participants(ctx, bodies, places, [d for d in kept if not d.aside] or kept)
+    main = next((d for d in sorted(kept, key=lambda d: min(d.triggers)) if not d.aside), None)
+    if main is not None and not main.sites:  # 'DUSHANBE, 15 August 2014 - A workshop ... concluded today'
+        main.sites += _dateline_places(ctx, places)
     return kept
 
 
@@ -517,6 +520,26 @@ def _merge_named(order: list[EventDraft]) -> list[EventDraft]:
         else:
             into.absorb(draft)
     return sorted(out, key=lambda d: min(d.triggers))
+
+
+def _dateline_places(ctx: Context, places: Mentions) -> list[tuple[Mention, int]]:
+    """The city and country a dateline opens the body with ('DUSHANBE, 15 August 2014 -', '24-25 October 2022,
+    Bucharest, Romania:'): where the reported event took place when its own sentences do not say."""
+    if ctx.dateline_end:
+        sent = ctx.sent_of[bisect.bisect_left(ctx.starts, ctx.dateline_end) - 1]
+        return [(m, sent) for m in places.in_sentence(sent, SITES) if ctx.starts[m.first] < ctx.dateline_end]
+    body = ctx.document.text.find("\n\n")
+    first = bisect.bisect_left(ctx.starts, body) if body >= 0 else len(ctx)
+    if first >= len(ctx):
+        return []
+    sent = ctx.sent_of[first]
+    head = range(first, min(first + 14, ctx.sentence_ranges[sent].stop))
+    stop = next((k for k in head if ctx.words[k] in {":", "–", "—"}), None)
+    span = ctx.sentences[sent]
+    dates = find_dates(span.text, ctx.year, span.start, ctx.issued)
+    if stop is None or not dates or dates[0].char_start != ctx.starts[first]:
+        return []  # only a date opening the body, then its place: '24-25 October 2022, Bucharest, Romania:'
+    return [(m, sent) for m in places.in_sentence(sent, SITES) if m.last <= stop]
 
 
 def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:

@@ -109,9 +109,21 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
         hosts = m.last < len(ctx) and ctx.folded[m.last] in SITE_VERBS
         if k >= 0 and ctx.folded[k] in {"in", "at"} and _planned(ctx, k):
             continue  # 'the next session, to be held in Lisbon': a planned event's place
+        if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _SEATED:
+            continue  # 'RMIFC based in Madagascar': where a body sits, not where an event is
+        home = k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _HOME_NOUNS
+        if home and _from_before(ctx, k, sent):
+            continue  # 'officials from institutions in Iran and Kazakhstan': where people come from
         if (k >= 0 and ctx.folded[k] in {"in", "at"}) or after_site or hosts:
             out.append(m)
     return out
+
+
+_HOME_NOUNS = frozenset(
+    """institutions agencies authorities services forces units offices ministries bodies administrations
+    departments countries""".split()  # noqa: SIM905
+)
+_SEATED = frozenset({"based", "headquartered", "located", "stationed", "seated"})
 
 
 def _planned(ctx: Context, k: int) -> bool:

@@ -54,20 +54,13 @@ class _Book:
         )
 
 
-def _country_of_venue(relations: list[Relation], books: dict[EntityKey, _Book]) -> list[Relation]:
-    """An event held in a city the text writes with its country ('Dakar, Senegal') is held in that country."""
-
-    def forms(key: EntityKey) -> list[str]:
-        book = books.get(key)
-        return [book.label, *book.aliases] if book else []
-
+def _country_of_venue(relations: list[Relation]) -> list[Relation]:
+    """An event held in a city is held in the city's country when the text names that country too, even in
+    another sentence (convention 6)."""
     country_of = {
         r.subject: r.object
         for r in relations
-        if r.predicate is Predicate.IN_REGION
-        and r.subject[0] is Kind.CITY
-        and r.object[0] is Kind.COUNTRY
-        and any(f"{a}, {b}" in r.evidence.quote for a in forms(r.subject) for b in forms(r.object))
+        if r.predicate is Predicate.IN_REGION and r.subject[0] is Kind.CITY and r.object[0] is Kind.COUNTRY
     }
     held = {(r.subject, r.object) for r in relations if r.predicate is Predicate.HELD_IN}
     return [
@@ -135,7 +128,7 @@ class RuleExtractor:
             if r.object not in books and place is not None and r.predicate is Predicate.IN_REGION:
                 books[r.object] = _Book(place.kind, place.slug, place.label)
                 books[r.object].see("", r.evidence)
-        relations += _country_of_venue(relations, books)
+        relations += _country_of_venue(relations)
         relations += _hosts_of_a_programmes_events(relations)
         relations = [r for r in dict.fromkeys(relations) if r.subject in books and r.object in books]
         return Extraction(document, tuple(b.freeze() for b in books.values()), tuple(relations))
