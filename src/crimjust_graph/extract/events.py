@@ -8,12 +8,13 @@ from dataclasses import dataclass, field, replace
 
 from crimjust_graph.documents import MONTHS
 from crimjust_graph.extract import roles
+from crimjust_graph.extract.cues import Shape, phrases
 from crimjust_graph.extract.dates import find_dates
 from crimjust_graph.extract.gazetteer import bodies as registry
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, SITES, Mentions
 from crimjust_graph.extract.tokens import STOPWORDS, Context
-from crimjust_graph.model import EntityKey, Kind
+from crimjust_graph.model import EntityKey, Kind, Predicate
 from crimjust_graph.vocab import slugify
 
 DETERMINERS = frozenset(
@@ -522,6 +523,9 @@ def _merge_named(order: list[EventDraft]) -> list[EventDraft]:
     return sorted(out, key=lambda d: min(d.triggers))
 
 
+_MET = phrases(Predicate.HELD_IN, Shape.SIGNAL, "met in")
+
+
 def _dateline_places(ctx: Context, places: Mentions) -> list[tuple[Mention, int]]:
     """The city and country a dateline opens the body with ('DUSHANBE, 15 August 2014 -', '24-25 October 2022,
     Bucharest, Romania:'): where the reported event took place when its own sentences do not say."""
@@ -566,6 +570,9 @@ def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, event
     for sent in range(1, len(ctx.sentences)):
         found = roles.participants(ctx, combined, sent)
         where = roles.sites(ctx, places, sent) if sent not in own and roles.site_sentence(ctx, sent) else []
+        later = ctx.sentence_ranges[sent].stop > trigger_at[0]
+        if where and later and any(True for _ in ctx.cues(sent, _MET)):
+            where = []  # 'Agencies met in Brussels' opens the story; 'officers later met in Lomé' is another
         if not found and not where:
             continue
         rng = ctx.sentence_ranges[sent]
