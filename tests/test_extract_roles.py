@@ -103,3 +103,20 @@ def test_where_bodies_sit_or_people_come_from_is_no_venue() -> None:
 def test_a_venue_city_takes_its_country_named_in_another_sentence() -> None:
     ex = run("The regional workshop was held in Accra on 3 May 2021. Ghana hosts the regional office.")
     assert {"Accra", "Ghana"} <= roles(ex, "heldIn")
+
+
+def test_organisers_across_a_short_phrase_or_an_insertion() -> None:
+    ex = run("On 3 May 2021 a regional meeting was organised in Accra by the World Customs Organization.")
+    assert "World Customs Organization" in roles(ex, "organisedBy")
+    ex = run("The course, held on 3 May 2021 in Accra, was co-organised with INTERPOL.")
+    assert "INTERPOL" in roles(ex, "organisedBy")
+    ex = run(
+        "INTERPOL, within the framework of the Harbour Shield Programme, held a regional meeting in Accra "
+        "on 3 May 2021."
+    )
+    assert {"INTERPOL", "Harbour Shield Programme"} <= roles(ex, "organisedBy")
+
+
+def test_no_organiser_from_another_clause() -> None:
+    ex = run("On 3 May 2021 a regional meeting was organised in Accra, and officers praised INTERPOL.")
+    assert "INTERPOL" not in roles(ex, "organisedBy")

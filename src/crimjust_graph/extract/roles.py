@@ -37,6 +37,20 @@ EVENT_WORDS = EVENT_TRIGGERS | frozenset(
 )
 
 
+def _agent_by(ctx: Context, verb: int, stop: int) -> int | None:
+    """The token after the 'by' of 'organised by X', also 'organised in Cartagena by X' (a short place or
+    time phrase between); None when a clause or another verb comes first."""
+    for k in range(verb + 1, min(verb + 7, stop)):
+        w = ctx.folded[k]
+        if w == "by":
+            return k + 1
+        if k == verb + 1 and w not in {"in", "at", "on", "last", "this"}:
+            return None
+        if w in {",", ";", "and", "which", "who", "that"}:
+            return None
+    return None
+
+
 def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last: int) -> list[Mention]:
     """Who organised the event whose mention spans [first, last) around `trigger`."""
     sent = ctx.sent_of[trigger]
@@ -46,16 +60,24 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
         if ctx.folded[i] in ORGANISE_VERBS:
             if i > first and any(ctx.folded[k] in RELATIVE for k in range(max(last, i - 3), i)):
                 continue  # 'convened by the Project, which is run by IOM': the clause is about the Project
-            if i + 1 < len(ctx) and ctx.folded[i + 1] == "by":
-                items = mentions.after(i + 2, BODIES)
+            by = _agent_by(ctx, i, rng.stop)
+            if by is not None:
+                items = mentions.after(by, BODIES)
                 if items and ctx.folded[items[-1].last : items[-1].last + 1] == ("with",):
                     items += mentions.after(items[-1].last + 1, BODIES)  # 'organised by X with Y'
                 out += items
+            elif ctx.folded[i + 1 : i + 2] == ("with",) and i > last:
+                out += mentions.after(i + 2, BODIES)  # 'the course was co-organised with UNODC'
             elif i < first and first - i <= 8:
                 k = i
                 while k > 0 and ctx.folded[k - 1] in AUXILIARIES:  # 'ECOWAS is holding', 'X will host'
                     k -= 1
-                out += mentions.backward(k, BODIES)
+                found = mentions.backward(k, BODIES)
+                if not found and ctx.words[k - 1 : k] == (",",):  # 'UNODC, within the frame of X, held'
+                    back = range(k - 2, max(rng.start, k - 14), -1)
+                    opening = next((j for j in back if ctx.words[j] == ","), None)
+                    found = mentions.backward(opening, BODIES) if opening is not None else []
+                out += found
     if last + 1 < len(ctx) and ctx.folded[last] == "of":
         out += mentions.after(last + 1, BODIES, skip=1)
     k = first - 1
