@@ -140,3 +140,10 @@ def test_two_mentions_joined_by_and_are_one_event() -> None:
     assert len(events(ex)) == 1
     ex = run("Visit\n\nOn 30 November 2022, UNODC held a seminar. On 2 December 2022, it held a workshop.")
     assert len(events(ex)) == 2
+
+
+def test_action_days_are_an_event_and_other_days_are_not() -> None:
+    ex = run("Checks\n\nIn May 2023 the EMPACT Joint Action Days targeted firearms trafficking in Greece.")
+    assert "EMPACT Joint Action Days" in events(ex)
+    ex = run("Checks\n\nIn May 2023 officers spent three days in Greece checking ports.")
+    assert not events(ex)

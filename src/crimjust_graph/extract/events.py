@@ -43,7 +43,9 @@ _SKIP_BEFORE_OF = frozenset({"operation", "mission", "training", "exercise", "co
 _PLACES_AND_THINGS = "room rooms hall venue school college manual manuals module modules curriculum materials"
 NOT_EVENT_AFTER = ORG_HEADS | PROGRAMME_HEADS | frozenset(_PLACES_AND_THINGS.split())
 ROVING = frozenset({"operation", "mission", "exercise"})  # events that take place across an area
-TRIGGERS = EVENT_TRIGGERS | WEAK_TRIGGERS | REFERENCES
+# 'Joint Action Days': an operation told by a word that is an event only after 'action'.
+COMPOUND_TRIGGERS = {"days": "action"}
+TRIGGERS = EVENT_TRIGGERS | WEAK_TRIGGERS | REFERENCES | frozenset(COMPOUND_TRIGGERS)
 
 
 @dataclass
@@ -130,10 +132,14 @@ def _named(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies:
     """'2nd Bi-regional Meeting', 'Regional Workshop for Maritime Intelligence Units (MIU)'."""
     n, sent = len(ctx), ctx.sent_of[t]
     first = t
-    while first - 1 >= 0 and ctx.sent_of[first - 1] == sent and first - 1 not in taken:
-        if not _name_word(ctx, first - 1):
-            break
+    while first - 1 >= 0 and ctx.sent_of[first - 1] == sent:
+        owner = bodies.by_first.get(first - 1)
+        acronym = owner is not None and owner.last == first and ctx.words[first - 1].isupper()
+        if (first - 1 in taken and not acronym) or not _name_word(ctx, first - 1):
+            break  # an acronym stays in the name ('EMPACT Joint Action Days'), a longer body ends it
         first -= 1
+        if acronym:
+            break
     while first < t and not ctx.words[first][:1].isupper() and not _ORDINAL.match(ctx.words[first]):
         first += 1
     last, absorbed = t + 1, list[Mention]()
@@ -331,6 +337,8 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     previous: tuple[_Hit, EventDraft] | None = None
     for t, w in enumerate(ctx.folded):
         if w not in TRIGGERS or t in taken or t in title_tokens:
+            continue
+        if w in COMPOUND_TRIGGERS and ctx.folded[t - 1 : t] != (COMPOUND_TRIGGERS[w],):
             continue
         if t in titles:
             title, _, _ = titles[t]
