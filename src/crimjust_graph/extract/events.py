@@ -134,7 +134,12 @@ def _named(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies:
     first = t
     while first - 1 >= 0 and ctx.sent_of[first - 1] == sent:
         owner = bodies.by_first.get(first - 1)
-        acronym = owner is not None and owner.last == first and ctx.words[first - 1].isupper()
+        acronym = (  # a programme's acronym ('EMPACT'), not an organiser's ('the EU Expert Meeting')
+            owner is not None
+            and owner.last == first
+            and owner.kind is Kind.PROGRAMME
+            and ctx.words[first - 1].isupper()
+        )
         if (first - 1 in taken and not acronym) or not _name_word(ctx, first - 1):
             break  # an acronym stays in the name ('EMPACT Joint Action Days'), a longer body ends it
         first -= 1
