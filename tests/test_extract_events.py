@@ -147,3 +147,18 @@ def test_action_days_are_an_event_and_other_days_are_not() -> None:
     assert "EMPACT Joint Action Days" in events(ex)
     ex = run("Checks\n\nIn May 2023 officers spent three days in Greece checking ports.")
     assert not events(ex)
+
+
+def test_a_date_belongs_to_the_event_nearest_to_it() -> None:
+    ex = run(
+        "Meeting\n\nOn 24 October 2022 the regional meeting on precursors opened in Bucharest. "
+        "Its results will go to the meeting of ministers in Vienna, the 16th Harbour Policy Group Meeting "
+        "on 5-6 December 2022."
+    )
+    starts = {e.label: e.start for e in events(ex).values()}
+    assert starts.get("regional meeting on precursors") == "2022-10-24"
+
+
+def test_a_programme_named_before_an_event_stays_in_its_name() -> None:
+    ex = run("Meeting\n\nThe Paris Pact Expert Working Group Meeting opened on 24 October 2022.")
+    assert "Paris Pact Expert Working Group Meeting" in events(ex)

@@ -120,3 +120,20 @@ def test_organisers_across_a_short_phrase_or_an_insertion() -> None:
 def test_no_organiser_from_another_clause() -> None:
     ex = run("On 3 May 2021 a regional meeting was organised in Accra, and officers praised INTERPOL.")
     assert "INTERPOL" not in roles(ex, "organisedBy")
+
+
+def test_a_topic_place_is_no_venue() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop opened in Accra, Ghana. In the workshop the security situation "
+        "in Mali was discussed."
+    )
+    assert "Mali" not in roles(ex, "heldIn")
+    assert {"Accra", "Ghana"} <= roles(ex, "heldIn")
+
+
+def test_a_list_after_including_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop opened in Accra, Ghana. It was attended by 20 participants, "
+        "including representatives of the G5 Sahel and INTERPOL."
+    )
+    assert {"G5 Sahel", "INTERPOL"} <= roles(ex, "hasParticipant")

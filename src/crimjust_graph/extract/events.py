@@ -37,7 +37,8 @@ _ORDINAL = re.compile(r"\d+(st|nd|rd|th)$", re.IGNORECASE)
 # A topic phrase after the trigger ('training on intelligence and analysis') ends at one of these.
 _PHRASE_STOP = frozenset(
     """was were is are which that who held in by from with during to will would has have had organised
-    organized hosted took""".split()  # noqa: SIM905
+    organized hosted took opened closed began started ended concluded brought gathered aimed focused discussed
+    addressed reviewed examined provided included featured said""".split()  # noqa: SIM905
 )
 _SKIP_BEFORE_OF = frozenset({"operation", "mission", "training", "exercise", "course"})
 _PLACES_AND_THINGS = "room rooms hall venue school college manual manuals module modules curriculum materials"
@@ -133,18 +134,16 @@ def _named(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies:
     n, sent = len(ctx), ctx.sent_of[t]
     first = t
     while first - 1 >= 0 and ctx.sent_of[first - 1] == sent:
-        owner = bodies.by_first.get(first - 1)
-        acronym = (  # a programme's acronym ('EMPACT'), not an organiser's ('the EU Expert Meeting')
-            owner is not None
-            and owner.last == first
-            and owner.kind is Kind.PROGRAMME
-            and ctx.words[first - 1].isupper()
-        )
-        if (first - 1 in taken and not acronym) or not _name_word(ctx, first - 1):
-            break  # an acronym stays in the name ('EMPACT Joint Action Days'), a longer body ends it
-        first -= 1
-        if acronym:
+        owner = bodies.by_last.get(first)
+        if first - 1 in taken:
+            # A programme's name stays in the event's ('EMPACT Joint Action Days', 'Paris Pact Expert Working
+            # Group Meeting'); an organiser's does not ('the EU Expert Meeting on Drugs').
+            if owner is not None and owner.kind is Kind.PROGRAMME and ctx.sent_of[owner.first] == sent:
+                first = owner.first
             break
+        if not _name_word(ctx, first - 1):
+            break
+        first -= 1
     while first < t and not ctx.words[first][:1].isupper() and not _ORDINAL.match(ctx.words[first]):
         first += 1
     last, absorbed = t + 1, list[Mention]()
@@ -275,11 +274,20 @@ def _surfaces(ctx: Context, hit: _Hit) -> list[str]:
 _SEQUENCE = re.compile(r"\b(?:preceded|followed)\s+by\b|\b(?:ahead|in\s+advance)\s+of\b|\bprior\s+to\b", re.I)
 
 
-def _sentence_dates(ctx: Context, sent: int, at: int) -> tuple[str, str | None] | None:
+def _sentence_dates(
+    ctx: Context, sent: int, at: int, owner: tuple[Mentions, int] | None = None
+) -> tuple[str, str | None] | None:
+    """The date nearest to offset `at` in a sentence; with `owner` (bodies, trigger), only a date whose
+    nearest event trigger is that one ('the meeting will report to the 16th PCGM on 5 December')."""
     span = ctx.sentences[sent]
     dates = find_dates(span.text, ctx.year, span.start, ctx.issued)
     # A span of years ('the Programme (2016-2021)') is a programme's period, never one event's date.
     dates = [d for d in dates if d.char_start >= ctx.dateline_end and not (d.end and len(d.end) == 4)]
+    if owner is not None and not _SEQUENCE.search(span.text):
+        bodies, trigger = owner
+        dates = [
+            d for d in dates if _nearest_trigger(ctx, bodies, _token_at(ctx, d.char_start)) in (None, trigger)
+        ]
     if not dates:
         return None
     best = min(dates, key=lambda d: abs(d.char_start - at))
@@ -465,7 +473,7 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
     for mod in hit.modifiers if same_kind else ():
         if mod not in draft.modifiers:
             draft.modifiers.append(mod)
-    if draft.start is None and (dates := _sentence_dates(ctx, sent, ctx.starts[t])):
+    if draft.start is None and (dates := _sentence_dates(ctx, sent, ctx.starts[t], (bodies, t))):
         draft.start, draft.end = dates
     following = sent + 1
     if following < len(ctx.sentences) and ctx.folded[ctx.sentence_ranges[following].start :][:1] in _GOES_ON:
@@ -486,6 +494,11 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
         for a, b in ctx.cues(sent, (("across",), ("throughout",))):
             if ctx.folded[a - 1] != "from":
                 draft.sites += [(m, sent) for m in places.after(b, SITES | AREAS, skip=1)]
+
+
+def _token_at(ctx: Context, offset: int) -> int:
+    """The token starting at or just after a character offset."""
+    return min(bisect.bisect_left(ctx.starts, offset), len(ctx) - 1)
 
 
 def _nearest_trigger(ctx: Context, bodies: Mentions, i: int) -> int | None:

@@ -133,6 +133,8 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
             continue  # 'the next session, to be held in Lisbon': a planned event's place
         if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _SEATED:
             continue  # 'RMIFC based in Madagascar': where a body sits, not where an event is
+        if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _TOPIC_NOUNS:
+            continue  # 'the security situation in Afghanistan was discussed': a topic, not a venue
         home = k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _HOME_NOUNS
         if home and _from_before(ctx, k, sent):
             continue  # 'officials from institutions in Iran and Kazakhstan': where people come from
@@ -144,6 +146,11 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
 _HOME_NOUNS = frozenset(
     """institutions agencies authorities services forces units offices ministries bodies administrations
     departments countries""".split()  # noqa: SIM905
+)
+_TOPIC_NOUNS = frozenset(
+    """situation situations trends trend developments challenges threats threat trafficking crime crimes
+    production cultivation consumption use markets market flows routes seizures cases violence conflict
+    crisis reforms reform progress""".split()  # noqa: SIM905
 )
 _SEATED = frozenset({"based", "headquartered", "located", "stationed", "seated"})
 
@@ -184,7 +191,7 @@ def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
             continue
         if ctx.sent_of[k] != sent or not (ctx.words[k].islower() or ctx.words[k] == ","):
             return []
-        if ctx.folded[k] in {"of", "from"} or ctx.folded[k : k + 2] == ("such", "as"):
+        if ctx.folded[k] in {"of", "from", "including"} or ctx.folded[k : k + 2] == ("such", "as"):
             found = mentions.after(k + (2 if ctx.folded[k] == "such" else 1), kinds)
             if found:
                 return found
