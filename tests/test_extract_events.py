@@ -162,3 +162,13 @@ def test_a_date_belongs_to_the_event_nearest_to_it() -> None:
 def test_a_programme_named_before_an_event_stays_in_its_name() -> None:
     ex = run("Meeting\n\nThe Paris Pact Expert Working Group Meeting opened on 24 October 2022.")
     assert "Paris Pact Expert Working Group Meeting" in events(ex)
+
+
+def test_an_event_in_a_series_is_dated_and_years_of_operation_are_no_event() -> None:
+    ex = run(
+        "Training\n\nNairobi - July 2018 : UNODC today launched the first in a series of twenty 5-day "
+        "regional training workshops on border control at the UN complex."
+    )
+    assert [e.start for e in events(ex).values()] == ["2018-07"]
+    ex = run("Unit\n\nThe port control unit in Accra marked five years of operation in 2018.")
+    assert not events(ex)

@@ -168,6 +168,7 @@ def _named(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies:
     return _Hit(t, first, last, ctx.text(first, name_last), (), True, tuple(absorbed))
 
 
+_SERIES = frozenset({"series", "round", "rounds", "cycle", "set", "edition", "number", "programme"})
 _MODALS = frozenset({"to", "will", "would", "shall", "may", "can", "could", "should", "must"})
 
 
@@ -194,6 +195,8 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
         w = ctx.folded[k]
         if w in DETERMINERS or (w == "s" and k > 0 and ctx.words[k - 1] in {"'", "’"}):
             break
+        if w == "of" and ctx.folded[k - 1 : k] and ctx.folded[k - 1] in _SERIES:
+            break  # 'a series of twenty regional training workshops': the event's phrase starts here
         budget -= 0 if k in taken or ctx.is_capitalised(k) else 1
         steps += 1
         owner = bodies.by_last.get(k + 1) if k in taken else None
