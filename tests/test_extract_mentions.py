@@ -37,3 +37,9 @@ def test_a_short_name_in_brackets_is_the_same_body() -> None:
     assert [(e.label, "Harbour Platform" in e.aliases) for e in programmes] == [
         ("Sahel Judicial Harbour Platform", True)
     ]
+
+
+def test_an_acronym_and_a_named_body_are_two() -> None:
+    found = partners("Officers of the KPA and Kenya Navy inspected the port.")
+    assert "Kenya Navy" in found
+    assert not any(" and " in name for name in found)

@@ -36,3 +36,8 @@ def test_directions_coordinated_before_a_region_name_it(text: str, region: str) 
 
 def test_a_direction_word_elsewhere_changes_nothing() -> None:
     assert regions("Officers came from the west and Central Asia.") == {"Central Asia"}
+
+
+def test_south_eastern_europe_in_its_usual_spellings() -> None:
+    assert regions("Police from South East Europe met.") == {"South-Eastern Europe"}
+    assert regions("Police from South-Eastern Europe met.") == {"South-Eastern Europe"}

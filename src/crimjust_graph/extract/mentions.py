@@ -168,8 +168,10 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
 
 
 def _two_names(ctx: Context, j: int) -> bool:
-    """'X Agency and Y Police': a head word on each side of 'and' ends two names, not one."""
-    if ctx.folded[j - 1] not in ORG_HEADS - {"customs"} or not ctx.is_capitalised(j + 1):
+    """'X Agency and Y Police', 'KPA and Kenya Navy': a head word (or an acronym) on each side of 'and' ends
+    two names, not one."""
+    acronym = len(ctx.words[j - 1]) > 1 and ctx.words[j - 1].isupper()  # 'KPA and Kenya Navy'
+    if (ctx.folded[j - 1] not in ORG_HEADS - {"customs"} and not acronym) or not ctx.is_capitalised(j + 1):
         return False  # 'Customs and Border Protection' names one service
     k = j + 1
     while k < len(ctx) and ctx.is_capitalised(k) and k - j <= 6:
