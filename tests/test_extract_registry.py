@@ -216,6 +216,20 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "implementedBy",
     ),
     (
+        "owner_in_front",
+        "The UNODC-WCO Harbour Shield Programme trains port officers.",
+        ("Harbour Shield Programme", "implementedBy", UNODC),
+        "UNODC, the WCO and the Harbour Shield Programme train port officers.",
+        "implementedBy",
+    ),
+    (
+        "appositive_owner",
+        "The Harbour Shield Programme, a joint initiative of UNODC and the WCO, trains port officers.",
+        ("Harbour Shield Programme", "implementedBy", UNODC),
+        "The Harbour Shield Programme, a model for UNODC and the WCO, trains port officers.",
+        "implementedBy",
+    ),
+    (
         "named_country",
         "The Ghanaian Revenue Authority seized cocaine in Ghana.",
         ("Revenue Authority of Ghana", "basedIn", "Ghana"),

@@ -88,6 +88,7 @@ CUES: tuple[Cue, ...] = (
         )
     ),
     Cue("-led", P.IMPLEMENTED_BY, S.GLUED),
+    Cue("-", P.IMPLEMENTED_BY, S.GLUED),  # 'the UNODC-WCO Container Control Programme': both run it
     Cue("'s", P.IMPLEMENTED_BY, S.GLUED),  # "UNODC's Container Control Programme"
     # other partners
     *(

@@ -22,6 +22,7 @@ FUND_VERBS = verbs(Predicate.FUNDED_BY)
 SUPPORT_VERBS = verbs(Predicate.FUNDED_BY, Shape.SUPPORTED)
 WORK_VERBS = verbs(Predicate.HAS_PARTNER)
 LED_GLUED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-led")
+HYPHEN_JOINED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-")
 PEOPLE = frozenset(
     """experts officials officers staff representatives investigators prosecutors analysts specialists
     judges trainers agents""".split()  # noqa: SIM905
@@ -154,10 +155,16 @@ def body_programmes(ctx: Context, bodies: Mentions, places: Mentions, sent: int)
 
 
 def appositive_owner(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """'The Desert Roads Project, a WCO initiative, ...' -> implementedBy the WCO."""
+    """'The Desert Roads Project, a WCO initiative', 'X, a joint initiative of A and B' -> implementedBy."""
     for m in bodies.in_sentence(sent, PROGRAMMES):
         k = m.last
         if ctx.words[k : k + 1] != (",",) or ctx.folded[k + 1 : k + 2] not in {("a",), ("an",)}:
+            continue
+        j = k + 2 + (ctx.folded[k + 2 : k + 3] == ("joint",))
+        if ctx.folded[j : j + 1] and ctx.folded[j] in PROGRAMME_HEADS and ctx.folded[j + 1 : j + 2] == ("of",):
+            # 'the X Programme, a joint initiative of UNODC and the WCO'
+            owners = bodies.after(j + 2, PARTNERS)
+            yield from ((m, Predicate.IMPLEMENTED_BY, o, ctx.evidence(sent)) for o in owners)
             continue
         owner = bodies.by_first.get(k + 2)
         if owner is None or owner.kind not in PARTNERS or owner.last >= len(ctx):
@@ -167,11 +174,15 @@ def appositive_owner(ctx: Context, bodies: Mentions, places: Mentions, sent: int
 
 
 def owner_in_front(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
-    """'the WCO Drugs and Precursors Programme' -> implementedBy the WCO; a donor in front is only a name."""
+    """'the WCO Drugs and Precursors Programme', 'the UNODC-WCO Container Control Programme' -> implementedBy
+    each body in front; a donor in front is only a name."""
     for m in bodies.all:
         owner = bodies.by_last.get(m.first)
-        if m.kind in PROGRAMMES and owner is not None and owner.kind in PARTNERS and owner.key not in DONORS:
-            yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(ctx.sent_of[m.first])
+        while m.kind in PROGRAMMES and owner is not None and owner.kind in PARTNERS:
+            if owner.key not in DONORS:
+                yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(ctx.sent_of[m.first])
+            joined = ctx.folded[owner.first - 1 : owner.first] in HYPHEN_JOINED
+            owner = bodies.by_last.get(owner.first - 1) if joined else None  # 'UNODC-WCO
 
 
 def named_component(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
