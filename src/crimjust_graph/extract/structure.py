@@ -161,7 +161,8 @@ def appositive_owner(ctx: Context, bodies: Mentions, places: Mentions, sent: int
         if ctx.words[k : k + 1] != (",",) or ctx.folded[k + 1 : k + 2] not in {("a",), ("an",)}:
             continue
         j = k + 2 + (ctx.folded[k + 2 : k + 3] == ("joint",))
-        if ctx.folded[j : j + 1] and ctx.folded[j] in PROGRAMME_HEADS and ctx.folded[j + 1 : j + 2] == ("of",):
+        head = ctx.folded[j : j + 2]
+        if len(head) == 2 and head[0] in PROGRAMME_HEADS and head[1] == "of":
             # 'the X Programme, a joint initiative of UNODC and the WCO'
             owners = bodies.after(j + 2, PARTNERS)
             yield from ((m, Predicate.IMPLEMENTED_BY, o, ctx.evidence(sent)) for o in owners)
