@@ -210,8 +210,8 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
             return None
         if ctx.words[k][:1].isupper() and k not in taken and not hyphenated and not dated:
             proper = True  # 'the Paris Pact Expert Working Group meeting': a name, if a determiner opens it
-        if k not in taken and ctx.words[k].isalpha() and not hyphenated and not dated:
-            modifiers.insert(0, ctx.words[k])
+        if k not in taken and ctx.words[k].isalpha() and not hyphenated and not dated and not proper:
+            modifiers.insert(0, ctx.words[k])  # a name's words ('the Vienna conference') are no modifiers
         k -= 1
     else:
         if k >= 0 and ctx.sent_of[k] == sent:
