@@ -172,3 +172,13 @@ def test_an_event_in_a_series_is_dated_and_years_of_operation_are_no_event() -> 
     assert [e.start for e in events(ex).values()] == ["2018-07"]
     ex = run("Unit\n\nThe port control unit in Accra marked five years of operation in 2018.")
     assert not events(ex)
+
+
+def test_a_presentation_is_an_event_only_when_it_presents_a_programme() -> None:
+    ex = run(
+        "Dialogue\n\nOn 3 December 2018 a regional meeting opened in Abuja, Nigeria. The national agency "
+        "delivered a presentation on seizures at Lagos airport."
+    )
+    assert [e.event_type for e in events(ex).values()] == ["meeting"]
+    ex = run("Launch\n\nThe presentation of the Harbour Shield Programme took place in Lima on 4 May 2019.")
+    assert [e.event_type for e in events(ex).values()] == ["presentation"]

@@ -356,6 +356,8 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
             continue
         if w in COMPOUND_TRIGGERS and ctx.folded[t - 1 : t] != (COMPOUND_TRIGGERS[w],):
             continue
+        if w == "presentation" and not _presents_a_programme(ctx, bodies, t):
+            continue  # 'X delivered a presentation on seizures': a part of the event, not an event
         if t in titles:
             title, _, _ = titles[t]
             plain = _hit(ctx, t, bodies, taken, open_bodies)
@@ -402,6 +404,15 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     if main is not None and not main.sites:  # 'DUSHANBE, 15 August 2014 - A workshop ... concluded today'
         main.sites += _dateline_places(ctx, places)
     return kept
+
+
+def _presents_a_programme(ctx: Context, bodies: Mentions, t: int) -> bool:
+    """'the presentation of the EUROFRONT project' launches a programme: an event of its own."""
+    if ctx.folded[t + 1 : t + 2] != ("of",):
+        return False
+    k = t + 2 + (ctx.folded[t + 2 : t + 3] == ("the",))
+    found = bodies.by_first.get(k)
+    return found is not None and found.kind is Kind.PROGRAMME
 
 
 def _coordinated(ctx: Context, before: _Hit, hit: _Hit) -> bool:
