@@ -182,3 +182,15 @@ def test_a_presentation_is_an_event_only_when_it_presents_a_programme() -> None:
     assert [e.event_type for e in events(ex).values()] == ["meeting"]
     ex = run("Launch\n\nThe presentation of the Harbour Shield Programme took place in Lima on 4 May 2019.")
     assert [e.event_type for e in events(ex).values()] == ["presentation"]
+
+
+def test_a_committee_that_met_is_a_meeting_named_by_its_noun_phrase() -> None:
+    ex = run(
+        "Committee\n\nThe annual steering committee of the Harbour Shield Programme met in Lomé, Togo, from "
+        "5 to 7 November 2019. The meeting was organised by UNODC."
+    )
+    (meeting,) = events(ex).values()
+    assert meeting.label == "annual steering committee of the Harbour Shield Programme"
+    assert meeting.start == "2019-11-05"
+    ex = run("Committee\n\nThe steering committee of the Harbour Shield Programme approved a budget in 2019.")
+    assert not events(ex)

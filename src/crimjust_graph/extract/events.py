@@ -352,13 +352,14 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     headline_sentence = len(ctx.sentences) > 1 and after_first in {"\n", "\n\n"}
     previous: tuple[_Hit, EventDraft] | None = None
     for t, w in enumerate(ctx.folded):
-        if w not in TRIGGERS or t in taken or t in title_tokens:
+        if t in taken or t in title_tokens or not _may_trigger(ctx, bodies, t, w):
             continue
-        if w in COMPOUND_TRIGGERS and ctx.folded[t - 1 : t] != (COMPOUND_TRIGGERS[w],):
+        gathering = _gathering_met(ctx, bodies, t) if w in GATHERINGS else None
+        if gathering is not None:
+            hit, w = gathering, "meeting"  # 'The annual steering committee of X met in Lomé': a meeting
+        elif w in GATHERINGS:
             continue
-        if w == "presentation" and not _presents_a_programme(ctx, bodies, t):
-            continue  # 'X delivered a presentation on seizures': a part of the event, not an event
-        if t in titles:
+        elif t in titles:
             title, _, _ = titles[t]
             plain = _hit(ctx, t, bodies, taken, open_bodies)
             hit = _Hit(t, plain.first if plain else t, t + 1, title, plain.modifiers if plain else (), True)
@@ -404,6 +405,43 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     if main is not None and not main.sites:  # 'DUSHANBE, 15 August 2014 - A workshop ... concluded today'
         main.sites += _dateline_places(ctx, places)
     return kept
+
+
+# A body that meets ('the steering committee met'): its sitting is a meeting, named by the noun phrase.
+GATHERINGS = frozenset({"committee", "board", "council", "group", "assembly"})
+_MET_VERBS = frozenset({"met", "meets", "convened", "gathered", "sat"})
+
+
+def _may_trigger(ctx: Context, bodies: Mentions, t: int, w: str) -> bool:
+    """Whether the word at t can name an event at all, before its phrase is read."""
+    if w in GATHERINGS:
+        return True
+    if w not in TRIGGERS:
+        return False
+    if w in COMPOUND_TRIGGERS:
+        return ctx.folded[t - 1 : t] == (COMPOUND_TRIGGERS[w],)
+    # 'X delivered a presentation on seizures' is a part of the event, not an event
+    return w != "presentation" or _presents_a_programme(ctx, bodies, t)
+
+
+def _gathering_met(ctx: Context, bodies: Mentions, t: int) -> _Hit | None:
+    """'The annual steering committee of the Airport Communication Project met in Lomé' -> a meeting named
+    'annual steering committee of the Airport Communication Project' (a lower-case committee opening the
+    sentence, then 'met')."""
+    rng = ctx.sentence_ranges[ctx.sent_of[t]]
+    opener = rng.start
+    if ctx.folded[opener] not in {"the", "a", "an", "its", "their"} or t - opener > 4:
+        return None
+    if any(ctx.is_capitalised(k) for k in range(opener + 1, t + 1)):
+        return None  # 'the Steering Committee' as a body's name is the body's job
+    k = t + 1
+    if ctx.folded[k : k + 1] == ("of",):
+        owner = bodies.by_first.get(k + 1 + (ctx.folded[k + 1 : k + 2] == ("the",)))
+        k = owner.last if owner is not None else k
+    if ctx.folded[k : k + 1] and ctx.folded[k] in _MET_VERBS:
+        name = ctx.text(opener + 1, k)
+        return _Hit(t, opener + 1, t + 1, name, (), True)
+    return None
 
 
 def _presents_a_programme(ctx: Context, bodies: Mentions, t: int) -> bool:
