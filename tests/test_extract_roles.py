@@ -137,3 +137,16 @@ def test_a_list_after_including_took_part() -> None:
         "including representatives of the G5 Sahel and INTERPOL."
     )
     assert {"G5 Sahel", "INTERPOL"} <= roles(ex, "hasParticipant")
+
+
+def test_a_planned_event_lends_no_participants() -> None:
+    ex = run(
+        "On 3 May 2019 a joint maritime operation ended in Cartagena, Colombia. A similar operation is "
+        "planned along the coast of West Africa, with the participation of ECOWAS member states."
+    )
+    assert "Economic Community of West African States" not in roles(ex, "hasParticipant")
+    ex = run(
+        "On 3 May 2019 a joint maritime operation ended in Cartagena, Colombia. The operation saw the "
+        "participation of ECOWAS."
+    )
+    assert "Economic Community of West African States" in roles(ex, "hasParticipant")

@@ -400,7 +400,10 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         if d.name or d.organisers or d.sites or (d.start and d.event_type not in WEAK_TRIGGERS)
     ]
     _mark_asides(ctx, kept)
-    _attach_participants(ctx, bodies, places, [d for d in kept if not d.aside] or kept)
+    # A sentence about an event that is not kept (a planned or unanchored one, 'a similar operation is planned
+    # for 2020 with the participation of ...') lends its attendees to no other event.
+    elsewhere = frozenset(ctx.sent_of[t] for d in order if d not in kept for t in d.triggers)
+    _attach_participants(ctx, bodies, places, [d for d in kept if not d.aside] or kept, elsewhere)
     main = next((d for d in sorted(kept, key=lambda d: min(d.triggers)) if not d.aside), None)
     if main is not None and not main.sites:  # 'DUSHANBE, 15 August 2014 - A workshop ... concluded today'
         main.sites += _dateline_places(ctx, places)
@@ -635,8 +638,11 @@ def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:
         seen |= sentences
 
 
-def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft]) -> None:
-    """Presenters, attendees and places belong to the event mentioned in their sentence, else the latest."""
+def _attach_participants(
+    ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft], elsewhere: frozenset[int]
+) -> None:
+    """Presenters, attendees and places belong to the event mentioned in their sentence, else the latest;
+    none from a sentence about an event that is not kept."""
     if not events:
         return
     inside = {k for m in bodies.all for k in range(m.first, m.last)}  # 'the Spanish National Police': a body
@@ -646,6 +652,8 @@ def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, event
     trigger_at = [t for t, _ in by_trigger]
     own = {ctx.sent_of[t] for t, _ in by_trigger}
     for sent in range(1, len(ctx.sentences)):
+        if sent in elsewhere and sent not in own:
+            continue
         found = roles.participants(ctx, combined, sent)
         where = roles.sites(ctx, places, sent) if sent not in own and roles.site_sentence(ctx, sent) else []
         later = ctx.sentence_ranges[sent].stop > trigger_at[0]
