@@ -150,3 +150,11 @@ def test_a_planned_event_lends_no_participants() -> None:
         "participation of ECOWAS."
     )
     assert "Economic Community of West African States" in roles(ex, "hasParticipant")
+
+
+def test_delegations_of_countries_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. The delegations of Togo and Benin "
+        "shared their practices."
+    )
+    assert {"Togo", "Benin"} <= roles(ex, "hasParticipant")
