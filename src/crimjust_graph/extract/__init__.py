@@ -1,4 +1,17 @@
-"""Extraction stage: Document -> Extraction; the Extractor protocol, a registry, the default `extract`."""
+"""Extraction stage: Document -> Extraction; the Extractor protocol, a registry, the default `extract`.
+
+The default extractor reads a document in layers, each a module:
+
+1. tokens: Document -> Context (tokens with offsets, sentences cut to a bounded length, dateline);
+2. mentions (`mentions`, `learning`, `places`, `gazetteer`): entities with acronyms and aliases;
+3. coordinated lists (`lists`): 'A, B and C', 'A as well as B', "the Dominican Republic's X";
+4. clause frames and relations: `cues` holds every cue phrase as data (predicate, argument roles);
+   `registry` lists every programme, place and body rule by name with the predicates it may state
+   (`relations`, `structure`); `events` and `roles` find events, their dates, venues, organisers and
+   participants; `rules` assembles the Extraction.
+
+Each layer looks at one sentence (or a bounded window) at a time, so the work grows linearly with the text.
+"""
 
 from __future__ import annotations
 

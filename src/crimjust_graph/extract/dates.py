@@ -59,7 +59,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     weekday = rf"(?:{'|'.join(_WEEKDAYS)})"
     specs = (
         ("iso", rf"\b{year}-(\d{{2}})-(\d{{2}})\b"),
-        ("cross", rf"\b{day}{of}({month}){dash}{day}{of}({month}){of_year}"),
+        ("cross", rf"\b{day}{of}({month}){dash}{day}{of}({month}){of_year}?"),
         ("range", rf"\b{day}{dash}{day}{of}({month}){of_year}?"),
         ("us_range", rf"\b({month_en})\s+{day}{dash}{day},?\s+{year}\b"),
         ("day", rf"\b{day}{of}({month}){of_year}?(?!\w)"),
@@ -83,6 +83,9 @@ def context_year(text: str, issued: str | None) -> int | None:
 
 def _relative(kind: str, g: tuple[str | None, ...], issued: str | None) -> str | None:
     """'last Tuesday', 'yesterday', 'last month' against the publication date; None without one."""
+    if issued and len(issued) == 7 and kind == "relative":  # a month-only dateline: 'today' is that month
+        word = " ".join((g[0] or "").lower().split())
+        return issued if word in ("today", "this month") else None
     try:
         today = date.fromisoformat(issued or "")
     except ValueError:
@@ -151,9 +154,11 @@ def _convert(kind: str, g: tuple[str | None, ...], year: int | None) -> tuple[st
     return g[0], None
 
 
+_PLACE = r"[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3}(?:\s+\([^()\n]{1,30}\))?"
+# 'CARTAGENA, ', 'ADDIS ABABA, Ethiopia, ', 'Bangkok (Thailand), ', 'Nairobi - ' before the date.
 _OPENING = re.compile(
     r"(?:(?:published|posted|publicado|publié|publie|updated)(?:\s+(?:on|le|el|em))?:?\s+"
-    r"|[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3},\s+(?:le\s+|el\s+)?)",
+    rf"|{_PLACE}(?:,\s+{_PLACE})?(?:,|\s+[-–—])\s+(?:le\s+|el\s+)?)",
     re.IGNORECASE,
 )
 
@@ -169,10 +174,10 @@ def opening_dateline(text: str) -> tuple[str, int] | None:
     if opening is None:
         return None
     dates = find_dates(text[opening.end() : opening.end() + 40], None, opening.end())
-    if not dates or dates[0].char_start != opening.end() or len(dates[0].start) != 10 or dates[0].end:
-        return None
+    if not dates or dates[0].char_start != opening.end() or len(dates[0].start) < 7 or dates[0].end:
+        return None  # a day or a month ('Nairobi - July 2018 :'), never a bare year
     rest = text[dates[0].char_end : dates[0].char_end + 3].lstrip(" \t")
-    if rest[:1] not in {"–", "—", "-", ":", ".", "\n", ""}:
+    if rest[:1] not in {"–", "—", "-", ":", ".", "/", "\n", ""}:
         return None
     return dates[0].start, dates[0].char_end
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 
+from crimjust_graph.documents import MONTHS
 from crimjust_graph.extract import roles
+from crimjust_graph.extract.cues import Shape, phrases
 from crimjust_graph.extract.dates import find_dates
 from crimjust_graph.extract.gazetteer import bodies as registry
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, SITES, Mentions
 from crimjust_graph.extract.tokens import STOPWORDS, Context
-from crimjust_graph.model import EntityKey, Kind
+from crimjust_graph.model import EntityKey, Kind, Predicate
 from crimjust_graph.vocab import slugify
 
 DETERMINERS = frozenset(
@@ -21,7 +24,7 @@ INDEFINITE = frozenset({"a", "an", "another"})
 DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "at", "during"})
 NAME_JOINERS = frozenset({"on", "of", "for", "against", "and", "the", "-", "&"})
 # Events only when something anchors them (a date, a place, an organiser): 'the official launch'.
-WEAK_TRIGGERS = frozenset({"launch", "presentation"})
+WEAK_TRIGGERS = frozenset({"launch", "presentation", "dialogue"})
 # Words that name an event only with a title ('an activity entitled "X"'); otherwise they refer back.
 REFERENCES = frozenset({"event", "activity", "session"})
 NAMING = frozenset({"entitled", "titled", "called", "named", "dubbed", "codenamed"})
@@ -34,13 +37,16 @@ _ORDINAL = re.compile(r"\d+(st|nd|rd|th)$", re.IGNORECASE)
 # A topic phrase after the trigger ('training on intelligence and analysis') ends at one of these.
 _PHRASE_STOP = frozenset(
     """was were is are which that who held in by from with during to will would has have had organised
-    organized hosted took""".split()  # noqa: SIM905
+    organized hosted took opened closed began started ended concluded brought gathered aimed focused discussed
+    addressed reviewed examined provided included featured said""".split()  # noqa: SIM905
 )
 _SKIP_BEFORE_OF = frozenset({"operation", "mission", "training", "exercise", "course"})
 _PLACES_AND_THINGS = "room rooms hall venue school college manual manuals module modules curriculum materials"
 NOT_EVENT_AFTER = ORG_HEADS | PROGRAMME_HEADS | frozenset(_PLACES_AND_THINGS.split())
 ROVING = frozenset({"operation", "mission", "exercise"})  # events that take place across an area
-TRIGGERS = EVENT_TRIGGERS | WEAK_TRIGGERS | REFERENCES
+# 'Joint Action Days': an operation told by a word that is an event only after 'action'.
+COMPOUND_TRIGGERS = {"days": "action"}
+TRIGGERS = EVENT_TRIGGERS | WEAK_TRIGGERS | REFERENCES | frozenset(COMPOUND_TRIGGERS)
 
 
 @dataclass
@@ -59,11 +65,20 @@ class EventDraft:
     sites: list[tuple[Mention, int]] = field(default_factory=list)
     participants: list[tuple[Mention, int]] = field(default_factory=list)
     absorbed: list[Mention] = field(default_factory=list)  # bodies named inside the event's name
+    aside: bool = False  # a previous or next event told in passing: later sentences are not about it
+    topic: str | None = None  # the first mention's noun phrase with its topic ('workshop on X')
 
     def label(self) -> str:
-        """The proper name, else organiser + modifiers + type ('IPES annual meeting')."""
+        """The proper name, else the fullest noun phrase ('specialised training on document fraud'), else
+        organiser + modifiers + type ('IPES annual meeting')."""
         if self.name:
             return self.name
+        if self.topic:
+            return self.topic
+        return self.composed()
+
+    def composed(self) -> str:
+        """Organiser + modifiers + type: a short name that never stands as a bare generic word."""
         parts = [*self.modifiers[:2], self.event_type]
         if self.organisers:
             known = self.organisers[0][0].known
@@ -80,6 +95,7 @@ class EventDraft:
         if other.name and other.name != self.name:
             self.surfaces.append(other.name)
         self.surfaces += other.surfaces
+        self.topic = self.topic or other.topic
         self.triggers += other.triggers
         self.modifiers += [m for m in other.modifiers if m not in self.modifiers]
         if self.start is None:
@@ -117,7 +133,14 @@ def _named(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies:
     """'2nd Bi-regional Meeting', 'Regional Workshop for Maritime Intelligence Units (MIU)'."""
     n, sent = len(ctx), ctx.sent_of[t]
     first = t
-    while first - 1 >= 0 and ctx.sent_of[first - 1] == sent and first - 1 not in taken:
+    while first - 1 >= 0 and ctx.sent_of[first - 1] == sent:
+        owner = bodies.by_last.get(first)
+        if first - 1 in taken:
+            # A programme's name stays in the event's ('EMPACT Joint Action Days', 'Paris Pact Expert Working
+            # Group Meeting'); an organiser's does not ('the EU Expert Meeting on Drugs').
+            if owner is not None and owner.kind is Kind.PROGRAMME and ctx.sent_of[owner.first] == sent:
+                first = owner.first
+            break
         if not _name_word(ctx, first - 1):
             break
         first -= 1
@@ -145,6 +168,10 @@ def _named(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies:
     return _Hit(t, first, last, ctx.text(first, name_last), (), True, tuple(absorbed))
 
 
+_SERIES = frozenset({"series", "round", "rounds", "cycle", "set", "edition", "number", "programme"})
+_MODALS = frozenset({"to", "will", "would", "shall", "may", "can", "could", "should", "must"})
+
+
 def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: set[int]) -> _Hit | None:
     n = len(ctx)
     sent = ctx.sent_of[t]
@@ -154,29 +181,51 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
         return None
     if t + 1 < n and ctx.folded[t + 1] in NOT_EVENT_AFTER and ctx.sent_of[t + 1] == sent:
         return None  # 'the Training Centre', 'a training programme', 'the meeting room': no occurrence
+    if t > 0 and ctx.folded[t - 1] in _MODALS:
+        return None  # 'the WCO will visit', 'to train officers': a verb
     if ctx.is_capitalised(t) and (named := _named(ctx, t, bodies, taken, open_bodies)) is not None:
         return named
     k = t - 1
     modifiers: list[str] = []
-    while k >= 0 and ctx.sent_of[k] == sent and t - k <= 6:
+    inside: list[Mention] = []  # bodies written into the event's noun phrase ('the 48th EAPCCO PCC meeting')
+    proper = False
+    budget = 6  # lower-case words before the trigger; a name's words and bodies may run a little longer
+    steps = 0  # a whole body's name counts as one step
+    while k >= 0 and ctx.sent_of[k] == sent and budget > 0 and steps < 12:
         w = ctx.folded[k]
         if w in DETERMINERS or (w == "s" and k > 0 and ctx.words[k - 1] in {"'", "’"}):
             break
+        if w == "of" and ctx.folded[k - 1 : k] and ctx.folded[k - 1] in _SERIES:
+            break  # 'a series of twenty regional training workshops': the event's phrase starts here
+        budget -= 0 if k in taken or ctx.is_capitalised(k) else 1
+        steps += 1
+        owner = bodies.by_last.get(k + 1) if k in taken else None
+        if owner is not None and ctx.sent_of[owner.first] == sent:
+            inside.append(owner)  # jump the whole name, brackets and commas included
+            k = owner.first - 1
+            continue
         hyphenated = "-" in (ctx.words[k - 1], ctx.words[min(k + 1, t)])
-        if not (ctx.words[k].isalnum() or ctx.words[k] == "-") or (
-            ctx.words[k][:1].isupper() and k not in taken and not hyphenated
-        ):
+        dated = w in MONTHS and k > 0 and ctx.words[k - 1].isdigit()  # 'the 25 June meeting'
+        if not (ctx.words[k].isalnum() or ctx.words[k] == "-"):
             return None
-        if k not in taken and ctx.words[k].isalpha() and not hyphenated:
-            modifiers.insert(0, ctx.words[k])
+        if ctx.words[k][:1].isupper() and k not in taken and not hyphenated and not dated:
+            proper = True  # 'the Paris Pact Expert Working Group meeting': a name, if a determiner opens it
+        if k not in taken and ctx.words[k].isalpha() and not hyphenated and not dated and not proper:
+            modifiers.insert(0, ctx.words[k])  # a name's words ('the Vienna conference') are no modifiers
         k -= 1
     else:
         if k >= 0 and ctx.sent_of[k] == sent:
             return None
     opener = ctx.folded[k] if k >= 0 and ctx.sent_of[k] == sent else ""
+    if proper and opener not in DETERMINERS:
+        return None
     definite = opener in DEFINITE or opener == "s"
     mods = tuple(m.lower() for m in modifiers)
-    return _Hit(t, k + 1, t + 1, None, mods, definite, indefinite=opener in INDEFINITE)
+    name = None
+    phrase = opener in DETERMINERS  # 'WCO announced new training' opens a clause, not a name
+    if (inside or proper) and phrase and (ctx.is_capitalised(k + 1) or _ORDINAL.match(ctx.words[k + 1])):
+        name = ctx.text(k + 1, t + 1)  # the fullest noun phrase: 'Paris Pact Expert Working Group meeting'
+    return _Hit(t, k + 1, t + 1, name, mods, definite, indefinite=opener in INDEFINITE)
 
 
 def _copular_name(ctx: Context, hit: _Hit) -> _Hit:
@@ -198,11 +247,15 @@ def _topic_end(ctx: Context, hit: _Hit) -> int:
     j, sent = hit.last, ctx.sent_of[hit.trigger]
     if j >= len(ctx) or ctx.folded[j] not in {"on", "of", "for", "against"}:
         return hit.last
+    if j + 1 < len(ctx) and (ctx.words[j + 1][:1].isdigit() or ctx.folded[j + 1] in MONTHS):
+        return hit.last  # 'a meeting on 12 April': a date, not a topic
     end = hit.last
     while j < len(ctx) and ctx.sent_of[j] == sent and j - hit.last < 14:
         w = ctx.words[j]
         if ctx.folded[j] in _PHRASE_STOP or not (w.isalnum() or w == "-"):
             break
+        if ctx.is_capitalised(j - 1) and ctx.folded[j] in {"for", "with", "at", "on", "against"}:
+            break  # 'a visit of the Naval Intelligence Centre for partners from ...': the name ends the topic
         j += 1
         if ctx.folded[j - 1] not in {"on", "of", "for", "against", "and", "the", "at", "-"}:
             end = j
@@ -224,17 +277,36 @@ def _surfaces(ctx: Context, hit: _Hit) -> list[str]:
 _SEQUENCE = re.compile(r"\b(?:preceded|followed)\s+by\b|\b(?:ahead|in\s+advance)\s+of\b|\bprior\s+to\b", re.I)
 
 
-def _sentence_dates(ctx: Context, sent: int, at: int) -> tuple[str, str | None] | None:
+def _sentence_dates(
+    ctx: Context, sent: int, at: int, owner: tuple[Mentions, int] | None = None
+) -> tuple[str, str | None] | None:
+    """The date nearest to offset `at` in a sentence; with `owner` (bodies, trigger), only a date whose
+    nearest event trigger is that one ('the meeting will report to the 16th PCGM on 5 December')."""
     span = ctx.sentences[sent]
     dates = find_dates(span.text, ctx.year, span.start, ctx.issued)
-    dates = [d for d in dates if d.char_start >= ctx.dateline_end]
+    # A span of years ('the Programme (2016-2021)') is a programme's period, never one event's date.
+    dates = [d for d in dates if d.char_start >= ctx.dateline_end and not (d.end and len(d.end) == 4)]
+    if owner is not None and not _SEQUENCE.search(span.text):
+        bodies, trigger = owner
+        dates = [
+            d for d in dates if _nearest_trigger(ctx, bodies, _token_at(ctx, d.char_start)) in (None, trigger)
+        ]
     if not dates:
         return None
     best = min(dates, key=lambda d: abs(d.char_start - at))
     lo, hi = sorted((best.char_end, at))
     if _SEQUENCE.search(ctx.document.text, lo, hi) and len(best.start) == 10:
         return best.start[:7], None
+    said = ctx.document.text[best.char_start : best.char_end].casefold()
+    if said in {"today", "yesterday"} and _CLOSING.search(span.text):
+        return best.start[:7], best.start  # 'a week-long workshop concluded today': it ended then
     return best.start, best.end
+
+
+# 'The workshop concluded today': the day is the end; the start is only known to its month.
+_CLOSING = re.compile(r"\b(?:concluded|ended|closed|wrapped\s+up|came\s+to\s+a\s+close)\b", re.I)
+# 'This was convened in Bujumbura from 4-6 March': a sentence that goes on about the event just named.
+_GOES_ON = frozenset({("this",), ("it",)})
 
 
 def _titles(ctx: Context) -> dict[int, tuple[str, int, int]]:
@@ -278,10 +350,16 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     text, first_end = ctx.document.text, ctx.sentences[0].end
     after_first = text[first_end : first_end + 2].strip(" \t")
     headline_sentence = len(ctx.sentences) > 1 and after_first in {"\n", "\n\n"}
+    previous: tuple[_Hit, EventDraft] | None = None
     for t, w in enumerate(ctx.folded):
-        if w not in TRIGGERS or t in taken or t in title_tokens:
+        if t in taken or t in title_tokens or not _may_trigger(ctx, bodies, t, w):
             continue
-        if t in titles:
+        gathering = _gathering_met(ctx, bodies, t) if w in GATHERINGS else None
+        if gathering is not None:
+            hit, w = gathering, "meeting"  # 'The annual steering committee of X met in Lomé': a meeting
+        elif w in GATHERINGS:
+            continue
+        elif t in titles:
             title, _, _ = titles[t]
             plain = _hit(ctx, t, bodies, taken, open_bodies)
             hit = _Hit(t, plain.first if plain else t, t + 1, title, plain.modifiers if plain else (), True)
@@ -297,8 +375,16 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         if ctx.sent_of[t] == 0 and headline_sentence:
             headline.append((hit, w))  # the headline names the article's event: resolved at the end
             continue
-        draft = _resolve(hit, w, named, order, last_of_type)
+        aside = _another_event(ctx, hit, w, last_of_type, order)
+        if aside:
+            hit = replace(hit, definite=False, indefinite=True)  # 'during their meeting in Algiers on 10 May'
+        if previous is not None and hit.name is None and _coordinated(ctx, previous[0], hit):
+            draft = previous[1]  # 'promoted an exchange visit and a seminar on X': one event told twice
+        else:
+            draft = _resolve(hit, w, named, order, last_of_type)
+        draft.aside = draft.aside or aside
         _record(ctx, bodies, places, draft, hit)
+        previous = (hit, draft)
     for hit, w in headline:
         target = named.get(hit.name.casefold()) if hit.name else None
         if target is None and order:
@@ -313,8 +399,89 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
         for d in order
         if d.name or d.organisers or d.sites or (d.start and d.event_type not in WEAK_TRIGGERS)
     ]
-    _attach_participants(ctx, bodies, places, kept)
+    _mark_asides(ctx, kept)
+    # A sentence about an event that is not kept (a planned or unanchored one, 'a similar operation is planned
+    # for 2020 with the participation of ...') lends its attendees to no other event.
+    elsewhere = frozenset(ctx.sent_of[t] for d in order if d not in kept for t in d.triggers)
+    _attach_participants(ctx, bodies, places, [d for d in kept if not d.aside] or kept, elsewhere)
+    main = next((d for d in sorted(kept, key=lambda d: min(d.triggers)) if not d.aside), None)
+    if main is not None and not main.sites:  # 'DUSHANBE, 15 August 2014 - A workshop ... concluded today'
+        main.sites += _dateline_places(ctx, places)
     return kept
+
+
+# A body that meets ('the steering committee met'): its sitting is a meeting, named by the noun phrase.
+GATHERINGS = frozenset({"committee", "board", "council", "group", "assembly"})
+_MET_VERBS = frozenset({"met", "meets", "convened", "gathered", "sat"})
+
+
+def _may_trigger(ctx: Context, bodies: Mentions, t: int, w: str) -> bool:
+    """Whether the word at t can name an event at all, before its phrase is read."""
+    if w in GATHERINGS:
+        return True
+    if w not in TRIGGERS:
+        return False
+    if w in COMPOUND_TRIGGERS:
+        return ctx.folded[t - 1 : t] == (COMPOUND_TRIGGERS[w],)
+    # 'X delivered a presentation on seizures' is a part of the event, not an event
+    return w != "presentation" or _presents_a_programme(ctx, bodies, t)
+
+
+def _gathering_met(ctx: Context, bodies: Mentions, t: int) -> _Hit | None:
+    """'The annual steering committee of the Airport Communication Project met in Lomé' -> a meeting named
+    'annual steering committee of the Airport Communication Project' (a lower-case committee opening the
+    sentence, then 'met')."""
+    rng = ctx.sentence_ranges[ctx.sent_of[t]]
+    opener = rng.start
+    if ctx.folded[opener] not in {"the", "a", "an", "its", "their"} or t - opener > 4:
+        return None
+    if any(ctx.is_capitalised(k) for k in range(opener + 1, t + 1)):
+        return None  # 'the Steering Committee' as a body's name is the body's job
+    k = t + 1
+    if ctx.folded[k : k + 1] == ("of",):
+        owner = bodies.by_first.get(k + 1 + (ctx.folded[k + 1 : k + 2] == ("the",)))
+        k = owner.last if owner is not None else k
+    if ctx.folded[k : k + 1] and ctx.folded[k] in _MET_VERBS:
+        name = ctx.text(opener + 1, k)
+        return _Hit(t, opener + 1, t + 1, name, (), True)
+    return None
+
+
+def _presents_a_programme(ctx: Context, bodies: Mentions, t: int) -> bool:
+    """'the presentation of the EUROFRONT project' launches a programme: an event of its own."""
+    if ctx.folded[t + 1 : t + 2] != ("of",):
+        return False
+    k = t + 2 + (ctx.folded[t + 2 : t + 3] == ("the",))
+    found = bodies.by_first.get(k)
+    return found is not None and found.kind is Kind.PROGRAMME
+
+
+def _coordinated(ctx: Context, before: _Hit, hit: _Hit) -> bool:
+    """'an exchange visit and a seminar': two indefinite mentions joined by 'and' in one noun phrase."""
+    between = ctx.folded[before.last : hit.first]
+    return before.indefinite and hit.indefinite and between in {("and", "a"), ("and", "an")}
+
+
+def _another_event(
+    ctx: Context, hit: _Hit, w: str, last_of_type: dict[str, EventDraft], order: list[EventDraft]
+) -> bool:
+    """A definite mention dated in its own words, on a day other than the event it would join, is another
+    event (a previous or next one), so it never lends its date or place to the reported one."""
+    if hit.name is not None or hit.indefinite:
+        return False
+    joined = last_of_type.get(w) or (order[-1] if hit.definite and order else None)
+    if joined is None or joined.start is None:
+        return False
+    own = _sentence_dates(ctx, ctx.sent_of[hit.trigger], ctx.ends[hit.trigger])
+    if own is None:
+        return False
+    span = ctx.sentences[ctx.sent_of[hit.trigger]]
+    near = [
+        d
+        for d in find_dates(span.text, ctx.year, span.start, ctx.issued)
+        if 0 <= d.char_start - ctx.ends[hit.trigger] <= 30
+    ]
+    return bool(near) and near[0].start != joined.start
 
 
 def _resolve(
@@ -353,20 +520,54 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
             draft.surfaces.append(ctx.words[hit.last + 1])  # '... Meeting (IMDCC)'
     else:
         draft.surfaces += _surfaces(ctx, hit)
+        end = _topic_end(ctx, hit)
+        if draft.topic is None and end > hit.last and not draft.triggers[:-1]:
+            draft.topic = ctx.text(hit.first, end)
     draft.absorbed += hit.absorbed
-    for mod in hit.modifiers:
+    same_kind = ctx.folded[t] == draft.event_type  # 'promotes dialogue' says nothing of 'the annual meeting'
+    for mod in hit.modifiers if same_kind else ():
         if mod not in draft.modifiers:
             draft.modifiers.append(mod)
-    if draft.start is None and (dates := _sentence_dates(ctx, sent, ctx.starts[t])):
+    if draft.start is None and (dates := _sentence_dates(ctx, sent, ctx.starts[t], (bodies, t))):
         draft.start, draft.end = dates
+    following = sent + 1
+    if following < len(ctx.sentences) and ctx.folded[ctx.sentence_ranges[following].start :][:1] in _GOES_ON:
+        rng = ctx.sentence_ranges[following]
+        if not any(ctx.folded[k] in TRIGGERS for k in rng):
+            if draft.start is None and (dates := _sentence_dates(ctx, following, ctx.starts[rng.start])):
+                draft.start, draft.end = dates
+            draft.sites += [(m, following) for m in roles.sites(ctx, places, following)]
     draft.organisers += [(m, sent) for m in roles.organisers(ctx, bodies, t, hit.first, hit.last)]
     draft.funders += [(m, sent) for m in roles.funders(ctx, bodies, t)]
     draft.participants += [(m, sent) for m in roles.supporters(ctx, bodies, t)]
-    draft.sites += [(m, sent) for m in roles.sites(ctx, places, sent) if not _sequenced(ctx, m.first, t)]
+    draft.sites += [
+        (m, sent)
+        for m in roles.sites(ctx, places, sent)
+        if not _sequenced(ctx, m.first, t) and _nearest_trigger(ctx, bodies, m.first) in (None, t)
+    ]
     if draft.event_type in ROVING:  # 'an operation targeting ... across Central America and the Caribbean'
         for a, b in ctx.cues(sent, (("across",), ("throughout",))):
             if ctx.folded[a - 1] != "from":
                 draft.sites += [(m, sent) for m in places.after(b, SITES | AREAS, skip=1)]
+
+
+def _token_at(ctx: Context, offset: int) -> int:
+    """The token starting at or just after a character offset."""
+    return min(bisect.bisect_left(ctx.starts, offset), len(ctx) - 1)
+
+
+def _nearest_trigger(ctx: Context, bodies: Mentions, i: int) -> int | None:
+    """The event trigger a place at token i belongs to: the last one before it in the sentence, else the first
+    after it ('during their meeting in Algiers ... the Summit held in Malabo': each keeps its own place).
+    A trigger word inside a body's name ('the National Training Centre') is no event."""
+    sent = ctx.sent_of[i]
+    rng = ctx.sentence_ranges[sent]
+    inside = {k for m in bodies.in_sentence(sent) for k in range(m.first, m.last)}
+    triggers = [k for k in rng if ctx.folded[k] in EVENT_TRIGGERS and k not in inside]
+    before = [k for k in triggers if k < i]
+    if before:
+        return before[-1]
+    return next((k for k in triggers if k > i), None)
 
 
 def _sequenced(ctx: Context, a: int, b: int) -> bool:
@@ -403,26 +604,69 @@ def _merge_named(order: list[EventDraft]) -> list[EventDraft]:
     return sorted(out, key=lambda d: min(d.triggers))
 
 
-def _attach_participants(ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft]) -> None:
-    """Presenters, attendees and places belong to the event mentioned in their sentence, else the latest."""
+_MET = phrases(Predicate.HELD_IN, Shape.SIGNAL, "met in")
+
+
+def _dateline_places(ctx: Context, places: Mentions) -> list[tuple[Mention, int]]:
+    """The city and country a dateline opens the body with ('DUSHANBE, 15 August 2014 -', '24-25 October 2022,
+    Bucharest, Romania:'): where the reported event took place when its own sentences do not say."""
+    if ctx.dateline_end:
+        sent = ctx.sent_of[bisect.bisect_left(ctx.starts, ctx.dateline_end) - 1]
+        return [(m, sent) for m in places.in_sentence(sent, SITES) if ctx.starts[m.first] < ctx.dateline_end]
+    body = ctx.document.text.find("\n\n")
+    first = bisect.bisect_left(ctx.starts, body) if body >= 0 else len(ctx)
+    if first >= len(ctx):
+        return []
+    sent = ctx.sent_of[first]
+    head = range(first, min(first + 14, ctx.sentence_ranges[sent].stop))
+    stop = next((k for k in head if ctx.words[k] in {":", "–", "—"}), None)
+    span = ctx.sentences[sent]
+    dates = find_dates(span.text, ctx.year, span.start, ctx.issued)
+    if stop is None or not dates or dates[0].char_start != ctx.starts[first]:
+        return []  # only a date opening the body, then its place: '24-25 October 2022, Bucharest, Romania:'
+    return [(m, sent) for m in places.in_sentence(sent, SITES) if m.last <= stop]
+
+
+def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:
+    """A dated event named only in sentences about an earlier one ('endorsed by the 23rd AU Summit held in
+    Malabo on 20-27 June') is told in passing."""
+    seen: set[int] = set()  # sentences holding a trigger of an event told before
+    for d in sorted(events, key=lambda d: min(d.triggers)):
+        sentences = {ctx.sent_of[t] for t in d.triggers}
+        if seen and d.name and d.start and sentences <= seen:
+            d.aside = True
+        seen |= sentences
+
+
+def _attach_participants(
+    ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft], elsewhere: frozenset[int]
+) -> None:
+    """Presenters, attendees and places belong to the event mentioned in their sentence, else the latest;
+    none from a sentence about an event that is not kept."""
     if not events:
         return
     inside = {k for m in bodies.all for k in range(m.first, m.last)}  # 'the Spanish National Police': a body
     countries = (p for p in places.all if p.kind is Kind.COUNTRY and p.first not in inside)
     combined = Mentions(ctx, [*bodies.all, *countries])
-    by_trigger = sorted((t, d) for d in events for t in d.triggers)
+    by_trigger = sorted(((t, d) for d in events for t in d.triggers), key=lambda td: td[0])
+    trigger_at = [t for t, _ in by_trigger]
     own = {ctx.sent_of[t] for t, _ in by_trigger}
     for sent in range(1, len(ctx.sentences)):
+        if sent in elsewhere and sent not in own:
+            continue
         found = roles.participants(ctx, combined, sent)
         where = roles.sites(ctx, places, sent) if sent not in own and roles.site_sentence(ctx, sent) else []
+        later = ctx.sentence_ranges[sent].stop > trigger_at[0]
+        if where and later and any(True for _ in ctx.cues(sent, _MET)):
+            where = []  # 'Agencies met in Brussels' opens the story; 'officers later met in Lomé' is another
         if not found and not where:
             continue
         rng = ctx.sentence_ranges[sent]
-        target = None
-        for t, d in by_trigger:
-            if t < (rng.stop if rng else 0):
-                target = d
-        target = target or by_trigger[0][1]
+        before = bisect.bisect_left(trigger_at, rng.stop if rng else 0)  # the last trigger before its end
+        target = by_trigger[before - 1][1] if before else by_trigger[0][1]
         organisers = {m.key for m, _ in target.organisers}
         target.participants += [(m, sent) for m in found if m.key not in organisers]
         target.sites += [(m, sent) for m in where]
+        dates = _sentence_dates(ctx, sent, ctx.starts[where[0].first]) if where else None
+        if dates and target.start is None:
+            target.start, target.end = dates  # 'Agencies met in Brussels in July 2019': the event's date

@@ -17,11 +17,11 @@ ORG_HEADS = frozenset(
     coastguard delegation navy army
     symposium secretariat court department bureau institute organization organisation association foundation
     force guard customs gendarmerie prosecution parliament tribunal academy university coalition alliance
-    committee board administration observatory federation union bank fund government""".split()  # noqa: SIM905
+    committee board administration observatory federation union bank fund government team""".split()  # noqa: SIM905
 )
 EVENT_TRIGGERS = frozenset(
     """meeting workshop training course conference symposium seminar summit operation mission forum roundtable
-    exercise webinar ceremony""".split()  # noqa: SIM905
+    exercise webinar ceremony visit""".split()  # noqa: SIM905
 )
 # A name learnt from its acronym is an organisation only with one of these words in it.
 ORG_WORDS = ORG_HEADS | frozenset(

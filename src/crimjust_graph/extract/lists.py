@@ -27,11 +27,19 @@ class Mentions:
         self.all = sorted(mentions, key=lambda m: m.first)
         self.by_first = {m.first: m for m in self.all}
         self.by_last = {m.last: m for m in self.all}
+        # Indexed by sentence so that every per-sentence question costs the sentence, not the document.
+        self.by_sentence: dict[int, list[Mention]] = {}
+        for m in self.all:
+            self.by_sentence.setdefault(ctx.sent_of[m.first], []).append(m)
 
     def in_sentence(self, sent: int, kinds: frozenset[Kind] | None = None) -> list[Mention]:
-        return [
-            m for m in self.all if self.ctx.sent_of[m.first] == sent and (kinds is None or m.kind in kinds)
-        ]
+        """Mentions starting in sentence `sent`, in text order."""
+        return [m for m in self.by_sentence.get(sent, ()) if kinds is None or m.kind in kinds]
+
+    def between(self, first: int, last: int, kinds: frozenset[Kind] | None = None) -> list[Mention]:
+        """Mentions starting at tokens first..last-1, in text order: a bounded look, never a scan."""
+        found = (self.by_first.get(k) for k in range(max(0, first), min(last, len(self.ctx))))
+        return [m for m in found if m is not None and (kinds is None or m.kind in kinds)]
 
     def _closed(self, m: Mention) -> bool:
         """False for a modifier use ('EU Agencies', 'UNODC Headquarters')."""
@@ -51,6 +59,9 @@ class Mentions:
                 owned = self.by_first.get(m.last)
                 if owned is not None and owned.kind is Kind.PROGRAMME and m.kind is Kind.PARTNER:
                     i = m.last  # 'funded by the EU Global Illicit Flows Programme': the programme is named
+                    continue
+                if ctx.words[m.last : m.last + 2] in POSSESSIVE and m.last + 2 in self.by_first:
+                    i = m.last + 2  # "the Dominican Republic's National Drug Control Directorate": the body
                     continue
                 if not self._closed(m):
                     break
@@ -113,10 +124,10 @@ class Mentions:
         """The closest mention of `kinds` ending before token i in the same sentence."""
         sent = self.ctx.sent_of[min(i, len(self.ctx) - 1)]
         best = None
-        for m in self.all:
+        for m in self.by_sentence.get(sent, ()):
             if m.last > i or i - m.last > window:
                 continue
-            if self.ctx.sent_of[m.first] == sent and m.kind in kinds:
+            if m.kind in kinds:
                 best = m
         return best
 

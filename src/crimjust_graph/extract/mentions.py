@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.gazetteer import Known
@@ -23,6 +24,7 @@ from crimjust_graph.extract.places import (
     AREA_BEFORE_DEMONYM,
     adjective_countries,
     demonym_countries,
+    regions_as_written,
     subdivisions,
 )
 from crimjust_graph.extract.tokens import CONNECTORS, STOPWORDS, Context
@@ -30,8 +32,25 @@ from crimjust_graph.model import EntityKey, Kind
 from crimjust_graph.vocab import slugify
 
 
+@dataclass(frozen=True)
+class _Countries:
+    """Country mentions indexed by first token, last token and sentence: each look is local, never a scan."""
+
+    by_first: dict[int, Mention]
+    by_last: dict[int, Mention]
+    by_sentence: dict[int, list[Mention]]
+
+    @classmethod
+    def of(cls, ctx: Context, places: list[Mention]) -> _Countries:
+        countries = sorted((p for p in places if p.kind is Kind.COUNTRY), key=lambda p: p.first)
+        by_sentence: dict[int, list[Mention]] = {}
+        for p in countries:
+            by_sentence.setdefault(ctx.sent_of[p.first], []).append(p)
+        return cls({p.first: p for p in countries}, {p.last: p for p in reversed(countries)}, by_sentence)
+
+
 def _country_for(
-    ctx: Context, first: int, last: int, places: list[Mention], alone: bool
+    ctx: Context, first: int, last: int, countries: _Countries, alone: bool
 ) -> tuple[Known | None, int, int]:
     """The country of a generic body: in its name, a demonym, 'Colombia's', or the sentence's only country."""
     demonyms = gazetteer.demonyms()
@@ -39,21 +58,23 @@ def _country_for(
         place = demonyms.get(ctx.folded[k])
         if place is not None:
             return Known(place.key, place.label), first, last
-    inside = [p for p in places if first <= p.first < last + 3 and p.kind is Kind.COUNTRY]
+    inside = next((countries.by_first[k] for k in range(first, last + 3) if k in countries.by_first), None)
     if (
-        inside
-        and inside[0].first <= last + 2
-        and all(ctx.folded[j] in CONNECTORS for j in range(last, inside[0].first))
+        inside is not None
+        and inside.first <= last + 2
+        and all(ctx.folded[j] in CONNECTORS for j in range(last, inside.first))
     ):
-        return inside[0].known, first, max(last, inside[0].last)
-    trailing = _trailing_country(ctx, last, places)
+        return inside.known, first, max(last, inside.last)
+    trailing = _trailing_country(ctx, last, countries)
     if trailing is not None:
-        return next(p.known for p in places if p.key == trailing), first, last
-    before = [p for p in places if p.last in (first - 2, first) and p.kind is Kind.COUNTRY]
-    if before and (before[0].last == first or ctx.words[first - 2 : first] == ("'", "s")):
-        return before[0].known, first, last
+        return trailing.known, first, last
+    before = countries.by_last.get(first - 2) or countries.by_last.get(first)
+    if first - 2 in countries.by_last and first in countries.by_last:  # the earlier in text order, as before
+        before = min(countries.by_last[first - 2], countries.by_last[first], key=lambda p: p.first)
+    if before and (before.last == first or ctx.words[first - 2 : first] == ("'", "s")):
+        return before.known, first, last
     sent = ctx.sent_of[first]
-    in_sentence = {p.key: p for p in places if ctx.sent_of[p.first] == sent and p.kind is Kind.COUNTRY}
+    in_sentence = {p.key: p for p in countries.by_sentence.get(sent, ())}
     if len(in_sentence) == 1 and not alone:
         return next(iter(in_sentence.values())).known, first, last
     return None, first, last
@@ -64,6 +85,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
     out: list[Mention] = []
     unplaced: list[Mention] = []
     place_tokens = {k for p in places for k in range(p.first, p.last)}
+    countries = _Countries.of(ctx, places)
     i = 0
     n = len(ctx)
     while i < n:
@@ -74,6 +96,8 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         while j < n and not taken[j] and ctx.sent_of[j] == ctx.sent_of[i]:
             if ctx.folded[j] == "and" and ctx.folded[j + 1 : j + 2] == ("the",) and j > i:
                 break  # 'the Migration Authority and the Customs Office': two bodies
+            if ctx.folded[j] == "and" and j > i and _two_names(ctx, j):
+                break  # 'the Canada Border Services Agency and French Border Police': two bodies
             if ctx.is_capitalised(j) or (ctx.folded[j] in CONNECTORS and ctx.is_capitalised(j + 1)):
                 j += 1
             elif (
@@ -118,7 +142,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         ]
         surface = ctx.text(first, last)
         if all(w in GENERIC for w in content):
-            country, first, last = _country_for(ctx, first, last, places, alone=len(content) < 2)
+            country, first, last = _country_for(ctx, first, last, countries, alone=len(content) < 2)
             if country is None:
                 if kind is Kind.PARTNER and _national_name(ctx, first, last, content):
                     unplaced.append(
@@ -138,9 +162,21 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             continue
         if all(w in BARE for w in ctx.folded[first:last]):
             continue  # 'the Project', 'the Committee', 'Steering Committee' heads alone, with no country
-        based = _demonym_country(ctx, first, last) or _trailing_country(ctx, last, places)
+        based = _demonym_country(ctx, first, last) or _trailing_key(ctx, last, countries)
         out.append(Mention(first, last, known_as(kind, surface), (surface,), based))
     return out + _placed_if_named_elsewhere(out, unplaced)
+
+
+def _two_names(ctx: Context, j: int) -> bool:
+    """'X Agency and Y Police', 'KPA and Kenya Navy': a head word (or an acronym) on each side of 'and' ends
+    two names, not one."""
+    acronym = len(ctx.words[j - 1]) > 1 and ctx.words[j - 1].isupper()  # 'KPA and Kenya Navy'
+    if (ctx.folded[j - 1] not in ORG_HEADS - {"customs"} and not acronym) or not ctx.is_capitalised(j + 1):
+        return False  # 'Customs and Border Protection' names one service
+    k = j + 1
+    while k < len(ctx) and ctx.is_capitalised(k) and k - j <= 6:
+        k += 1
+    return ctx.folded[k - 1] in ORG_HEADS
 
 
 # What makes a generic name a national body's proper name rather than a description ('the Training Centre').
@@ -175,17 +211,17 @@ def _placed_if_named_elsewhere(named: list[Mention], unplaced: list[Mention]) ->
     for m in named:
         if m.country is not None:
             by_words.setdefault(m.known.label.rsplit(" of ", 1)[0].casefold(), m)
+    within: dict[str, Mention] = {}  # every run of whole words inside a body's label -> the first such body
+    for b in named:
+        if b.known.key[0] is Kind.PARTNER:
+            label = b.known.label.casefold().split(" ")
+            for i in range(len(label)):
+                for j in range(i + 1, min(i + 12, len(label)) + 1):  # a generic name is short
+                    within.setdefault(" ".join(label[i:j]), b)
     out = []
     for m in unplaced:
         words = m.known.label.casefold().removeprefix("the ")
-        same = by_words.get(words) or next(
-            (
-                b
-                for b in named
-                if b.known.key[0] is Kind.PARTNER and f" {words} " in f" {b.known.label.casefold()} "
-            ),
-            None,
-        )
+        same = by_words.get(words) or within.get(words)
         out.append(replace(m, known=same.known, country=same.country) if same is not None else m)
     return out
 
@@ -255,13 +291,18 @@ def _hit_country(ctx: Context, first: int, last: int, known: Known) -> EntityKey
     return gazetteer.body_countries().get(known.key) or _demonym_country(ctx, first, last)
 
 
-def _trailing_country(ctx: Context, last: int, places: list[Mention]) -> EntityKey | None:
+def _trailing_country(ctx: Context, last: int, countries: _Countries) -> Mention | None:
     """'the Fusion Centre of Kenya', 'the Crime Agency in the United Kingdom' -> that country."""
     k = last + (ctx.folded[last : last + 1] in {("of",), ("in",)})
     k += ctx.folded[k : k + 1] == ("the",)
     if k == last:
         return None
-    return next((p.key for p in places if p.first == k and p.kind is Kind.COUNTRY), None)
+    return countries.by_first.get(k)
+
+
+def _trailing_key(ctx: Context, last: int, countries: _Countries) -> EntityKey | None:
+    found = _trailing_country(ctx, last, countries)
+    return found.key if found is not None else None
 
 
 def _merge_parentheses(ctx: Context, mentions: list[Mention]) -> list[Mention]:
@@ -281,6 +322,24 @@ def _merge_parentheses(ctx: Context, mentions: list[Mention]) -> list[Mention]:
             continue
         out.append(m)
     return out
+
+
+def _short_names(ctx: Context, mentions: list[Mention]) -> list[Mention]:
+    """'the Sahel Judicial Cooperation Platform (the Sahel Platform)': the short name in brackets, made of the
+    long name's words, is the same body wherever the text uses it."""
+    same: dict[EntityKey, Known] = {}
+    for long, short in pairwise(mentions):
+        k = long.last
+        if ctx.words[k : k + 1] != ("(",) or short.kind is not long.kind or short.key == long.key:
+            continue
+        k += 1 + (ctx.folded[k + 1 : k + 2] == ("the",))
+        if short.first != k or ctx.words[short.last : short.last + 1] != (")",):
+            continue
+        if set(ctx.folded[short.first : short.last]) <= set(ctx.folded[long.first : long.last]):
+            same.setdefault(short.key, long.known)
+    if not same:
+        return mentions
+    return [replace(m, known=same[m.key]) if m.key in same else m for m in mentions]
 
 
 def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
@@ -306,6 +365,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         Mention(h.first, h.last, h.known, (ctx.text(h.first, h.last),))
         for h in gazetteer.find(words, folded, [gazetteer.place_index()])
     ]
+    places = regions_as_written(ctx, places)
     bodies = _field_units(ctx, bodies, places)
     taken = [False] * len(ctx)
     for m in bodies:
@@ -320,7 +380,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     places += subdivisions(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
-    return _merge_parentheses(ctx, bodies), _merge_parentheses(ctx, places)
+    return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)
 
 
 def _country_prefixed(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
@@ -355,35 +415,44 @@ def _owned_names(ctx: Context, bodies: list[Mention]) -> list[Mention]:
 
 
 def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
-    """'the project', 'the Programme' -> the one programme its paragraph (else the document) is about."""
-    programmes = [m for m in bodies if m.kind is Kind.PROGRAMME]
+    """'the project', 'the Programme' -> the one programme its paragraph (else the document) is about.
+
+    One pass in text order: what came before each reference is kept up to date, never recomputed.
+    """
+    programmes = sorted((m for m in bodies if m.kind is Kind.PROGRAMME), key=lambda m: m.first)
     if not programmes:
         return []
     taken = {k for m in bodies for k in range(m.first, m.last)}
     starts = {m.first for m in bodies}
     paragraph = ctx.paragraph_of
-    para = [paragraph[ctx.sent_of[m.first]] for m in programmes]
     in_title = {m.key: m for m in programmes if ctx.sent_of[m.first] == 0}
     in_document = {m.key: m for m in programmes}
+    earlier: dict[EntityKey, Mention] = {}
+    local: dict[int, dict[EntityKey, Mention]] = {}
+    seen: Counter[EntityKey] = Counter()  # mentions so far, references included
     out: list[Mention] = []
+    j = 0
     for i in range(1, len(ctx)):
+        while j < len(programmes) and programmes[j].first < i:
+            m = programmes[j]
+            earlier[m.key] = local.setdefault(paragraph[ctx.sent_of[m.first]], {})[m.key] = m
+            seen[m.key] += 1
+            j += 1
         if ctx.folded[i] not in REFERENCE_HEADS or i in taken or i - 1 in taken:
             continue
         if ctx.folded[i - 1] not in REFERENCE_DETERMINERS or i + 1 in starts:
             continue  # 'the project EU-ACT': the name itself is the mention
-        here = paragraph[ctx.sent_of[i]]
         # An anaphor looks back: 'The project, funded through the Instrument X' is not the Instrument.
-        local = {m.key: m for m, p in zip(programmes, para, strict=True) if p == here and m.first < i}
-        earlier = {m.key: m for m in programmes if m.first < i}
-        candidates = local or earlier or in_document
+        candidates = local.get(paragraph[ctx.sent_of[i]]) or earlier or in_document
         if len(candidates) > 1 and len(in_title) == 1 and next(iter(in_title)) in candidates:
             candidates = in_title
         if len(candidates) > 1:  # the one the text keeps coming back to ('The Programme ... The Programme')
-            seen = Counter(m.key for m in [*programmes, *out] if m.first < i and m.key in candidates)
-            (top, n), *rest = [*seen.most_common(2), (None, 0)]
-            candidates = {top: candidates[top]} if top is not None and n > rest[0][1] else {}
+            counts = sorted((seen[k] for k in candidates if seen[k]), reverse=True)
+            top = max(candidates, key=lambda k: seen[k])
+            candidates = {top: candidates[top]} if counts and counts[0] > ([*counts[1:], 0])[0] else {}
         if len(candidates) != 1:
             continue
         target = next(iter(candidates.values()))
         out.append(Mention(i - 1, i + 1, target.known, (target.known.label,)))
+        seen[target.key] += 1
     return out

@@ -81,3 +81,68 @@ def demonym_countries(ctx: Context, bodies: list[Mention], places: list[Mention]
                 seen.add(place.key)
                 break
     return out
+
+
+DIRECTIONS = frozenset(
+    """north south east west northern southern eastern western central north-east north-west south-east
+    south-west northeast northwest southeast southwest""".split()  # noqa: SIM905
+)
+
+
+def regions_as_written(ctx: Context, places: list[Mention]) -> list[Mention]:
+    """Regions the way the text coordinates them.
+
+    'Latin America and the Caribbean' is two regions when each half is a region of its own; 'West and Central
+    Asia' or 'South and Southeast Asia' is one region named by both directions, not 'Central Asia' alone.
+    """
+    known = gazetteer.place_by_key()
+    out: list[Mention] = []
+    for m in places:
+        if m.kind is not Kind.REGION:
+            out.append(m)
+            continue
+        halves = _halves(ctx, m, known)
+        if halves:
+            out += halves
+            continue
+        first = _directions_before(ctx, m.first)
+        if first < m.first:
+            label = ctx.text(first, m.last)
+            out.append(Mention(first, m.last, Known((Kind.REGION, slugify(label)), label), (label,)))
+        else:
+            out.append(m)
+    return out
+
+
+def _halves(ctx: Context, m: Mention, known: dict[tuple[Kind, str], gazetteer.Place]) -> list[Mention]:
+    """'Latin America and the Caribbean' -> Latin America, Caribbean (both regions in the reference data)."""
+    joint = next((k for k in range(m.first + 1, m.last - 1) if ctx.folded[k] in {"and", "&"}), None)
+    if joint is None:
+        return []
+    right = joint + 1 + (ctx.folded[joint + 1] == "the")
+    out = []
+    for a, b in ((m.first, joint), (right, m.last)):
+        place = known.get((Kind.REGION, slugify(ctx.text(a, b))))
+        if place is None:
+            return []
+        out.append(Mention(a, b, Known(place.key, place.label), (ctx.text(a, b),)))
+    return out
+
+
+def _directions_before(ctx: Context, first: int) -> int:
+    """Where a list of directions before a region starts: 'West and [Central Asia]' -> 'West'."""
+    if first < 2 or ctx.folded[first] not in DIRECTIONS | {"south", "sub"}:
+        return first
+    k = first - 1
+    if ctx.folded[k] not in {"and", ","}:
+        return first
+    start = first
+    while (
+        k >= 1
+        and ctx.folded[k] in {"and", ","}
+        and ctx.folded[k - 1] in DIRECTIONS
+        and ctx.is_capitalised(k - 1)
+    ):
+        start = k - 1
+        k -= 2
+    return start

@@ -3,77 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract import gazetteer
+from crimjust_graph.extract.cues import Shape, phrases, without
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.tokens import Context
-from crimjust_graph.model import Evidence, Kind, Predicate, Relation
+from crimjust_graph.model import EntityKey, Evidence, Kind, Predicate, Relation
 
 Fact = tuple[Mention, Predicate, Mention, Evidence]
 
-FUND_CUES = (
-    ("funded", "by"),
-    ("financed", "by"),
-    ("sponsored", "by"),
-    ("co", "-", "funded", "by"),
-    ("with", "funding", "from"),
-    ("with", "financial", "support", "from"),
-    ("with", "the", "financial", "support", "of"),
-    ("thanks", "to", "funding", "from"),
-    ("funding", "from"),
-)
-IMPLEMENT_CUES = (
-    ("implemented", "by"),
-    ("implemented", "jointly", "by"),
-    ("jointly", "implemented", "by"),
-    ("executed", "by"),
-    ("run", "by"),
-    ("managed", "by"),
-    ("launched", "by"),
-    ("led", "by"),
-    ("coordinated", "by"),
-    ("operated", "by"),
-    ("administered", "by"),
-    ("delivered", "by"),
-    ("carried", "out", "by"),
-)
-PARTNER_CUES = (
-    ("in", "partnership", "with"),
-    ("in", "cooperation", "with"),
-    ("in", "collaboration", "with"),
-    ("in", "close", "cooperation", "with"),
-    ("together", "with"),
-    ("jointly", "with"),
-    ("partners", "include"),
-    ("partners", "such", "as"),
-    ("partners", "are"),
-    ("receives", "support", "from"),
-    ("received", "support", "from"),
-    ("receive", "support", "from"),
-)
-# After an implementer list, more implementers: 'executed by A and B through C, together with D and E'.
-MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("in", "partnership", "with"), ("as", "well", "as"))
-COVER_CUES = (
-    ("covering",),
-    ("covers",),
-    ("cover",),
-    ("across",),
-    ("along", "the", "cocaine", "route", "in"),
-    ("countries", "in"),
-    ("operates", "in"),
-    ("active", "in"),
-    ("region", "of"),
-    ("regions", "of"),
-    ("implemented", "in"),
-    ("helping",),
-    ("helps",),
-    ("supporting",),
-    ("supports",),
-    ("assisting",),
-    ("assists",),
-)
-PART_CUES = (("component", "of"), ("part", "of"), ("pillar", "of"), ("sub", "-", "programme", "of"))
+FUND_CUES = phrases(Predicate.FUNDED_BY, Shape.PASSIVE)
+IMPLEMENT_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.PASSIVE)
+PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.PASSIVE)
+COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.PASSIVE)
+PART_CUES = without(phrases(Predicate.PART_OF, Shape.PASSIVE), "umbrella of")
+UMBRELLA_CUES = phrases(Predicate.PART_OF, Shape.PASSIVE, "umbrella of")
+BASED_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "based in", "headquartered in")
+HEADQUARTERS_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "headquarters in")
+# After an implementer list, more implementers: 'executed by A and B through C, together with D'; 'implemented
+# by A in partnership with B' makes B a partner (the partner cues' job), not an implementer.
+MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("as", "well", "as"))
 COMPONENT_NOUNS = frozenset({"component", "components", "pillar", "pillars", "sub-programmes"})
 PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiatives"})
 
@@ -92,11 +45,7 @@ def _in_pp(ctx: Context, m: Mention, words: frozenset[str]) -> bool:
 def _subject(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | None:
     """The programme a cue at token i is about: the nearest before it outside a prepositional phrase."""
     sent = ctx.sent_of[min(i, len(ctx) - 1)]
-    candidates = [
-        m
-        for m in bodies.all
-        if m.kind in PROGRAMMES and m.last <= i and ctx.sent_of[m.first] == sent and i - m.last <= window
-    ]
+    candidates = [m for m in bodies.in_sentence(sent, PROGRAMMES) if m.last <= i and i - m.last <= window]
     for m in reversed(candidates):
         if not _in_pp(ctx, m, _PP):
             return m
@@ -133,83 +82,106 @@ def _implementers(ctx: Context, bodies: Mentions, end: int) -> list[Mention]:
     return out
 
 
-def programme_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
-    """Facts about programmes, one sentence at a time."""
-    for sent in range(len(ctx.sentences)):
-        ev = ctx.evidence(sent)
-        programmes = bodies.in_sentence(sent, PROGRAMMES)
-        for a, b in _cues(ctx, sent, IMPLEMENT_CUES):
-            implementers = _implementers(ctx, bodies, b)
-            plural = a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES  # 'several programmes implemented by'
-            subject = _subject(ctx, bodies, a, window=12)
-            if subject is not None and any(ctx.folded[k] in EVENT_TRIGGERS for k in range(subject.last, a)):
-                continue  # 'AIRCOP's workshop, led by INTERPOL': the cue is about the event
-            if subject is None and not plural:
-                subject = subject_or_topic(ctx, bodies, a, window=0)
-            if subject is not None:
-                yield from ((subject, Predicate.IMPLEMENTED_BY, x, ev) for x in implementers)
-            elif a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES and sent + 1 < len(ctx.sentences):
-                listed = [m for m in bodies.in_sentence(sent + 1, PROGRAMMES) if not _in_pp(ctx, m, _PP)]
-                both = ctx.evidence_between(sent, sent + 1)
-                yield from ((p, Predicate.IMPLEMENTED_BY, x, both) for p in listed for x in implementers)
-        for i in ctx.sentence_ranges[sent]:
-            # "UNODC's Container Control Programme"
-            if (
-                ctx.folded[i] == "s"
-                and i >= 1
-                and ctx.words[i - 1] in {"'", "’"}
-                and (i - 1) in bodies.by_last
-            ):
-                owner = bodies.by_last[i - 1]
-                target = bodies.by_first.get(i + 1)
-                if owner.kind in PARTNERS and target is not None and target.kind in PROGRAMMES:
-                    yield target, Predicate.IMPLEMENTED_BY, owner, ev
-            # "UNODC and its partners (INTERPOL and TI)"
-            if ctx.folded[i : i + 3] == ("and", "its", "partners") and i in bodies.by_last:
-                lead = bodies.by_last[i]
-                partners = bodies.forward(i + 3, PARTNERS)
-                subjects = [p for p in programmes if not _in_pp(ctx, p, _FUNDING_PP) and p.key != lead.key]
-                for p in subjects[:1]:
-                    yield p, Predicate.IMPLEMENTED_BY, lead, ev
-                    yield from ((p, Predicate.HAS_PARTNER, x, ev) for x in partners if x.key != lead.key)
-            # "EU-funded CRIMJUST"
-            if ctx.folded[i : i + 2] == ("-", "funded") and i in bodies.by_last:
-                target = bodies.nearest_before(i + 6, PROGRAMMES, window=4)
-                if target is not None and target.first > i:
-                    yield target, Predicate.FUNDED_BY, bodies.by_last[i], ev
-        for a, b in _cues(ctx, sent, FUND_CUES):
-            subject = subject_or_topic(ctx, bodies, a, window=15)
-            if subject is not None:
-                yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
-        for a, b in _cues(ctx, sent, PARTNER_CUES):
-            subject = subject_or_topic(ctx, bodies, a, window=15)
-            if subject is not None:
-                yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
-        for _, b in _cues(ctx, sent, (("umbrella", "of"),)):
-            parents = bodies.after(b, PROGRAMMES)
-            if parents:
-                children = [p for p in programmes if p.first > parents[0].last and p.key != parents[0].key]
-                yield from ((c, Predicate.PART_OF, parents[0], ev) for c in children)
-        for a, b in _cues(ctx, sent, PART_CUES):
-            parents = bodies.after(b, PROGRAMMES, skip=1)
-            child = bodies.nearest_before(a, PROGRAMMES, window=6) or _subject(ctx, bodies, a, window=25)
-            opening = ctx.sentence_ranges[sent].start
-            if child is None and ctx.folded[opening : opening + 2] in {("it", "is"), ("it", "was")}:
-                child = topic_of(
-                    ctx, bodies, sent, besides=parents[0] if parents else None
-                )  # 'It is a part of X'
-            if child is not None and parents and child.first > parents[0].first:
-                child = None
-            if parents and child is not None and child.key != parents[0].key:
-                yield child, Predicate.PART_OF, parents[0], ev
-        yield from _components(ctx, bodies, sent, programmes)
-        yield from _owned(ctx, bodies, sent)
-        yield from _coverage(ctx, bodies, places, sent, programmes)
+def implemented_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X, implemented by A and B' (or 'several programmes implemented by A: X and Y') -> implementedBy."""
+    ev = ctx.evidence(sent)
+    for a, b in _cues(ctx, sent, IMPLEMENT_CUES):
+        implementers = _implementers(ctx, bodies, b)
+        plural = a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES  # 'several programmes implemented by'
+        subject = _subject(ctx, bodies, a, window=12)
+        if subject is not None and any(ctx.folded[k] in EVENT_TRIGGERS for k in range(subject.last, a)):
+            continue  # 'AIRCOP's workshop, led by INTERPOL': the cue is about the event
+        if subject is None and not plural:
+            subject = subject_or_topic(ctx, bodies, a, window=0)
+        if subject is not None:
+            yield from ((subject, Predicate.IMPLEMENTED_BY, x, ev) for x in implementers)
+        elif a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES and sent + 1 < len(ctx.sentences):
+            listed = [m for m in bodies.in_sentence(sent + 1, PROGRAMMES) if not _in_pp(ctx, m, _PP)]
+            both = ctx.evidence_between(sent, sent + 1)
+            yield from ((p, Predicate.IMPLEMENTED_BY, x, both) for p in listed for x in implementers)
 
 
-def _components(ctx: Context, bodies: Mentions, sent: int, programmes: list[Mention]) -> Iterator[Fact]:
+POSSESSIVE_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "'s")
+FUNDED_GLUED = phrases(Predicate.FUNDED_BY, Shape.GLUED)
+
+
+def possessive_owner(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """ "UNODC's Container Control Programme" -> implementedBy UNODC."""
+    for a, b in _cues(ctx, sent, POSSESSIVE_CUES):
+        owner, target = bodies.by_last.get(a), bodies.by_first.get(b)
+        if owner is not None and owner.kind in PARTNERS and target is not None and target.kind in PROGRAMMES:
+            yield target, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+
+
+def lead_and_partners(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X is run by UNODC and its partners (INTERPOL and TI)' -> implementedBy UNODC, hasPartner the rest."""
+    ev = ctx.evidence(sent)
+    programmes = bodies.in_sentence(sent, PROGRAMMES)
+    for i in ctx.sentence_ranges[sent]:
+        if ctx.folded[i : i + 3] == ("and", "its", "partners") and i in bodies.by_last:
+            lead = bodies.by_last[i]
+            partners = bodies.forward(i + 3, PARTNERS)
+            subjects = [p for p in programmes if not _in_pp(ctx, p, _FUNDING_PP) and p.key != lead.key]
+            for p in subjects[:1]:
+                yield p, Predicate.IMPLEMENTED_BY, lead, ev
+                yield from ((p, Predicate.HAS_PARTNER, x, ev) for x in partners if x.key != lead.key)
+
+
+def hyphen_funded(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'the EU-funded CRIMJUST' -> fundedBy the EU."""
+    for a, _ in _cues(ctx, sent, FUNDED_GLUED):
+        if a in bodies.by_last:
+            target = bodies.nearest_before(a + 6, PROGRAMMES, window=4)
+            if target is not None and target.first > a:
+                yield target, Predicate.FUNDED_BY, bodies.by_last[a], ctx.evidence(sent)
+
+
+def funded_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X is funded by A and B', 'with financial support from A' -> fundedBy."""
+    for a, b in _cues(ctx, sent, FUND_CUES):
+        subject = subject_or_topic(ctx, bodies, a, window=15)
+        if subject is not None:
+            ev = ctx.evidence(sent)
+            yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
+
+
+def partner_cue(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X, in partnership with A and B' -> hasPartner."""
+    for a, b in _cues(ctx, sent, PARTNER_CUES):
+        subject = subject_or_topic(ctx, bodies, a, window=15)
+        if subject is not None:
+            ev = ctx.evidence(sent)
+            yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
+
+
+def umbrella(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'Under the umbrella of P, A and B ...' -> A and B partOf P."""
+    programmes = bodies.in_sentence(sent, PROGRAMMES)
+    for _, b in _cues(ctx, sent, UMBRELLA_CUES):
+        parents = bodies.after(b, PROGRAMMES)
+        if parents:
+            children = [p for p in programmes if p.first > parents[0].last and p.key != parents[0].key]
+            yield from ((c, Predicate.PART_OF, parents[0], ctx.evidence(sent)) for c in children)
+
+
+def part_of(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X, a component of P', 'It is a part of P' -> partOf."""
+    for a, b in _cues(ctx, sent, PART_CUES):
+        parents = bodies.after(b, PROGRAMMES, skip=1)
+        child = bodies.nearest_before(a, PROGRAMMES, window=6) or _subject(ctx, bodies, a, window=25)
+        opening = ctx.sentence_ranges[sent].start
+        if child is None and ctx.folded[opening : opening + 2] in {("it", "is"), ("it", "was")}:
+            # 'It is a part of X'
+            child = topic_of(ctx, bodies, sent, besides=parents[0] if parents else None)
+        if child is not None and parents and child.first > parents[0].first:
+            child = None
+        if parents and child is not None and child.key != parents[0].key:
+            yield child, Predicate.PART_OF, parents[0], ctx.evidence(sent)
+
+
+def components(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'the Cocaine Route Programme components – A, B and C' -> each partOf the programme."""
-    for parent in programmes:
+    for parent in bodies.in_sentence(sent, PROGRAMMES):
         k = parent.last
         if k >= len(ctx) or ctx.folded[k] not in COMPONENT_NOUNS:
             continue
@@ -221,7 +193,7 @@ def _components(ctx: Context, bodies: Mentions, sent: int, programmes: list[Ment
                 yield child, Predicate.PART_OF, parent, ctx.evidence(sent)
 
 
-def _owned(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def owned(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'COLIBRI is a WCO initiative' -> COLIBRI implementedBy the WCO."""
     for i in ctx.sentence_ranges[sent]:
         if ctx.folded[i] not in {"is", "was"} or ctx.folded[i + 1 : i + 2] not in {("a",), ("an",)}:
@@ -273,25 +245,56 @@ def _lead(ctx: Context, first: int, width: int) -> list[str]:
 
 def topic_of(ctx: Context, bodies: Mentions, sent: int, besides: Mention | None = None) -> Mention | None:
     """The one programme a sentence's paragraph, else the document, is about (other than `besides`)."""
-    # A programme named only as a channel ('funded through the Instrument Y') is not what the text is about.
-    mentioned = [
-        m
-        for m in bodies.all
-        if m.kind in PROGRAMMES and not _in_pp(ctx, m, _CHANNEL) and (besides is None or m.key != besides.key)
-    ]
-    here = ctx.paragraph_of[sent]
-    local = {m.key: m for m in mentioned if ctx.paragraph_of[ctx.sent_of[m.first]] == here}
-    candidates = local or {m.key: m for m in mentioned}
-    title = {m.key: m for m in mentioned if ctx.sent_of[m.first] == 0}
-    if len(candidates) > 1 and len(title) == 1 and next(iter(title)) in candidates:
+    topics = _topics(ctx, bodies)
+    skip = besides.key if besides is not None else None
+
+    def first_three(table: dict[EntityKey, Mention]) -> dict[EntityKey, Mention]:
+        """Three are enough to tell 'one', 'one besides', 'many' without copying a long table."""
+        return dict(islice(((k, m) for k, m in table.items() if k != skip), 3))
+
+    paragraph = topics.by_paragraph.get(ctx.paragraph_of[sent], {})
+    local = first_three(paragraph)
+    candidates, pool = (local, paragraph) if local else (first_three(topics.document), topics.document)
+    title = first_three(topics.title)
+    if len(candidates) > 1 and len(title) == 1 and next(iter(title)) in pool:
         candidates = title
     return next(iter(candidates.values())) if len(candidates) == 1 else None
 
 
-def _coverage(
-    ctx: Context, bodies: Mentions, places: Mentions, sent: int, programmes: list[Mention]
-) -> Iterator[Fact]:
+@dataclass
+class _Topics:
+    """Programmes (not named as a channel) by first mention: per paragraph, in the title, in the text."""
+
+    by_paragraph: dict[int, dict[EntityKey, Mention]] = field(default_factory=dict)
+    title: dict[EntityKey, Mention] = field(default_factory=dict)
+    document: dict[EntityKey, Mention] = field(default_factory=dict)
+
+
+_TOPICS: WeakKeyDictionary[Mentions, _Topics] = WeakKeyDictionary()
+
+
+def _topics(ctx: Context, bodies: Mentions) -> _Topics:
+    """Built once per document in one pass, so that asking each sentence's topic stays linear."""
+    found = _TOPICS.get(bodies)
+    if found is not None:
+        return found
+    topics = _TOPICS[bodies] = _Topics()
+    for m in bodies.all:
+        # A programme named only as a channel ('funded through the Instrument Y') is not a topic.
+        if m.kind not in PROGRAMMES or _in_pp(ctx, m, _CHANNEL):
+            continue
+        sent = ctx.sent_of[m.first]
+        tables = [topics.by_paragraph.setdefault(ctx.paragraph_of[sent], {}), topics.document]
+        tables += [topics.title] if sent == 0 else []
+        for table in tables:
+            table[m.key] = m  # the latest mention, under the place of the first
+    return topics
+
+
+def coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X supports Ghana and Togo', 'in ten countries: A, B', 'X for West Africa' -> coversRegion."""
     ev = ctx.evidence(sent)
+    programmes = bodies.in_sentence(sent, PROGRAMMES)
     if not any(ctx.folded[i] in EVENT_WORDS for i in ctx.sentence_ranges[sent]):
         for items in place_lists(ctx, places, sent, AREAS):
             lead = _lead(ctx, items[0].first, 8)
@@ -306,8 +309,8 @@ def _coverage(
                 subjects = [topic]
             yield from ((p, Predicate.COVERS_REGION, a, ev) for p in subjects[:1] for a in items)
     for p in programmes:  # regions named inside a programme's own title
-        for place in places.all:
-            if p.first <= place.first and place.last <= p.last and place.kind in AREAS:
+        for place in places.between(p.first, p.last, AREAS):
+            if place.last <= p.last:
                 yield p, Predicate.COVERS_REGION, place, ev
     subjects = [p for p in programmes if not _in_pp(ctx, p, _PP)]
     for a, b in _cues(ctx, sent, COVER_CUES):
@@ -317,6 +320,39 @@ def _coverage(
             topic = subject_or_topic(ctx, bodies, a, window=0)
             before = [topic] if topic is not None and _opens_with_anaphor(ctx, sent) else []
         yield from ((p, Predicate.COVERS_REGION, area, ev) for p in before for area in areas)
+
+
+# A programme's own presence in a country: 'AIRCOP focal points and task forces from A, B and C'.
+UNIT_NOUNS = frozenset(
+    """units unit cells cell forces force teams team offices office points centres centers desks""".split()  # noqa: SIM905
+)
+
+
+def units_in_countries(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'AIRCOP focal points and heads of task forces from A, B and C' -> coversRegion A, B, C (convention 3:
+    a programme's units or task forces in a country are its presence there)."""
+    for items in place_lists(ctx, places, sent, AREAS):
+        first = items[0].first
+        k = first - 1
+        while k >= 0 and ctx.folded[k] == "the":
+            k -= 1
+        if k < 1 or ctx.folded[k] not in {"from", "in"} or ctx.folded[k - 1] not in UNIT_NOUNS:
+            continue
+        window = bodies.between(max(ctx.sentence_ranges[sent].start, k - 10), k, PROGRAMMES)
+        if window and not _in_pp(ctx, window[-1], _PP):
+            yield from ((window[-1], Predicate.COVERS_REGION, a, ctx.evidence(sent)) for a in items)
+
+
+def acts_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'Since 2010, AIRCOP trained in West Africa 744 officers' -> coversRegion: the programme's own action
+    in an area, told with a past verb right after its name."""
+    for p in bodies.in_sentence(sent, PROGRAMMES):
+        verb, k = ctx.folded[p.last : p.last + 1], p.last + 1
+        if not verb or not verb[0].endswith("ed") or not ctx.words[p.last].islower() or _in_pp(ctx, p, _PP):
+            continue
+        if ctx.folded[k : k + 1] == ("in",):
+            areas = places.after(k + 1, AREAS)
+            yield from ((p, Predicate.COVERS_REGION, a, ctx.evidence(sent)) for a in areas)
 
 
 def _area_lists(ctx: Context, places: Mentions, end: int) -> list[Mention]:
@@ -349,32 +385,40 @@ def _introduced_by_area_noun(lead: list[str]) -> bool:
 _RELATIVE = frozenset({"which", "that", "where", "who", "whose", "whom"})
 
 
-def place_facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
-    """'Brussels, Belgium' -> inRegion; a national body -> basedIn its country; 'X, based in Y' -> basedIn."""
-    yield from _containment(ctx, places)
+def named_country(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+    """A national body whose name or adjective gives its country ('Colombian National Police') -> basedIn."""
+    first_of: dict[EntityKey, Mention] = {}
+    for p in places.all:
+        first_of.setdefault(p.key, p)
     for body in bodies.all:
         if body.country is not None:
-            country = next((p for p in places.all if p.key == body.country), None)
+            country = first_of.get(body.country)
             if country is not None:
                 yield body, Predicate.BASED_IN, country, ctx.evidence(ctx.sent_of[body.first])
-    yield from _national_bodies(ctx, bodies, places)
-    for sent in range(len(ctx.sentences)):
-        for a, b in _cues(ctx, sent, (("based", "in"), ("headquartered", "in"))):
-            subject = bodies.nearest_before(a, PARTNERS, window=3)
-            sites = places.after(b, SITES | AREAS, skip=1)
-            if subject is not None and sites:
-                yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
-        for a, b in _cues(ctx, sent, (("headquarters", "in"),)):
-            owner = bodies.by_last.get(a) or bodies.by_last.get(a - 2)  # 'WCO headquarters', "WCO's"
-            if owner is None and ctx.folded[a - 1 : a] == ("its",):
-                owner = bodies.nearest_before(a, PARTNERS, window=30)
-            sites = places.after(b, SITES, skip=1)
-            if owner is not None and owner.kind in PARTNERS and sites:
-                yield owner, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
 
 
-def _containment(ctx: Context, places: Mentions) -> Iterator[Fact]:
-    """City in its country when the text names both; listed countries in the region that introduces them."""
+def based_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'X, based in Y', 'X, headquartered in Y' -> basedIn."""
+    for a, b in _cues(ctx, sent, BASED_CUES):
+        subject = bodies.nearest_before(a, PARTNERS, window=3)
+        sites = places.after(b, SITES | AREAS, skip=1)
+        if subject is not None and sites:
+            yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+
+
+def headquarters(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """ "the WCO's headquarters in Brussels", 'its headquarters in Y' -> basedIn."""
+    for a, b in _cues(ctx, sent, HEADQUARTERS_CUES):
+        owner = bodies.by_last.get(a) or bodies.by_last.get(a - 2)  # 'WCO headquarters', "WCO's"
+        if owner is None and ctx.folded[a - 1 : a] == ("its",):
+            owner = bodies.nearest_before(a, PARTNERS, window=30)
+        sites = places.after(b, SITES, skip=1)
+        if owner is not None and owner.kind in PARTNERS and sites:
+            yield owner, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+
+
+def city_in_country(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+    """A city in its country when the text names both ('Dakar ... Senegal') -> inRegion."""
     mentioned = {p.key: p for p in places.all}
     for m in places.all:
         if m.kind is not Kind.CITY:
@@ -383,24 +427,27 @@ def _containment(ctx: Context, places: Mentions) -> Iterator[Fact]:
         country = mentioned.get(place.parent) if place is not None and place.parent else None
         if country is not None:
             yield m, Predicate.IN_REGION, country, ctx.evidence(ctx.sent_of[m.first])
-    for sent in range(len(ctx.sentences)):
-        for items in place_lists(ctx, places, sent, frozenset({Kind.COUNTRY})):
-            if len(items) < 2:
-                continue
-            first = items[0].first
-            lead = _lead(ctx, first, 10)
-            if not any(w in AREA_NOUNS for w in lead):
-                continue
-            regions = {
-                p.key: p
-                for p in places.in_sentence(sent, frozenset({Kind.REGION}))
-                if first - 10 <= p.first and p.last <= first
-            }
-            region = next(iter(regions.values())) if len(regions) == 1 else None
-            if region is None:
-                region = _region_adjective(ctx, max(ctx.sentence_ranges[sent].start, first - 10), first)
-            if region is not None:
-                yield from ((c, Predicate.IN_REGION, region, ctx.evidence(sent)) for c in items)
+
+
+def countries_in_region(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'ten West African countries: A, B and C', 'in Latin America, namely A and B' -> each inRegion."""
+    for items in place_lists(ctx, places, sent, frozenset({Kind.COUNTRY})):
+        if len(items) < 2:
+            continue
+        first = items[0].first
+        lead = _lead(ctx, first, 10)
+        if not any(w in AREA_NOUNS for w in lead):
+            continue
+        regions = {
+            p.key: p
+            for p in places.in_sentence(sent, frozenset({Kind.REGION}))
+            if first - 10 <= p.first and p.last <= first
+        }
+        region = next(iter(regions.values())) if len(regions) == 1 else None
+        if region is None:
+            region = _region_adjective(ctx, max(ctx.sentence_ranges[sent].start, first - 10), first)
+        if region is not None:
+            yield from ((c, Predicate.IN_REGION, region, ctx.evidence(sent)) for c in items)
 
 
 def _region_adjective(ctx: Context, start: int, end: int) -> Mention | None:
@@ -419,7 +466,7 @@ def _region_adjective(ctx: Context, start: int, end: int) -> Mention | None:
     return found[0] if len({m.key for m in found}) == 1 else None
 
 
-def _national_bodies(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+def national_bodies(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
     """A body first seen in this text, 'in Italy' right after it or "Spain's" right before it."""
     registry = gazetteer.registry_keys()
     for body in bodies.all:

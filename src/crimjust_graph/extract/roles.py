@@ -2,72 +2,26 @@
 
 from __future__ import annotations
 
+from crimjust_graph.extract.cues import Shape, phrases, verbs
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.lists import ACTORS, BODIES, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.relations import FUND_CUES
 from crimjust_graph.extract.tokens import Context
-from crimjust_graph.model import Kind
+from crimjust_graph.model import Kind, Predicate
 
-ORGANISE_VERBS = frozenset(
-    """organised organized hosted convened held co-organised co-organized co-hosted launched conducted
-    coordinated led chaired run hold holds holding host hosts organises organizes organising organizing
-    convenes convening""".split()  # noqa: SIM905
-)
+ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
 # An event held within a programme's frame is organised by it ('as part of the ENACT project').
-FRAME_CUES = (
-    ("as", "part", "of"),
-    ("is", "part", "of"),
-    ("was", "part", "of"),
-    ("in", "the", "framework", "of"),
-    ("within", "the", "framework", "of"),
-    ("under", "the", "framework", "of"),
-    ("under", "the", "auspices", "of"),
-    ("under", "the", "umbrella", "of"),
-)
+FRAME_CUES = phrases(Predicate.ORGANISED_BY, Shape.EVENT)
+PARTNERSHIP_CUES = phrases(Predicate.ORGANISED_BY, Shape.PASSIVE)
+SUPPORT_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.SUPPORTED)
+SELF_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.ACTIVE)
+LIST_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.EVENT)
+# A sentence with one of these and 'in <place>' says where the current event happened.
+SITE_SENTENCE = phrases(Predicate.HELD_IN, Shape.SIGNAL)
 RELATIVE = frozenset({"which", "that", "who", "whose"})
 AUXILIARIES = frozenset({"is", "are", "was", "were", "will", "would", "has", "have", "had", "be", "been"})
 HOSTING = frozenset({"hosting", "organising", "organizing", "convening", "chairing"})
 COPULA = frozenset({"was", "were", "is", "are"})
-PARTNERSHIP_CUES = (
-    ("in", "partnership", "with"),
-    ("in", "cooperation", "with"),
-    ("in", "collaboration", "with"),
-    ("in", "close", "cooperation", "with"),
-    ("in", "coordination", "with"),
-    ("jointly", "with"),
-    ("together", "with"),
-)
-SUPPORT_CUES = (("supported", "by"), ("with", "support", "from"), ("with", "the", "support", "of"))
-SELF_CUES = (
-    ("delivered",),
-    ("presented",),
-    ("participated",),
-    ("took", "part"),
-    ("attended",),
-    ("contributed",),
-    ("spoke",),
-    ("made", "a", "presentation"),
-    ("gave", "a", "presentation"),
-    ("joined",),
-)
-LIST_CUES = (
-    ("brought", "together"),
-    ("attended", "by"),
-    ("participation", "of"),
-    ("participants", "from"),
-    ("representatives", "of"),
-    ("representatives", "from"),
-    ("delegations", "from"),
-    ("experts", "from"),
-    ("delivered", "by"),
-    ("presented", "by"),
-    ("gathered",),
-    ("representing",),
-    ("on", "behalf", "of"),
-    ("made", "up", "of"),
-    ("attendance", "by"),
-    ("attendance", "of"),
-)
 # After 'took part' or 'attended': a list of other participants ('took part, in addition to X and Y').
 ALSO_CUES = (
     ("in", "addition", "to"),
@@ -76,13 +30,25 @@ ALSO_CUES = (
     ("as", "well", "as"),
     ("together", "with"),
 )
-SITE_VERBS = frozenset({"hosted", "witnessed", "welcomed"})
-# A sentence with one of these and 'in <place>' says where the current event happened.
-SITE_SENTENCE = (("held", "in"), ("took", "place"), ("brought", "together"), ("gathered",), ("hosted", "in"))
+SITE_VERBS = verbs(Predicate.HELD_IN)
 EVENT_WORDS = EVENT_TRIGGERS | frozenset(
     """attended participated participating took gathered brought trained session delegations
-    representatives""".split()  # noqa: SIM905
+    representatives attendees delegates participants""".split()  # noqa: SIM905
 )
+
+
+def _agent_by(ctx: Context, verb: int, stop: int) -> int | None:
+    """The token after the 'by' of 'organised by X', also 'organised in Cartagena by X' (a short place or
+    time phrase between); None when a clause or another verb comes first."""
+    for k in range(verb + 1, min(verb + 7, stop)):
+        w = ctx.folded[k]
+        if w == "by":
+            return k + 1
+        if k == verb + 1 and w not in {"in", "at", "on", "last", "this"}:
+            return None
+        if w in {",", ";", "and", "which", "who", "that"}:
+            return None
+    return None
 
 
 def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last: int) -> list[Mention]:
@@ -94,16 +60,24 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
         if ctx.folded[i] in ORGANISE_VERBS:
             if i > first and any(ctx.folded[k] in RELATIVE for k in range(max(last, i - 3), i)):
                 continue  # 'convened by the Project, which is run by IOM': the clause is about the Project
-            if i + 1 < len(ctx) and ctx.folded[i + 1] == "by":
-                items = mentions.after(i + 2, BODIES)
+            by = _agent_by(ctx, i, rng.stop)
+            if by is not None:
+                items = mentions.after(by, BODIES)
                 if items and ctx.folded[items[-1].last : items[-1].last + 1] == ("with",):
                     items += mentions.after(items[-1].last + 1, BODIES)  # 'organised by X with Y'
                 out += items
+            elif ctx.folded[i + 1 : i + 2] == ("with",) and i > last:
+                out += mentions.after(i + 2, BODIES)  # 'the course was co-organised with UNODC'
             elif i < first and first - i <= 8:
                 k = i
                 while k > 0 and ctx.folded[k - 1] in AUXILIARIES:  # 'ECOWAS is holding', 'X will host'
                     k -= 1
-                out += mentions.backward(k, BODIES)
+                found = mentions.backward(k, BODIES)
+                if not found and ctx.words[k - 1 : k] == (",",):  # 'UNODC, within the frame of X, held'
+                    back = range(k - 2, max(rng.start, k - 14), -1)
+                    opening = next((j for j in back if ctx.words[j] == ","), None)
+                    found = mentions.backward(opening, BODIES) if opening is not None else []
+                out += found
     if last + 1 < len(ctx) and ctx.folded[last] == "of":
         out += mentions.after(last + 1, BODIES, skip=1)
     k = first - 1
@@ -125,7 +99,7 @@ def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
     """'Operation X was funded by the EC under the Y Programme' -> the EC and Y."""
     out: list[Mention] = []
     for start, end in ctx.cues(ctx.sent_of[trigger], FUND_CUES):
-        between = [m for m in mentions.all if trigger < m.first < start and m.kind in PROGRAMMES]
+        between = mentions.between(trigger + 1, start, PROGRAMMES)
         if start < trigger or between:
             continue
         items = mentions.after(end, BODIES)
@@ -155,9 +129,36 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
             k -= 1
         after_site = bool(out) and out[-1].last + 1 == m.first and ctx.words[m.first - 1] in {",", "("}
         hosts = m.last < len(ctx) and ctx.folded[m.last] in SITE_VERBS
+        if k >= 0 and ctx.folded[k] in {"in", "at"} and _planned(ctx, k):
+            continue  # 'the next session, to be held in Lisbon': a planned event's place
+        if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _SEATED:
+            continue  # 'RMIFC based in Madagascar': where a body sits, not where an event is
+        if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _TOPIC_NOUNS:
+            continue  # 'the security situation in Afghanistan was discussed': a topic, not a venue
+        home = k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _HOME_NOUNS
+        if home and _from_before(ctx, k, sent):
+            continue  # 'officials from institutions in Iran and Kazakhstan': where people come from
         if (k >= 0 and ctx.folded[k] in {"in", "at"}) or after_site or hosts:
             out.append(m)
     return out
+
+
+_HOME_NOUNS = frozenset(
+    """institutions agencies authorities services forces units offices ministries bodies administrations
+    departments countries""".split()  # noqa: SIM905
+)
+_TOPIC_NOUNS = frozenset(
+    """situation situations trends trend developments challenges threats threat trafficking crime crimes
+    production cultivation consumption use markets market flows routes seizures cases violence conflict
+    crisis reforms reform progress""".split()  # noqa: SIM905
+)
+_SEATED = frozenset({"based", "headquartered", "located", "stationed", "seated"})
+
+
+def _planned(ctx: Context, k: int) -> bool:
+    """'to be held in', 'will take place in', 'would be hosted at': the place of an event still to come."""
+    verb = ctx.folded[k - 2 : k] in {("be", "held"), ("take", "place"), ("be", "hosted"), ("be", "organised")}
+    return verb and ctx.folded[k - 3 : k - 2] in {("to",), ("will",), ("would",), ("shall",)}
 
 
 def site_sentence(ctx: Context, sent: int) -> bool:
@@ -190,7 +191,7 @@ def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
             continue
         if ctx.sent_of[k] != sent or not (ctx.words[k].islower() or ctx.words[k] == ","):
             return []
-        if ctx.folded[k] in {"of", "from"} or ctx.folded[k : k + 2] == ("such", "as"):
+        if ctx.folded[k] in {"of", "from", "including"} or ctx.folded[k : k + 2] == ("such", "as"):
             found = mentions.after(k + (2 if ctx.folded[k] == "such" else 1), kinds)
             if found:
                 return found
@@ -200,10 +201,7 @@ def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
     return []
 
 
-SPEECH_VERBS = frozenset(
-    """said says stated stressed noted explained highlighted underlined emphasised emphasized added remarked
-    declared affirmed recalled underscored pointed spoke welcomed thanked""".split()  # noqa: SIM905
-)
+SPEECH_VERBS = verbs(Predicate.HAS_PARTICIPANT)
 
 
 def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
@@ -230,6 +228,35 @@ def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     return out
 
 
+def _right_after_from(ctx: Context, first: int) -> bool:
+    k = first - 1
+    while k >= 0 and ctx.folded[k] == "the":
+        k -= 1
+    return k >= 0 and ctx.folded[k] == "from"
+
+
+# Words that end the phrase a 'from' introduces: a list after them says something else.
+_PHRASE_ENDS = frozenset({";", "(", ")", ".", "which", "who", "that", "while", "to"})
+
+
+def _from_before(ctx: Context, first: int, sent: int) -> bool:
+    """'officials from Argentina', 'delegates from the 11 partner countries - A, B', 'experts from police
+    forces in A, B and C': a 'from' at most eight words before the list, within its phrase."""
+    for k in range(first - 1, max(ctx.sentence_ranges[sent].start, first - 9) - 1, -1):
+        if ctx.folded[k] == "from":
+            return True
+        if ctx.folded[k] in _PHRASE_ENDS:
+            return False
+    return False
+
+
+# People a body sends: 'INTERPOL staff', 'UNODC experts' stand for the body itself.
+PEOPLE = frozenset(
+    """staff experts officials officers representatives delegates analysts investigators prosecutors trainers
+    team teams delegation specialists""".split()  # noqa: SIM905
+)
+
+
 def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     """Attendees and presenters named in one sentence."""
     out: list[Mention] = []
@@ -241,10 +268,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
                 continue
             items = mentions.forward(m.first, frozenset({Kind.COUNTRY})) or [m]
             seen.update(x.first for x in items)
-            k = m.first - 1
-            while k >= 0 and ctx.folded[k] == "the":
-                k -= 1
-            if k >= 0 and ctx.folded[k] == "from" and ctx.sent_of[k] == sent:
+            if _from_before(ctx, m.first, sent) and (len(items) > 1 or _right_after_from(ctx, m.first)):
                 out += items
     for _, end in ctx.cues(sent, LIST_CUES):
         out += _after_noun_phrase(ctx, mentions, end, ACTORS)
@@ -252,7 +276,10 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     for start, end in ctx.cues(sent, SELF_CUES):
         if ctx.folded[end : end + 1] == ("by",):
             continue
-        out += mentions.backward(start, ACTORS)
+        k = start
+        if k > 0 and ctx.folded[k - 1] in PEOPLE and (k - 1) in mentions.by_last:
+            k -= 1  # 'INTERPOL staff presented', 'Europol analysts briefed': the body named just before
+        out += mentions.backward(k, ACTORS)
         k = end
         while k < len(ctx) and ctx.words[k] == ",":
             k += 1

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from crimjust_graph.extract import gazetteer
+from crimjust_graph.extract import gazetteer, registry
 from crimjust_graph.extract.events import EventDraft, find_events
 from crimjust_graph.extract.heads import Mention
 from crimjust_graph.extract.lists import Mentions
 from crimjust_graph.extract.mentions import find_mentions
-from crimjust_graph.extract.relations import place_facts, programme_facts, to_relations
+from crimjust_graph.extract.relations import to_relations
 from crimjust_graph.extract.roles import FRAME_CUES
-from crimjust_graph.extract.structure import settle_roles, structure_facts
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Document, Entity, EntityKey, Evidence, Extraction, Kind, Predicate, Relation
 
@@ -27,15 +26,18 @@ class _Book:
     acronym: str | None = None
     aliases: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    seen: set[object] = field(default_factory=set)  # aliases and evidence already recorded: O(1) checks
     start: str | None = None
     end: str | None = None
     event_type: str | None = None
 
     def see(self, surface: str, evidence: Evidence) -> None:
         surface = surface.removeprefix("the ").removeprefix("The ").strip(' "“”')
-        if surface and surface != self.label and surface not in self.aliases:
+        if surface and surface != self.label and ("alias", surface) not in self.seen:
+            self.seen.add(("alias", surface))
             self.aliases.append(surface)
-        if evidence not in self.evidence:
+        if evidence not in self.seen:
+            self.seen.add(evidence)
             self.evidence.append(evidence)
 
     def freeze(self) -> Entity:
@@ -52,20 +54,13 @@ class _Book:
         )
 
 
-def _country_of_venue(relations: list[Relation], books: dict[EntityKey, _Book]) -> list[Relation]:
-    """An event held in a city the text writes with its country ('Dakar, Senegal') is held in that country."""
-
-    def forms(key: EntityKey) -> list[str]:
-        book = books.get(key)
-        return [book.label, *book.aliases] if book else []
-
+def _country_of_venue(relations: list[Relation]) -> list[Relation]:
+    """An event held in a city is held in the city's country when the text names that country too, even in
+    another sentence (convention 6)."""
     country_of = {
         r.subject: r.object
         for r in relations
-        if r.predicate is Predicate.IN_REGION
-        and r.subject[0] is Kind.CITY
-        and r.object[0] is Kind.COUNTRY
-        and any(f"{a}, {b}" in r.evidence.quote for a in forms(r.subject) for b in forms(r.object))
+        if r.predicate is Predicate.IN_REGION and r.subject[0] is Kind.CITY and r.object[0] is Kind.COUNTRY
     }
     held = {(r.subject, r.object) for r in relations if r.predicate is Predicate.HELD_IN}
     return [
@@ -121,9 +116,7 @@ class RuleExtractor:
             self._book(books, m).see(m.surfaces[0], ctx.evidence(ctx.sent_of[m.first]))
             for s in m.surfaces[1:]:
                 books[m.key].see(s, ctx.evidence(ctx.sent_of[m.first]))
-        programme_roles = [*programme_facts(ctx, bodies, places), *structure_facts(ctx, bodies)]
-        relations = to_relations(iter(settle_roles(programme_roles)))
-        relations += to_relations(place_facts(ctx, bodies, places))
+        relations = to_relations(iter(registry.settle([f for _, f in registry.facts(ctx, bodies, places)])))
         absorbed: set[EntityKey] = set()
         for draft in find_events(ctx, bodies, places):
             relations += self._event(ctx, books, draft)
@@ -135,7 +128,7 @@ class RuleExtractor:
             if r.object not in books and place is not None and r.predicate is Predicate.IN_REGION:
                 books[r.object] = _Book(place.kind, place.slug, place.label)
                 books[r.object].see("", r.evidence)
-        relations += _country_of_venue(relations, books)
+        relations += _country_of_venue(relations)
         relations += _hosts_of_a_programmes_events(relations)
         relations = [r for r in dict.fromkeys(relations) if r.subject in books and r.object in books]
         return Extraction(document, tuple(b.freeze() for b in books.values()), tuple(relations))
@@ -154,7 +147,7 @@ class RuleExtractor:
         book.start, book.end = book.start or draft.start, book.end or draft.end
         for t in draft.triggers:
             book.see("", ctx.evidence(ctx.sent_of[t]))
-        for s in draft.surfaces:
+        for s in [*draft.surfaces, draft.composed()]:
             book.see(s, ctx.evidence(ctx.sent_of[draft.triggers[0]]))
         out = []
         roles = (

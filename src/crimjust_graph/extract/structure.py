@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from crimjust_graph.extract.cues import Shape, phrases, verbs
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import BODIES, PARTNERS, PROGRAMMES, Mentions
 from crimjust_graph.extract.relations import Fact, subject_or_topic, topic_of
@@ -17,12 +18,11 @@ from crimjust_graph.model import Kind, Predicate
 # Bodies whose '<body> projects' and 'supported by <body>' mean money: the usual donors of the field, and
 # any 'Government of X'.
 DONORS = frozenset({(Kind.PARTNER, "european-union"), (Kind.PARTNER, "european-commission")})
-FUND_VERBS = frozenset({"funded", "financed", "co-funded", "cofunded", "sponsored"})
-SUPPORT_VERBS = frozenset({"supported", "backed", "assisted"})
-WORK_VERBS = frozenset(
-    """work works working worked cooperate cooperates cooperating cooperated collaborate collaborates
-    collaborating collaborated partner partners partnering partnered liaise liaises""".split()  # noqa: SIM905
-)
+FUND_VERBS = verbs(Predicate.FUNDED_BY)
+SUPPORT_VERBS = verbs(Predicate.FUNDED_BY, Shape.SUPPORTED)
+WORK_VERBS = verbs(Predicate.HAS_PARTNER)
+LED_GLUED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-led")
+HYPHEN_JOINED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-")
 PEOPLE = frozenset(
     """experts officials officers staff representatives investigators prosecutors analysts specialists
     judges trainers agents""".split()  # noqa: SIM905
@@ -31,27 +31,6 @@ LIST_OPENERS = (("such", "as"), ("like",), ("including",), ("namely",), (":",), 
 PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiatives"})
 # A clause ends at these: the cue's verb phrase never reaches across them.
 _CLAUSE = frozenset({";", "which", "who", "while", "whereas", "but"})
-
-
-def structure_facts(ctx: Context, bodies: Mentions) -> Iterator[Fact]:
-    """Programme roles told by sentence shapes, one sentence at a time."""
-    for sent, rng in enumerate(ctx.sentence_ranges):
-        words = set(ctx.folded[rng.start : rng.stop])  # each shape runs only where its words are
-        if words & FUND_VERBS:
-            yield from _funded_with(ctx, bodies, sent)
-        if words & SUPPORT_VERBS or "support" in words:
-            yield from _supported(ctx, bodies, sent)
-        if words & WORK_VERBS or "counterparts" in words:
-            yield from _work_with(ctx, bodies, sent)
-        if "led" in words:
-            yield from _led(ctx, bodies, sent)
-        if words & PLURAL_PROGRAMMES:
-            yield from _body_programmes(ctx, bodies, sent)
-        if words & PROGRAMME_HEADS:
-            yield from _appositive_owner(ctx, bodies, sent)
-        if words & {"component", "pillar"}:
-            yield from _named_component(ctx, bodies, sent)
-    yield from _owner_in_front(ctx, bodies)
 
 
 def _by_after(ctx: Context, i: int, limit: int) -> int | None:
@@ -65,7 +44,7 @@ def _by_after(ctx: Context, i: int, limit: int) -> int | None:
     return None
 
 
-def _funded_with(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def funded_with(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'funded with EUR 12 million by the European Commission', 'financed in 2020 by X' -> fundedBy."""
     for i in ctx.sentence_ranges[sent]:
         if ctx.folded[i] not in FUND_VERBS or ctx.folded[i + 1 : i + 2] == ("by",):
@@ -80,7 +59,7 @@ def _funded_with(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
             )
 
 
-def _supported(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def supported(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'supported by the EU', 'with the support of X' -> fundedBy a donor, hasPartner anyone else."""
     for i in ctx.sentence_ranges[sent]:
         if ctx.folded[i] in SUPPORT_VERBS and ctx.folded[i + 1 : i + 2] == ("by",):
@@ -99,7 +78,7 @@ def _supported(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
             yield subject, predicate, x, ctx.evidence(sent)
 
 
-def _work_with(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def work_with(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'experts from X will work with their counterparts from Y', 'works closely with X' -> hasPartner."""
     rng = ctx.sentence_ranges[sent]
     found: list[Mention] = []
@@ -147,18 +126,18 @@ def _event_between(ctx: Context, a: int, b: int) -> bool:
     return any(ctx.folded[k] in EVENT_TRIGGERS for k in range(a, b))
 
 
-def _led(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def hyphen_led(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'the UNODC-led AIRCOP', 'a WCO-led project, COLIBRI' -> implementedBy."""
     for i in ctx.sentence_ranges[sent]:
-        if ctx.folded[i : i + 2] != ("-", "led") or i not in bodies.by_last:
+        if ctx.folded[i : i + 2] not in LED_GLUED or i not in bodies.by_last:
             continue
         owner = bodies.by_last[i]
-        target = next((m for m in bodies.all if i + 2 <= m.first <= i + 6 and m.kind in PROGRAMMES), None)
+        target = next(iter(bodies.between(i + 2, i + 7, PROGRAMMES)), None)
         if owner.kind in PARTNERS and target is not None and ctx.sent_of[target.first] == sent:
             yield target, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
-def _body_programmes(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def body_programmes(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'other EU projects such as A and B' -> fundedBy a donor; 'UNODC programmes like A' -> implementedBy."""
     for m in bodies.in_sentence(sent, PARTNERS):
         k = m.last
@@ -175,11 +154,18 @@ def _body_programmes(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact
         yield from ((p, predicate, m, ctx.evidence(sent)) for p in listed)
 
 
-def _appositive_owner(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
-    """'The Desert Roads Project, a WCO initiative, ...' -> implementedBy the WCO."""
+def appositive_owner(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'The Desert Roads Project, a WCO initiative', 'X, a joint initiative of A and B' -> implementedBy."""
     for m in bodies.in_sentence(sent, PROGRAMMES):
         k = m.last
         if ctx.words[k : k + 1] != (",",) or ctx.folded[k + 1 : k + 2] not in {("a",), ("an",)}:
+            continue
+        j = k + 2 + (ctx.folded[k + 2 : k + 3] == ("joint",))
+        head = ctx.folded[j : j + 2]
+        if len(head) == 2 and head[0] in PROGRAMME_HEADS and head[1] == "of":
+            # 'the X Programme, a joint initiative of UNODC and the WCO'
+            owners = bodies.after(j + 2, PARTNERS)
+            yield from ((m, Predicate.IMPLEMENTED_BY, o, ctx.evidence(sent)) for o in owners)
             continue
         owner = bodies.by_first.get(k + 2)
         if owner is None or owner.kind not in PARTNERS or owner.last >= len(ctx):
@@ -188,15 +174,19 @@ def _appositive_owner(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fac
             yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
-def _owner_in_front(ctx: Context, bodies: Mentions) -> Iterator[Fact]:
-    """'the WCO Drugs and Precursors Programme' -> implementedBy the WCO; a donor in front is only a name."""
+def owner_in_front(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[Fact]:
+    """'the WCO Drugs and Precursors Programme', 'the UNODC-WCO Container Control Programme' -> implementedBy
+    each body in front; a donor in front is only a name."""
     for m in bodies.all:
         owner = bodies.by_last.get(m.first)
-        if m.kind in PROGRAMMES and owner is not None and owner.kind in PARTNERS and owner.key not in DONORS:
-            yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(ctx.sent_of[m.first])
+        while m.kind in PROGRAMMES and owner is not None and owner.kind in PARTNERS:
+            if owner.key not in DONORS:
+                yield m, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(ctx.sent_of[m.first])
+            joined = ctx.folded[owner.first - 1 : owner.first] in HYPHEN_JOINED
+            owner = bodies.by_last.get(owner.first - 1) if joined else None  # 'UNODC-WCO
 
 
-def _named_component(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact]:
+def named_component(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'Its component on risk analysis, BORDERLINK, ...' -> BORDERLINK partOf the programme 'its' means."""
     rng = ctx.sentence_ranges[sent]
     for i in rng:
@@ -206,7 +196,8 @@ def _named_component(ctx: Context, bodies: Mentions, sent: int) -> Iterator[Fact
         }:
             continue
         comma = next((j for j in range(i + 1, min(i + 8, rng.stop)) if ctx.words[j] == ","), None)
-        child = bodies.by_first.get(comma + 1) if comma is not None else None
+        start = None if comma is None else comma + 1 + (ctx.folded[comma + 1 : comma + 2] == ("the",))
+        child = bodies.by_first.get(start) if start is not None else None  # ', BORDERLINK,' / ', the X,'
         parent = topic_of(ctx, bodies, sent, besides=child)
         if child is not None and child.kind in PROGRAMMES and parent is not None and parent.key != child.key:
             yield child, Predicate.PART_OF, parent, ctx.evidence(sent)

@@ -47,13 +47,14 @@ class Context:
         dateline = opening_dateline(text)
         issued = document.issued or (dateline[0] if dateline else None)
         sentences = document.sentences or (Span(0, len(text), text),)
-        sent_starts = [s.start for s in sentences]
-        words, starts, ends, sent_of = [], [], [], []
+        words, starts, ends = [], [], []
         for m in TOKEN.finditer(text):
             words.append(m.group())
             starts.append(m.start())
             ends.append(m.end())
-            sent_of.append(max(0, bisect.bisect_right(sent_starts, m.start()) - 1))
+        sentences = bounded(text, sentences, starts)
+        sent_starts = [s.start for s in sentences]
+        sent_of = [max(0, bisect.bisect_right(sent_starts, start) - 1) for start in starts]
         return cls(
             document,
             tuple(words),
@@ -112,6 +113,37 @@ class Context:
 
     def is_capitalised(self, i: int) -> bool:
         return 0 <= i < len(self.words) and self.words[i][:1].isupper()
+
+
+# A sentence longer than this many tokens is read in pieces: every rule looks at most at one piece, so the
+# work per sentence is bounded and extraction stays linear in the length of the text (a run-on list, a
+# page without full stops). News sentences are far shorter; evidence is then the piece that holds the fact.
+MAX_SENTENCE_TOKENS = 160
+
+
+def bounded(text: str, sentences: tuple[Span, ...], starts: list[int]) -> tuple[Span, ...]:
+    """The sentences, each longer one cut at its last comma or semicolon before the limit (else at it)."""
+    out: list[Span] = []
+    for span in sentences:
+        first = bisect.bisect_left(starts, span.start)
+        last = bisect.bisect_left(starts, span.end)
+        if last - first <= MAX_SENTENCE_TOKENS:
+            out.append(span)
+            continue
+        begin = span.start
+        while last - first > MAX_SENTENCE_TOKENS:
+            limit = first + MAX_SENTENCE_TOKENS
+            cut = next(
+                (k for k in range(limit, first + MAX_SENTENCE_TOKENS // 2, -1) if text[starts[k]] in ",;"),
+                limit,
+            )
+            end = starts[cut] + 1 if text[starts[cut]] in ",;" else starts[cut]
+            out.append(Span(begin, end, text[begin:end]))
+            first = cut + 1 if text[starts[cut]] in ",;" else cut
+            begin = starts[first] if first < last else end
+        if begin < span.end:
+            out.append(Span(begin, span.end, text[begin : span.end]))
+    return tuple(out)
 
 
 @cache

@@ -1,0 +1,122 @@
+"""Extraction stage, relation rules: mentions and lists -> facts, from one registry of named rules.
+
+"Where does implementedBy come from?" has one answer: the rules below whose `predicates` hold it. Each rule is
+a small function in `relations` (programme and place facts), `structure` (programme roles told by sentence
+shapes) or `roles` (an event's organisers, funders, venues and participants); the phrases they read come
+from `cues.CUES`. The layers run in this order:
+
+1. mentions (`mentions`, `learning`, `places`): entities with acronyms and aliases;
+2. coordinated lists (`lists.Mentions.forward/backward/after`): 'A, B and C', 'A as well as B';
+3. clause frames: each rule takes the clause around its cue (subject before, list after, event of the
+   sentence), bounded by the sentence so the work stays linear in the text;
+4. relations: `facts()` runs every rule, `settle()` keeps the strongest programme role, then relations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from crimjust_graph.extract import relations, roles, structure
+from crimjust_graph.extract.heads import PROGRAMME_HEADS
+from crimjust_graph.extract.lists import Mentions
+from crimjust_graph.extract.relations import Fact
+from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import Predicate
+
+SentenceFinder = Callable[[Context, Mentions, Mentions, int], Iterator[Fact]]
+DocumentFinder = Callable[[Context, Mentions, Mentions], Iterator[Fact]]
+
+P = Predicate
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule: the predicates it may state and the function that finds them in one sentence."""
+
+    name: str
+    predicates: frozenset[Predicate]
+    run: SentenceFinder
+    needs: frozenset[str] = frozenset()  # run only in sentences holding one of these folded words
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    """A rule that reads the whole document's mentions once (a body's country, a city's country)."""
+
+    name: str
+    predicates: frozenset[Predicate]
+    run: DocumentFinder
+
+
+def _rule(run: SentenceFinder, *predicates: Predicate, needs: frozenset[str] = frozenset()) -> Rule:
+    return Rule(run.__name__, frozenset(predicates), run, needs)
+
+
+SENTENCE_RULES: tuple[Rule, ...] = (
+    _rule(relations.implemented_by, P.IMPLEMENTED_BY),
+    _rule(relations.possessive_owner, P.IMPLEMENTED_BY),
+    _rule(relations.lead_and_partners, P.IMPLEMENTED_BY, P.HAS_PARTNER, needs=frozenset({"partners"})),
+    _rule(relations.hyphen_funded, P.FUNDED_BY),
+    _rule(relations.funded_by, P.FUNDED_BY),
+    _rule(relations.partner_cue, P.HAS_PARTNER),
+    _rule(relations.umbrella, P.PART_OF),
+    _rule(relations.part_of, P.PART_OF),
+    _rule(relations.components, P.PART_OF, needs=relations.COMPONENT_NOUNS),
+    _rule(relations.owned, P.IMPLEMENTED_BY, needs=frozenset({"is", "was"})),
+    _rule(relations.coverage, P.COVERS_REGION),
+    _rule(relations.units_in_countries, P.COVERS_REGION, needs=relations.UNIT_NOUNS),
+    _rule(relations.acts_in, P.COVERS_REGION, needs=frozenset({"in"})),
+    _rule(structure.funded_with, P.FUNDED_BY, needs=structure.FUND_VERBS),
+    _rule(structure.supported, P.FUNDED_BY, P.HAS_PARTNER, needs=structure.SUPPORT_VERBS | {"support"}),
+    _rule(structure.work_with, P.HAS_PARTNER, needs=structure.WORK_VERBS | {"counterparts"}),
+    _rule(structure.hyphen_led, P.IMPLEMENTED_BY, needs=frozenset({"led"})),
+    _rule(structure.body_programmes, P.FUNDED_BY, P.IMPLEMENTED_BY, needs=structure.PLURAL_PROGRAMMES),
+    _rule(structure.appositive_owner, P.IMPLEMENTED_BY, needs=PROGRAMME_HEADS),
+    _rule(structure.named_component, P.PART_OF, needs=frozenset({"component", "pillar"})),
+    _rule(relations.based_in, P.BASED_IN),
+    _rule(relations.headquarters, P.BASED_IN, needs=frozenset({"headquarters"})),
+    _rule(relations.countries_in_region, P.IN_REGION),
+)
+
+DOCUMENT_RULES: tuple[DocumentRule, ...] = (
+    DocumentRule("owner_in_front", frozenset({P.IMPLEMENTED_BY}), structure.owner_in_front),
+    DocumentRule("named_country", frozenset({P.BASED_IN}), relations.named_country),
+    DocumentRule("national_bodies", frozenset({P.BASED_IN}), relations.national_bodies),
+    DocumentRule("city_in_country", frozenset({P.IN_REGION}), relations.city_in_country),
+)
+
+# An event's roles come from these, called by `events` for each mention of an event (listed here so the
+# registry answers for every predicate); `rules` adds the two that read relations already made.
+EVENT_RULES: tuple[tuple[str, Predicate], ...] = (
+    (roles.organisers.__name__, P.ORGANISED_BY),
+    (roles.funders.__name__, P.FUNDED_BY),
+    (roles.supporters.__name__, P.HAS_PARTICIPANT),
+    (roles.sites.__name__, P.HELD_IN),
+    (roles.participants.__name__, P.HAS_PARTICIPANT),
+    ("country_of_venue", P.HELD_IN),
+    ("hosts_of_a_programmes_events", P.HAS_PARTNER),
+)
+
+
+def facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[tuple[str, Fact]]:
+    """Every rule's facts with the rule's name, sentence by sentence, then the document-wide rules."""
+    for sent, rng in enumerate(ctx.sentence_ranges):
+        words = set(ctx.folded[rng.start : rng.stop])
+        for rule in SENTENCE_RULES:
+            if not rule.needs or words & rule.needs:
+                yield from ((rule.name, f) for f in rule.run(ctx, bodies, places, sent))
+    for document_rule in DOCUMENT_RULES:
+        yield from ((document_rule.name, f) for f in document_rule.run(ctx, bodies, places))
+
+
+def rules_for(predicate: Predicate) -> list[str]:
+    """The names of the rules that may state `predicate`: where a relation of that kind comes from."""
+    names = [r.name for r in SENTENCE_RULES if predicate in r.predicates]
+    names += [r.name for r in DOCUMENT_RULES if predicate in r.predicates]
+    return names + [name for name, p in EVENT_RULES if p is predicate]
+
+
+def settle(found: list[Fact]) -> list[Fact]:
+    """hasPartner means 'not implementer or funder': drop it where the text gives the stronger role."""
+    return structure.settle_roles(found)

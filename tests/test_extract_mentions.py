@@ -1,0 +1,45 @@
+"""Mentions: where one capitalised run is two bodies, and where it stays one."""
+
+from __future__ import annotations
+
+from crimjust_graph.documents import document_from_text
+from crimjust_graph.extract import extract
+from crimjust_graph.model import Kind
+
+
+def partners(text: str) -> set[str]:
+    ex = extract(document_from_text("Bodies\n\n" + text, "memory://bodies", title="Bodies"))
+    return {name for e in ex.entities if e.kind is Kind.PARTNER for name in (e.label, *e.aliases)}
+
+
+def test_two_names_each_with_its_head_are_two_bodies() -> None:
+    found = partners("Trainers of the Canada Border Services Agency and French Border Police took part.")
+    assert "Canada Border Services Agency" in found
+    assert "French Border Police" in found
+    assert not any(" and " in name for name in found)
+
+
+def test_and_inside_one_name_keeps_it_whole() -> None:
+    found = partners("Officers of the Harbour Customs and Border Protection Agency took part.")
+    assert "Harbour Customs and Border Protection Agency" in found
+
+
+def test_a_short_name_in_brackets_is_the_same_body() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nJudges met at the Sahel Judicial Harbour Platform (the Harbour Platform). "
+            "Since 2010, the Harbour Platform has helped courts.",
+            "memory://bodies",
+            title="Bodies",
+        )
+    )
+    programmes = [e for e in ex.entities if e.kind is Kind.PROGRAMME]
+    assert [(e.label, "Harbour Platform" in e.aliases) for e in programmes] == [
+        ("Sahel Judicial Harbour Platform", True)
+    ]
+
+
+def test_an_acronym_and_a_named_body_are_two() -> None:
+    found = partners("Officers of the KPA and Kenya Navy inspected the port.")
+    assert "Kenya Navy" in found
+    assert not any(" and " in name for name in found)

@@ -1,0 +1,43 @@
+"""Regions as the text coordinates them: two regions joined by and, or one named by two directions."""
+
+from __future__ import annotations
+
+import pytest
+
+from crimjust_graph.documents import document_from_text
+from crimjust_graph.extract import extract
+from crimjust_graph.model import Kind
+
+
+def regions(text: str) -> set[str]:
+    ex = extract(document_from_text("Regions\n\n" + text, "memory://regions", title="Regions"))
+    return {e.label for e in ex.entities if e.kind is Kind.REGION}
+
+
+def test_two_regions_joined_by_and_are_two() -> None:
+    assert regions("The project works in Latin America and the Caribbean.") == {"Latin America", "Caribbean"}
+
+
+def test_a_region_with_and_in_its_own_name_stays_one() -> None:
+    assert regions("The office covers West and Central Africa.") == {"West and Central Africa"}
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("Officials from West and Central Asia met.", "West and Central Asia"),
+        ("Police chiefs of South and Southeast Asia met.", "South and Southeast Asia"),
+    ],
+)
+def test_directions_coordinated_before_a_region_name_it(text: str, region: str) -> None:
+    assert region in regions(text)
+    assert "Central Asia" not in regions(text) and "Southeast Asia" not in regions(text)
+
+
+def test_a_direction_word_elsewhere_changes_nothing() -> None:
+    assert regions("Officers came from the west and Central Asia.") == {"Central Asia"}
+
+
+def test_south_eastern_europe_in_its_usual_spellings() -> None:
+    assert regions("Police from South East Europe met.") == {"South-Eastern Europe"}
+    assert regions("Police from South-Eastern Europe met.") == {"South-Eastern Europe"}

@@ -1,0 +1,288 @@
+"""Each registered relation rule on its own: a sentence it must read, and a near miss it must leave alone.
+
+The sentences are invented for these tests. A positive case checks that the named rule itself states the
+fact (not some other rule); a negative case checks that the rule states nothing of that kind there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crimjust_graph.documents import document_from_text
+from crimjust_graph.extract import cues, registry
+from crimjust_graph.extract.lists import Mentions
+from crimjust_graph.extract.mentions import find_mentions
+from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import Predicate
+
+Fact = tuple[str, str, str]
+UNODC = "United Nations Office on Drugs and Crime"
+
+
+def rule_facts(text: str) -> dict[str, set[Fact]]:
+    """rule name -> (subject label, predicate, object label) it found in `text`."""
+    ctx = Context.build(document_from_text(text, "memory://rule", title="Rule test"))
+    body_list, place_list = find_mentions(ctx)
+    bodies, places = Mentions(ctx, body_list), Mentions(ctx, place_list)
+    out: dict[str, set[Fact]] = {}
+    for name, (s, p, o, _) in registry.facts(ctx, bodies, places):
+        out.setdefault(name, set()).add((s.known.label, p.value, o.known.label))
+    return out
+
+
+def title(body: str) -> str:
+    return "A news item\n\n" + body
+
+
+# rule, text it must read, fact it must state, near miss, predicate it must not state there
+CASES: list[tuple[str, str, Fact, str, str]] = [
+    (
+        "implemented_by",
+        "The Harbour Shield Programme is implemented by UNODC and INTERPOL.",
+        ("Harbour Shield Programme", "implementedBy", "INTERPOL"),
+        "The Harbour Shield Programme was discussed with UNODC and INTERPOL.",
+        "implementedBy",
+    ),
+    (
+        "possessive_owner",
+        "Officers praised UNODC's Harbour Shield Programme for its results.",
+        ("Harbour Shield Programme", "implementedBy", UNODC),
+        "Officers praised the Harbour Shield Programme and UNODC for their results.",
+        "implementedBy",
+    ),
+    (
+        "lead_and_partners",
+        "The Harbour Shield Programme brings together UNODC and its partners INTERPOL and the WCO.",
+        ("Harbour Shield Programme", "hasPartner", "World Customs Organization"),
+        "The Harbour Shield Programme brings together UNODC, INTERPOL and the WCO.",
+        "hasPartner",
+    ),
+    (
+        "hyphen_funded",
+        "The EU-funded Harbour Shield Programme trains port officers.",
+        ("Harbour Shield Programme", "fundedBy", "European Union"),
+        "The EU praised the Harbour Shield Programme, which trains port officers.",
+        "fundedBy",
+    ),
+    (
+        "funded_by",
+        "The Harbour Shield Programme is funded by the European Union.",
+        ("Harbour Shield Programme", "fundedBy", "European Union"),
+        "The Harbour Shield Programme was presented to the European Union.",
+        "fundedBy",
+    ),
+    (
+        "partner_cue",
+        "The Harbour Shield Programme works in partnership with INTERPOL.",
+        ("Harbour Shield Programme", "hasPartner", "INTERPOL"),
+        "The Harbour Shield Programme was described by INTERPOL as promising.",
+        "hasPartner",
+    ),
+    (
+        "umbrella",
+        "Under the umbrella of the Global Maritime Crime Programme, the Harbour Shield Programme trains "
+        "officers.",
+        ("Harbour Shield Programme", "partOf", "Global Maritime Crime Programme"),
+        "Beside the Global Maritime Crime Programme, the Harbour Shield Programme trains officers.",
+        "partOf",
+    ),
+    (
+        "part_of",
+        "The Harbour Shield Programme is a component of the Global Maritime Crime Programme.",
+        ("Harbour Shield Programme", "partOf", "Global Maritime Crime Programme"),
+        "The Harbour Shield Programme is as old as the Global Maritime Crime Programme.",
+        "partOf",
+    ),
+    (
+        "components",
+        "The Global Maritime Crime Programme components – the Harbour Shield Programme and the Coast Watch "
+        "Project – were reviewed.",
+        ("Coast Watch Project", "partOf", "Global Maritime Crime Programme"),
+        "The Global Maritime Crime Programme met the Harbour Shield Programme and the Coast Watch Project.",
+        "partOf",
+    ),
+    (
+        "owned",
+        "The Harbour Shield Programme is a WCO initiative for port officers.",
+        ("Harbour Shield Programme", "implementedBy", "World Customs Organization"),
+        "The Harbour Shield Programme is a model for WCO members.",
+        "implementedBy",
+    ),
+    (
+        "coverage",
+        "The Harbour Shield Programme supports Ghana, Togo and Benin.",
+        ("Harbour Shield Programme", "coversRegion", "Togo"),
+        "The Harbour Shield Programme was praised by visitors, among them people born in Togo.",
+        "coversRegion",
+    ),
+    (
+        "units_in_countries",
+        "The meeting gathered Harbour Shield Programme focal points and task forces from Ghana, Togo and "
+        "Benin.",
+        ("Harbour Shield Programme", "coversRegion", "Togo"),
+        "The meeting gathered Harbour Shield Programme officials and guests from Ghana, Togo and Benin.",
+        "coversRegion",
+    ),
+    (
+        "acts_in",
+        "Since 2015, the Harbour Shield Programme trained in West Africa 300 officers.",
+        ("Harbour Shield Programme", "coversRegion", "West Africa"),
+        "Since 2015, the Harbour Shield Programme meeting in West Africa trained 300 officers.",
+        "coversRegion",
+    ),
+    (
+        "funded_with",
+        "The Harbour Shield Programme is funded with EUR 3 million by the European Union.",
+        ("Harbour Shield Programme", "fundedBy", "European Union"),
+        "The Harbour Shield Programme is funded with EUR 3 million; the European Union reviews it.",
+        "fundedBy",
+    ),
+    (
+        "supported",
+        "The Harbour Shield Programme is supported by the European Union.",
+        ("Harbour Shield Programme", "fundedBy", "European Union"),
+        "The Harbour Shield Programme supported the European Union's own review.",
+        "fundedBy",
+    ),
+    (
+        "work_with",
+        "The Harbour Shield Programme works closely with INTERPOL.",
+        ("Harbour Shield Programme", "hasPartner", "INTERPOL"),
+        "The Harbour Shield Programme works in ports; INTERPOL works elsewhere.",
+        "hasPartner",
+    ),
+    (
+        "hyphen_led",
+        "The UNODC-led Harbour Shield Programme trains port officers.",
+        ("Harbour Shield Programme", "implementedBy", UNODC),
+        "UNODC said the Harbour Shield Programme led to arrests.",
+        "implementedBy",
+    ),
+    (
+        "body_programmes",
+        "Other UNODC programmes, such as the Harbour Shield Programme, train port officers.",
+        ("Harbour Shield Programme", "implementedBy", UNODC),
+        "Other programmes, such as the Harbour Shield Programme, visited UNODC.",
+        "implementedBy",
+    ),
+    (
+        "appositive_owner",
+        "The Harbour Shield Programme, a WCO project, trains port officers.",
+        ("Harbour Shield Programme", "implementedBy", "World Customs Organization"),
+        "The Harbour Shield Programme, a model for the WCO, trains port officers.",
+        "implementedBy",
+    ),
+    (
+        "named_component",
+        "The Global Maritime Crime Programme trains officers. Its component on ports, the Harbour Shield "
+        "Programme, started last year.",
+        ("Harbour Shield Programme", "partOf", "Global Maritime Crime Programme"),
+        "The Global Maritime Crime Programme trains officers. The Harbour Shield Programme started in 2020.",
+        "partOf",
+    ),
+    (
+        "based_in",
+        "The Harbour Analysis Agency, based in Ghana, shares its findings.",
+        ("Harbour Analysis Agency", "basedIn", "Ghana"),
+        "The Harbour Analysis Agency shares its findings with officers who once worked in Ghana.",
+        "basedIn",
+    ),
+    (
+        "headquarters",
+        "Officers visited the WCO headquarters in Brussels last week.",
+        ("World Customs Organization", "basedIn", "Brussels"),
+        "Officers of the WCO visited a school in Brussels last week.",
+        "basedIn",
+    ),
+    (
+        "countries_in_region",
+        "The programme works in five West African countries: Ghana, Togo, Benin, Niger and Mali.",
+        ("Togo", "inRegion", "West Africa"),
+        "West Africa was discussed, and officers from Ghana, Togo and Benin attended.",
+        "inRegion",
+    ),
+    (
+        "national_bodies",
+        "Ghana's Harbour Crime Unit arrested two men.",
+        ("Harbour Crime Unit", "basedIn", "Ghana"),
+        "The Harbour Crime Unit arrested two men from Ghana.",
+        "basedIn",
+    ),
+    (
+        "owner_in_front",
+        "The WCO Harbour Shield Programme trains port officers.",
+        ("Harbour Shield Programme", "implementedBy", "World Customs Organization"),
+        "The WCO and the Harbour Shield Programme train port officers.",
+        "implementedBy",
+    ),
+    (
+        "owner_in_front",
+        "The UNODC-WCO Harbour Shield Programme trains port officers.",
+        ("Harbour Shield Programme", "implementedBy", UNODC),
+        "UNODC, the WCO and the Harbour Shield Programme train port officers.",
+        "implementedBy",
+    ),
+    (
+        "appositive_owner",
+        "The Harbour Shield Programme, a joint initiative of UNODC and the WCO, trains port officers.",
+        ("Harbour Shield Programme", "implementedBy", UNODC),
+        "The Harbour Shield Programme, a model for UNODC and the WCO, trains port officers.",
+        "implementedBy",
+    ),
+    (
+        "named_country",
+        "The Ghanaian Revenue Authority seized cocaine in Ghana.",
+        ("Revenue Authority of Ghana", "basedIn", "Ghana"),
+        "The Revenue Authority seized cocaine in the port.",
+        "basedIn",
+    ),
+    (
+        "city_in_country",
+        "The workshop was held in Accra, Ghana.",
+        ("Accra", "inRegion", "Ghana"),
+        "The workshop was held in Accra.",
+        "inRegion",
+    ),
+]
+
+
+def test_every_registered_rule_has_a_case() -> None:
+    names = {r.name for r in registry.SENTENCE_RULES} | {r.name for r in registry.DOCUMENT_RULES}
+    tested = {name for name, *_ in CASES}
+    assert names - tested == set()
+
+
+@pytest.mark.parametrize(("rule", "text", "fact", "_miss", "_predicate"), CASES, ids=[c[0] for c in CASES])
+def test_rule_reads_its_sentence(rule: str, text: str, fact: Fact, _miss: str, _predicate: str) -> None:
+    found = rule_facts(title(text))
+    assert fact in found.get(rule, set()), found
+
+
+@pytest.mark.parametrize(("rule", "_text", "_fact", "miss", "predicate"), CASES, ids=[c[0] for c in CASES])
+def test_rule_leaves_its_near_miss_alone(
+    rule: str, _text: str, _fact: Fact, miss: str, predicate: str
+) -> None:
+    found = rule_facts(title(miss))
+    assert not [f for f in found.get(rule, set()) if f[1] == predicate], found
+
+
+def test_rules_state_only_their_declared_predicates() -> None:
+    declared = {r.name: r.predicates for r in (*registry.SENTENCE_RULES, *registry.DOCUMENT_RULES)}
+    text = title(" ".join(c[1] for c in CASES))
+    for name, found in rule_facts(text).items():
+        assert {Predicate(p) for _, p, _ in found} <= declared[name], name
+
+
+def test_where_a_predicate_comes_from() -> None:
+    assert "implemented_by" in registry.rules_for(Predicate.IMPLEMENTED_BY)
+    assert "organisers" in registry.rules_for(Predicate.ORGANISED_BY)
+    assert "funded_by" not in registry.rules_for(Predicate.IMPLEMENTED_BY)
+
+
+def test_cue_table_is_the_rules_source() -> None:
+    """The rules' phrases come from the table, which holds each phrase once per role."""
+    implement = cues.phrases(Predicate.IMPLEMENTED_BY, cues.Shape.PASSIVE)
+    assert ("implemented", "by") in implement
+    assert ("co", "-", "funded", "by") in cues.phrases(Predicate.FUNDED_BY, cues.Shape.PASSIVE)
+    roles = [(c.phrase, c.predicate, c.shape) for c in cues.CUES]
+    assert len(roles) == len(set(roles))

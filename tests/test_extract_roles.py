@@ -1,0 +1,160 @@
+"""An event's participants, organisers and venue from the clause that names them."""
+
+from __future__ import annotations
+
+from crimjust_graph.documents import document_from_text
+from crimjust_graph.extract import extract
+from crimjust_graph.model import Extraction, Kind
+
+
+def run(text: str) -> Extraction:
+    return extract(document_from_text("Roles\n\n" + text, "memory://roles", title="Roles"))
+
+
+def roles(ex: Extraction, predicate: str) -> set[str]:
+    label = {e.key: e.label for e in ex.entities}
+    return {label[r.object] for r in ex.relations if r.predicate.value == predicate}
+
+
+def test_countries_a_few_words_after_from_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. It brought together officials from "
+        "police forces and courts in Togo, Benin and Niger."
+    )
+    assert {"Togo", "Benin", "Niger"} <= roles(ex, "hasParticipant")
+
+
+def test_countries_listed_after_a_dash_following_from() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. Attendees included delegates from the "
+        "four partner countries - Togo, Benin, Niger and Mali."
+    )
+    assert {"Togo", "Benin", "Niger", "Mali"} <= roles(ex, "hasParticipant")
+
+
+def test_a_country_list_in_another_phrase_is_no_participant() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana, with experts from the port authority. "
+        "The workshop discussed cocaine routes to Togo, Benin and Niger."
+    )
+    assert not {"Togo", "Benin", "Niger"} & roles(ex, "hasParticipant")
+
+
+def test_a_planned_event_keeps_its_place() -> None:
+    ex = run(
+        "Agencies met in Brussels, Belgium, in July 2019 to review routes. The meeting was organised by the "
+        "European Commission. Partners were invited to the next session, to be held in Lisbon, Portugal."
+    )
+    places = roles(ex, "heldIn")
+    assert {"Brussels", "Belgium"} <= places
+    assert not {"Lisbon", "Portugal"} & places
+    (meeting,) = [e for e in ex.entities if e.kind is Kind.EVENT]
+    assert meeting.start == "2019-07"
+
+
+def test_a_place_where_the_event_was_held_is_kept() -> None:
+    ex = run("The meeting was organised by the European Commission. It was held in Lisbon, Portugal.")
+    assert {"Lisbon", "Portugal"} <= roles(ex, "heldIn")
+
+
+def test_people_a_body_sends_stand_for_it() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. INTERPOL staff presented the notice "
+        "system, and the Public Ministry of Panama described recent cases."
+    )
+    took_part = roles(ex, "hasParticipant")
+    assert "INTERPOL" in took_part
+    assert any("Public Ministry" in name for name in took_part)
+
+
+def test_a_possessive_country_in_a_list_gives_its_body_not_itself() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. Delegations from INTERPOL and the "
+        "Dominican Republic's National Drug Control Directorate took part."
+    )
+    took_part = roles(ex, "hasParticipant")
+    assert "Dominican Republic" not in took_part
+    assert any("National Drug Control Directorate" in name for name in took_part)
+
+
+def test_the_dateline_city_is_the_venue_when_the_event_names_none() -> None:
+    ex = run(
+        "DUSHANBE, 15 August 2014 – A week-long workshop for border officers concluded today. Officers "
+        "from Tajikistan and Iran took part."
+    )
+    assert {"Dushanbe", "Tajikistan"} <= roles(ex, "heldIn")
+    ex = run("24-25 October 2022, Bucharest, Romania: The expert meeting on precursors was hosted by SELEC.")
+    assert {"Bucharest", "Romania"} <= roles(ex, "heldIn")
+
+
+def test_the_dateline_city_yields_to_the_venue_the_event_names() -> None:
+    ex = run("DAKAR, 15 August 2014 – A workshop for border officers opened today in Accra, Ghana.")
+    assert roles(ex, "heldIn") == {"Accra", "Ghana"}
+
+
+def test_where_bodies_sit_or_people_come_from_is_no_venue() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana, with officials from agencies in Togo "
+        "and Benin. The centres based in Niger and Mali sent analysts."
+    )
+    assert not {"Togo", "Benin", "Niger", "Mali"} & roles(ex, "heldIn")
+
+
+def test_a_venue_city_takes_its_country_named_in_another_sentence() -> None:
+    ex = run("The regional workshop was held in Accra on 3 May 2021. Ghana hosts the regional office.")
+    assert {"Accra", "Ghana"} <= roles(ex, "heldIn")
+
+
+def test_organisers_across_a_short_phrase_or_an_insertion() -> None:
+    ex = run("On 3 May 2021 a regional meeting was organised in Accra by the World Customs Organization.")
+    assert "World Customs Organization" in roles(ex, "organisedBy")
+    ex = run("The course, held on 3 May 2021 in Accra, was co-organised with INTERPOL.")
+    assert "INTERPOL" in roles(ex, "organisedBy")
+    ex = run(
+        "INTERPOL, within the framework of the Harbour Shield Programme, held a regional meeting in Accra "
+        "on 3 May 2021."
+    )
+    assert {"INTERPOL", "Harbour Shield Programme"} <= roles(ex, "organisedBy")
+
+
+def test_no_organiser_from_another_clause() -> None:
+    ex = run("On 3 May 2021 a regional meeting was organised in Accra, and officers praised INTERPOL.")
+    assert "INTERPOL" not in roles(ex, "organisedBy")
+
+
+def test_a_topic_place_is_no_venue() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop opened in Accra, Ghana. In the workshop the security situation "
+        "in Mali was discussed."
+    )
+    assert "Mali" not in roles(ex, "heldIn")
+    assert {"Accra", "Ghana"} <= roles(ex, "heldIn")
+
+
+def test_a_list_after_including_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop opened in Accra, Ghana. It was attended by 20 participants, "
+        "including representatives of the G5 Sahel and INTERPOL."
+    )
+    assert {"G5 Sahel", "INTERPOL"} <= roles(ex, "hasParticipant")
+
+
+def test_a_planned_event_lends_no_participants() -> None:
+    ex = run(
+        "On 3 May 2019 a joint maritime operation ended in Cartagena, Colombia. A similar operation is "
+        "planned along the coast of West Africa, with the participation of ECOWAS member states."
+    )
+    assert "Economic Community of West African States" not in roles(ex, "hasParticipant")
+    ex = run(
+        "On 3 May 2019 a joint maritime operation ended in Cartagena, Colombia. The operation saw the "
+        "participation of ECOWAS."
+    )
+    assert "Economic Community of West African States" in roles(ex, "hasParticipant")
+
+
+def test_delegations_of_countries_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. The delegations of Togo and Benin "
+        "shared their practices."
+    )
+    assert {"Togo", "Benin"} <= roles(ex, "hasParticipant")
