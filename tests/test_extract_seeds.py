@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from conftest import shared
 from crimjust_graph.documents import read_document
 from crimjust_graph.extract import extract
 from crimjust_graph.model import Entity, EntityKey, Extraction, Kind, Predicate
 
-SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
 JUNK = {"member states", "programmes", "for more information", "eu agencies", "coordinators", "the meeting"}
 
 
 def _seed(prefix: str) -> Extraction:
-    if not SEEDS.is_dir():
-        pytest.fail("../shared/seeds is missing")
-    paths = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    paths = sorted(shared("seeds").glob(f"{prefix}_*.txt"))
     if not paths:
         pytest.fail(f"../shared/seeds has no {prefix}_*.txt")
     return extract(read_document(paths[0]))
