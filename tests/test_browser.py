@@ -297,3 +297,75 @@ def test_timeline_view_lays_events_out_along_time(sample_store: Path, open_page:
     assert [a["x"] for a in drawn["axis"]] == sorted({n["x"] for n in events})
     assert _canvas_ink(page) > 1000 and not opened.errors()
     shot(opened, "timeline")
+
+
+def _render(store: Path, name: str, *args: str) -> Path:
+    out = store.parent / f"{name}.html"
+    run = cli("render", "--store", store, "-o", out, *args)
+    assert run.code == 0, run.stderr
+    return out
+
+
+def test_programme_partner_edges_point_from_programme_to_partner_and_say_why(
+    sample_store: Path, open_page: Any
+) -> None:
+    """The issue's example: hovering a line reads "SEACOP -> funded by -> European Union" with its quote."""
+    opened = open_page(_render(sample_store, "who-runs-what", "--view", "programme-partner"))
+    page = opened.page
+    drawn = page.evaluate(
+        """() => { const p = window.cjPage, d = p.data;
+        return p.edges.get().map((e) => ({from: d.nodes[e.from].l, to: d.nodes[e.to].l, arrows: e.arrows,
+            text: p.edgeText(e.id), facts: d.edges[e.id].facts.map((f) => [d.nodes[f[0]].l, f[2],
+            d.nodes[f[1]].l, d.strings[f[5]], d.strings[f[6]]])})); }"""
+    )
+    assert drawn
+    for edge in drawn:
+        assert edge["arrows"] == "to"
+        for subject, words, obj, quote, title in edge["facts"]:
+            assert (subject, obj) == (edge["from"], edge["to"])
+            assert f"{subject} \u2192 {words} \u2192 {obj}" in edge["text"]
+            assert quote and quote in edge["text"] and title in edge["text"]
+    seacop = next(e for e in drawn if (e["from"], e["to"]) == ("SEACOP", "European Union"))
+    # Point at the middle of that line: the real tooltip says it the right way round.
+    spot = page.evaluate(
+        """(pair) => { const p = window.cjPage, net = p.network, d = p.data;
+        const id = p.edges.get().find((e) => d.nodes[e.from].l === pair[0] && d.nodes[e.to].l === pair[1]).id;
+        net.fit({nodes: [p.edges.get(id).from, p.edges.get(id).to], animation: false});
+        const a = net.canvasToDOM(net.getPosition(p.edges.get(id).from));
+        const b = net.canvasToDOM(net.getPosition(p.edges.get(id).to));
+        const box = document.getElementById('graph').getBoundingClientRect();
+        return {x: box.left + (a.x + b.x) / 2, y: box.top + (a.y + b.y) / 2}; }""",
+        [seacop["from"], seacop["to"]],
+    )
+    page.mouse.move(spot["x"] - 30, spot["y"] - 30)
+    page.mouse.move(spot["x"], spot["y"], steps=4)
+    page.locator("#tooltip").wait_for(state="visible", timeout=5000)
+    assert "SEACOP \u2192 funded by \u2192 European Union" in page.locator("#tooltip").inner_text()
+    shot(opened, "programme-partner-edge")
+    assert opened.errors() == []
+
+
+def test_filtered_page_says_what_it_shows(sample_store: Path, open_page: Any) -> None:
+    out = _render(sample_store, "aircop-2019", "--programme", "aircop", "--since", "2019")
+    opened = open_page(out)
+    page = opened.page
+    assert page.locator("h1").inner_text().endswith("\u2014 programme AIRCOP, since 2019")
+    assert page.title() == page.locator("h1").inner_text()
+    assert page.locator("#programme option:checked").inner_text() == "AIRCOP"
+    assert page.locator("#from option:checked").inner_text() == "2019"
+    assert page.locator("#region option:checked").inner_text() == "all"
+    total = page.evaluate("() => window.cjPage.data.nodes.length")
+    assert page.locator("#count").inner_text() == f"Showing {total} of {total} nodes"  # the preset keeps all
+    facts = page.evaluate(
+        """() => { const d = window.cjPage.data, kinds = d.kinds.map((k) => k.key);
+        const events = d.nodes.filter((n) => kinds[n.k] === 'event');
+        return {edges: d.edges.length, events: events.length, last: events.map((n) => n.t1 || n.t0)}; }"""
+    )
+    caption = page.locator("#caption").inner_text()
+    events = f"{facts['events']} event" + ("s" if facts["events"] != 1 else "")
+    assert f"{events}, " in caption and f"{facts['edges']} links" in caption
+    assert "drawn from 18 documents" not in caption
+    latest = caption.rsplit("the latest date shown is ", 1)[1].rstrip(".")
+    assert latest >= max(facts["last"])
+    shot(opened, "filtered-aircop-2019")
+    assert opened.errors() == []

@@ -209,7 +209,7 @@ def test_caption_says_what_was_drawn_from_what() -> None:
     text = describe(graph(hostile=False))
     assert text == (
         "1 programme, 1 partner, 1 event, 1 region, 1 country, 1 city, and 5 links between them, "
-        "drawn from 3 documents, the latest dated 2019-03-05."
+        "drawn from 3 documents; the latest date shown is 2019-03-05."
     )
     page = render_page(graph(hostile=False), title="T")
     assert f'<p id="caption">{text}</p>' in page
@@ -263,7 +263,7 @@ def test_render_command_filters_and_warns_when_too_big(
 ) -> None:
     from typer.testing import CliRunner
 
-    from conftest import cli
+    from conftest import assert_one_line_error, cli
     from crimjust_graph import page
     from crimjust_graph.cli import app
 
@@ -280,8 +280,9 @@ def test_render_command_filters_and_warns_when_too_big(
     done = runner.invoke(app, ["render", "--store", str(store), "-o", str(out)])
     assert done.exit_code == 0
     assert "too big to send by e-mail" in done.stderr and "--view programme-partner" in done.stderr
-    done = runner.invoke(app, ["render", "--store", str(store), "-o", str(out), "--since", "2030"])
-    assert done.exit_code == 0 and "nothing matched the filters" in done.stderr
+    for flag, value in (("--since", "2030"), ("--programme", "NOSUCH"), ("--region", "Atlantis")):
+        run = cli("render", "--store", store, "-o", out, flag, value)
+        assert_one_line_error(run, f"{flag} ", "matches nothing")
     for bad in (["--view", "nope"], ["--kind", "nope"]):
         assert runner.invoke(app, ["render", "--store", str(store), "-o", str(out), *bad]).exit_code == 2
 

@@ -397,7 +397,9 @@ def render(
         list[str] | None,
         typer.Option(help="Keep only this kind of node; repeat for several (programme, partner, ...)."),
     ] = None,
-    programme: Annotated[str | None, typer.Option(help="Keep what is linked to this programme.")] = None,
+    programme: Annotated[
+        str | None, typer.Option(help="Keep what is linked to this programme (name or acronym).")
+    ] = None,
     region: Annotated[str | None, typer.Option(help="Keep what is linked to this place.")] = None,
     since: Annotated[int | None, typer.Option(help="Keep what links to events from this year on.")] = None,
     title: Annotated[str | None, typer.Option(help="The page's heading.")] = None,
@@ -424,7 +426,7 @@ def render(
         highlight=False,
     )
     if info.nodes == 0:
-        err.print("warning: nothing matched the filters; the page is empty", markup=False, highlight=False)
+        err.print(f"warning: the {view} view of this store is empty", markup=False, highlight=False)
     if info.warning:
         err.print(
             f"warning: {info.warning}, for example --view programme-partner, --since 2019, "

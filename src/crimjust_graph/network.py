@@ -143,8 +143,10 @@ def to_networkx(store: QueryableStore) -> nx.MultiDiGraph:
             place_labels[iri] = entity.label
     _mention_quotes(store, docs, entities)
 
-    issued = [date for _, _, date in docs.values() if date]
-    graph = nx.MultiDiGraph(documents=len(docs), latest=max(issued) if issued else None, title=TITLE)
+    issued = {g: date for g, (_, _, date) in docs.items() if date}
+    graph = nx.MultiDiGraph(
+        documents=len(docs), latest=max(issued.values(), default=None), issued=issued, title=TITLE
+    )
     titles = {g: title for g, (title, _, _) in docs.items()}
     graph.add_nodes_from((iri, _node_attributes(entities[iri], titles)) for iri in sorted(entities))
     # Sorted by (subject, object, predicate): the order networkx iterates edges in.
@@ -257,6 +259,7 @@ def _node_attributes(entity: _Entity, titles: dict[str, str]) -> dict[str, Any]:
         "first_date": (start or end) if kind == EVENT else None,
         "last_date": (end or start) if kind == EVENT else None,
         "documents": len(entity.graphs),
+        "document_ids": sorted(entity.graphs),
         "document_titles": sorted({titles[g] for g in entity.graphs})[:MAX_TITLES],
         "evidence": [
             {"quote": q, "title": t, "source": s} for t, q, s in sorted(entity.quotes)[:MAX_EVIDENCE]
@@ -276,6 +279,7 @@ def _edge_attributes(predicate: str, fact: _Fact) -> dict[str, Any]:
         "documents": len(fact.graphs),
         "document_ids": sorted(fact.graphs),
         "quote": first[1],
+        "title": first[0],
     }
 
 

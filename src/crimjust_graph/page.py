@@ -59,6 +59,9 @@ def render_page(graph: nx.Graph[Any], *, title: str, caption: str | None = None)
     """The page as HTML text; the same graph always gives the same bytes."""
     data = _page_data(graph)
     heading = _clean(title) or "Knowledge graph"
+    applied = describe_filters(graph.graph.get("filters"))
+    if applied:
+        heading += f" \u2014 {applied}"
     text = _clean(caption) if caption is not None else describe(graph)
     blob = _script_json(data)
     app = _asset("page.js")
@@ -106,7 +109,7 @@ def write_page(
 
 
 def describe(graph: nx.Graph[Any]) -> str:
-    """The default caption: what was drawn, from how many documents, and the latest date."""
+    """The default caption: what is drawn, from how many of the documents, and the latest date shown."""
     counts: dict[str, int] = {}
     for _, kind in graph.nodes(data="kind"):
         counts[str(kind)] = counts.get(str(kind), 0) + 1
@@ -116,14 +119,61 @@ def describe(graph: nx.Graph[Any]) -> str:
         if k in counts
     ]
     drawn = ", ".join(parts) if parts else "nothing"
-    docs = graph.graph.get("documents")
     text = f"{drawn}, and {graph.number_of_edges()} links between them"
-    if isinstance(docs, int):
+    docs, latest = _sources(graph)
+    if docs is not None:
         text += f", drawn from {docs} document{'s' if docs != 1 else ''}"
-    latest = graph.graph.get("latest")
     if latest:
-        text += f", the latest dated {_clean(latest)}"
+        text += f"; the latest date shown is {_clean(latest)}"
     return text[0].upper() + text[1:] + "."
+
+
+def _sources(graph: nx.Graph[Any]) -> tuple[int | None, str | None]:
+    """Documents behind what is drawn, and the latest date among its events and those documents.
+
+    Graphs from network.py say which documents state each edge (`document_ids`) and when each
+    document was issued (graph attribute `issued`); other graphs fall back to their `documents` and `latest`.
+    """
+    ids: set[str] = set()
+    dates: list[str] = []
+    known = False
+    for *_, data in graph.edges(data=True):
+        if isinstance(data, dict) and "document_ids" in data:
+            known = True
+            ids.update(str(d) for d in data["document_ids"] or ())
+    for node, data in graph.nodes(data=True):
+        if "document_ids" in data and not graph.degree(node):  # drawn alone: its own documents
+            known = True
+            ids.update(str(d) for d in data["document_ids"] or ())
+        if data.get("kind") == "event":
+            dates.extend(str(d) for d in (data.get("first_date"), data.get("last_date")) if d)
+    if not known:
+        docs = graph.graph.get("documents")
+        latest = graph.graph.get("latest")
+        return (docs if isinstance(docs, int) else None), (
+            str(latest) if latest else max(dates, default=None)
+        )
+    issued = graph.graph.get("issued")
+    if isinstance(issued, dict):
+        dates.extend(str(issued[d]) for d in ids if issued.get(d))
+    return len(ids), max(dates, default=None)
+
+
+def describe_filters(filters: Any) -> str:
+    """The filters a graph was cut with (views.filter_graph's `filters`), as words for its title."""
+    if not isinstance(filters, dict):
+        return ""
+    words = []
+    if filters.get("programme"):
+        words.append(f"programme {_clean(filters['programme'])}")
+    if filters.get("region"):
+        words.append(f"in {_clean(filters['region'])}")
+    if filters.get("since"):
+        words.append(f"since {_int(filters['since'])}")
+    kinds = [KINDS.get(_clean(k), OTHER)[1] for k in filters.get("kinds") or ()]
+    if kinds:
+        words.append(" and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds) + " only")
+    return ", ".join(words)
 
 
 # ---- data for the page's script ---------------------------------------------------------------------
@@ -187,7 +237,23 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
         "physics": len(ids) <= PHYSICS_LIMIT and timeline is None,  # the timeline's places are its meaning
         "axis": axis,
         "directed": graph.is_directed(),
+        "preset": _preset(graph.graph.get("filters"), programmes, regions),
     }
+
+
+def _preset(filters: Any, programmes: list[str], regions: list[str]) -> dict[str, int]:
+    """The page's controls set as the graph was filtered: option indexes, and the first year."""
+    if not isinstance(filters, dict):
+        return {}
+    preset: dict[str, int] = {}
+    for name, names in (("programme", programmes), ("region", regions)):
+        wanted = _clean(filters.get(name)).casefold()
+        found = [i for i, n in enumerate(names) if n.casefold() == wanted]
+        if wanted and found:
+            preset[name] = found[0]
+    if _int(filters.get("since")):
+        preset["since"] = _int(filters.get("since"))
+    return preset
 
 
 def _time_columns(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[int], list[str]] | None:
@@ -207,7 +273,10 @@ def _time_columns(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[int], list
 def _edges(
     graph: nx.Graph[Any], index: dict[Any, int], strings: dict[str, int]
 ) -> tuple[list[dict[str, Any]], list[list[int]]]:
-    """Parallel edges between two nodes become one drawn line listing every fact (they would overlap)."""
+    """One drawn line per (subject, object) pair listing every fact stated from subject to object; the
+    line's arrow points at the object. A fact is [subject, object, predicate label, evidence count,
+    documents, quote, document title] (strings as indexes). Undirected graphs merge both ways."""
+    directed = graph.is_directed()
     merged: dict[tuple[int, int], list[list[Any]]] = {}
     raw: Iterable[tuple[Any, Any, Any, dict[str, Any]]]
     if graph.is_multigraph():
@@ -218,21 +287,28 @@ def _edges(
         a, b = index[u], index[v]
         if a == b:
             continue
+        if not directed and a > b:
+            a, b = b, a
         label = _clean(attrs.get("label")) or _clean(attrs.get("predicate")) or _clean(key)
         count = _int(attrs.get("evidence_count")) or _int(attrs.get("weight")) or 1
         quote = _clean(attrs.get("quote"))[:2000]
-        fact = [a, b, label, count, _int(attrs.get("documents")), quote]
-        merged.setdefault((min(a, b), max(a, b)), []).append(fact)
+        title = _clean(attrs.get("title"))[:500]
+        merged.setdefault((a, b), []).append([a, b, label, count, _int(attrs.get("documents")), quote, title])
     edges = []
     adjacency: list[list[int]] = [[] for _ in index]
     for (a, b), facts in sorted(merged.items()):
-        facts.sort(key=lambda f: (f[2], f[0], f[1], f[5]))
+        facts.sort(key=lambda f: (f[2], f[5], f[6]))
         for f in facts:
             f[5] = _intern(f[5], strings)
+            f[6] = _intern(f[6], strings)
         weight = sum(f[3] for f in facts)
-        edges.append({"f": a, "t": b, "w": round(min(1 + math.log2(weight), 6), 1), "facts": facts})
-        adjacency[a].append(b)
-        adjacency[b].append(a)
+        edge = {"f": a, "t": b, "w": round(min(1 + math.log2(weight), 6), 1), "facts": facts}
+        if directed and (b, a) in merged:
+            edge["c"] = 1  # the pair is linked both ways: curve the two lines apart
+        edges.append(edge)
+        if a < b or (b, a) not in merged:  # the layout wants each neighbour once
+            adjacency[a].append(b)
+            adjacency[b].append(a)
     return edges, adjacency
 
 
@@ -412,7 +488,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <fieldset id="kinds"><legend>Show</legend>{kind_boxes}</fieldset>
 <label>Programme <select id="programme"><option value="">all</option></select></label>
 <label>Region <select id="region"><option value="">all</option></select></label>
-<label>Year <select id="year"><option value="">all</option></select></label>
+<label>From <select id="from"><option value="">first year</option></select></label>
+<label>to <select id="to"><option value="">last year</option></select></label>
 <button type="reset" id="reset">Show all</button>
 <span id="count" role="status"></span>
 </form>

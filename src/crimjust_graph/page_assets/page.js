@@ -26,14 +26,11 @@
       highlight: { background: k.color, border: "#000" }, hover: { background: k.color, border: "#000" } } };
   });
   const nodeItems = N.map((n, i) => ({ id: i, label: short(n.l), group: KINDS[n.k].key, size: n.s, x: n.x, y: n.y }));
+  // An edge runs from the facts' subject to their object; its arrow points at the object.
   const edgeItems = E.map((e, i) => {
     const item = { id: i, from: e.f, to: e.t, width: e.w };
-    if (DATA.directed) {
-      const forward = e.facts.every((f) => f[0] === e.f);
-      const backward = e.facts.every((f) => f[0] === e.t);
-      if (forward) item.arrows = "to";
-      else if (backward) item.arrows = "from";
-    }
+    if (DATA.directed) item.arrows = "to";
+    if (e.c) item.smooth = { enabled: true, type: "curvedCW", roundness: 0.25 };
     return item;
   });
   const visible = new Uint8Array(N.length).fill(1);
@@ -107,14 +104,23 @@
     });
     return box;
   }
+  // One line per fact, read subject -> predicate -> object, then its evidence sentence and document.
+  function factText(f) {
+    if (!DATA.directed) return N[f[0]].l + " and " + N[f[1]].l + " " + f[2];
+    return N[f[0]].l + " \u2192 " + f[2] + " \u2192 " + N[f[1]].l;
+  }
   function edgeInfo(i) {
     const e = E[i];
     const box = el("div", "info");
-    box.append(el("div", "name", N[e.f].l + " \u2014 " + N[e.t].l));
     e.facts.forEach((f) => {
-      box.append(el("div", "meta", N[f[0]].l + " " + f[2] + " " + N[f[1]].l + " (" + f[3] +
-        (f[3] === 1 ? " source)" : " sources)")));
-      if (f[5]) box.append(el("blockquote", "quote", "\u201c" + S[f[5]] + "\u201d"));
+      box.append(el("div", "name", factText(f)));
+      const sources = f[4] ? f[4] + (f[4] === 1 ? " document" : " documents") : "reference data";
+      box.append(el("div", "meta", sources));
+      if (f[5]) {
+        const quote = el("blockquote", "quote", "\u201c" + S[f[5]] + "\u201d");
+        if (f[6]) quote.append(el("cite", null, S[f[6]]));
+        box.append(quote);
+      }
     });
     return box;
   }
@@ -136,7 +142,8 @@
   network.on("blurNode", hideTip);
   network.on("hoverEdge", (p) => {
     const e = E[p.edge];
-    edges.update({ id: p.edge, label: short(e.facts.map((f) => f[2]).filter((v, j, a) => a.indexOf(v) === j).join(", ")) });
+    const said = e.facts.map((f) => f[2]).filter((v, j, a) => a.indexOf(v) === j).join(", ");
+    edges.update({ id: p.edge, label: short(said) });
     labelled = p.edge;
     showTip(edgeInfo(p.edge), p.pointer.DOM);
   });
@@ -163,18 +170,32 @@
   fill($("programme"), DATA.programmes);
   fill($("region"), DATA.regions);
   const years = Array.from(new Set(N.flatMap((n) => n.yr))).sort((a, b) => a - b);
-  years.forEach((y) => { const o = el("option", null, y); o.value = String(y); $("year").append(o); });
+  ["from", "to"].forEach((id) => years.forEach((y) => {
+    const o = el("option", null, y);
+    o.value = String(y);
+    $(id).append(o);
+  }));
+  // The page opens showing the filters it was written with (render --programme/--region/--since).
+  const preset = DATA.preset || {};
+  if (preset.programme !== undefined) $("programme").value = String(preset.programme);
+  if (preset.region !== undefined) $("region").value = String(preset.region);
+  if (preset.since !== undefined) {
+    const first = years.find((y) => y >= preset.since);
+    if (first !== undefined) $("from").value = String(first);
+  }
 
   function apply() {
     const kinds = new Set(Array.from(document.querySelectorAll("input.kind:checked"), (b) => Number(b.value)));
     const prog = $("programme").value === "" ? -1 : Number($("programme").value);
     const region = $("region").value === "" ? -1 : Number($("region").value);
-    const year = $("year").value === "" ? -1 : Number($("year").value);
+    const from = $("from").value === "" ? -Infinity : Number($("from").value);
+    const to = $("to").value === "" ? Infinity : Number($("to").value);
+    const anyYear = from === -Infinity && to === Infinity;
     let shown = 0;
     for (let i = 0; i < N.length; i++) {
       const n = N[i];
       const ok = kinds.has(n.k) && (prog < 0 || n.p.includes(prog)) && (region < 0 || n.r.includes(region)) &&
-        (year < 0 || n.yr.includes(year));
+        (anyYear || n.yr.some((y) => y >= from && y <= to));
       visible[i] = ok ? 1 : 0;
       shown += visible[i];
     }
@@ -278,5 +299,6 @@
   });
 
   apply();
-  window.cjPage = { network: network, nodes: nodes, edges: edges, data: DATA, choose: choose };
+  window.cjPage = { network: network, nodes: nodes, edges: edges, data: DATA, choose: choose,
+    edgeText: (i) => edgeInfo(i).textContent };
 })();
