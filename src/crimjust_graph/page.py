@@ -24,11 +24,15 @@ from typing import Any
 import networkx as nx
 
 from crimjust_graph.files import write_atomically
-from crimjust_graph.layout import COLUMN, along_time, layout
+from crimjust_graph.layout import along_time, layout
 
 MAX_BYTES = 10 * 1024 * 1024  # bigger than this is too big to e-mail
 PHYSICS_LIMIT = 300  # above this many nodes the browser would take too long to settle (DESIGN §5)
 LABEL_CHARS = 60  # longer labels are cut on the canvas; the tooltip shows them in full
+LABEL_LINE = 22  # a longer name is written as its acronym, or on up to LABEL_LINES lines of this length
+LABEL_LINES = 3
+CHAR_WIDTH = 8.2  # a generous average width of one 14 px character, for spacing labels apart
+TIMELINE_SIZE = 14.0  # on the timeline, place in time is the meaning, not number of links
 
 # kind -> (legend name, plural, colour, vis-network shape); Okabe-Ito colours, distinct shapes for print.
 KINDS: dict[str, tuple[str, str, str, str]] = {
@@ -193,13 +197,25 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
     edges, adjacency = _edges(graph, index, strings)
     degree = [int(graph.nodes[n].get("degree") or graph.degree(n)) for n in ids]
     sizes = [min(10 + 4 * math.sqrt(d), 48.0) for d in degree]
+    canvas = [_canvas_label(graph.nodes[n], _clean(graph.nodes[n].get("label")) or _clean(n)) for n in ids]
     timeline = _time_columns(graph, ids) if graph.graph.get("view") == "timeline" else None
     if timeline is None:
         positions, axis = layout(adjacency, sizes), []
     else:
-        columns, dates = timeline
-        positions = along_time(columns, [_kind(graph, n) == "event" for n in ids], sizes)
-        axis = [{"x": round(c * COLUMN, 1), "l": d} for c, d in enumerate(dates)]
+        rows, dates = timeline
+        sizes = [min(s, TIMELINE_SIZE) for s in sizes]
+        # Inside a date's band, its events come first, then who was first seen there.
+        order = sorted(range(len(ids)), key=lambda i: (_kind(graph, ids[i]) != "event", i))
+        placed, bands = along_time(
+            [rows[i] for i in order],
+            [sizes[i] for i in order],
+            [CHAR_WIDTH * max(len(line) for line in canvas[i].split("\n")) + 8 for i in order],
+            [canvas[i].count("\n") + 1 for i in order],
+        )
+        positions = [(0.0, 0.0)] * len(ids)
+        for i, p in zip(order, placed, strict=True):
+            positions[i] = p
+        axis = [{"y0": top, "y1": bottom, "l": d} for (top, bottom), d in zip(bands, dates, strict=True)]
 
     nodes = []
     for i, n in enumerate(ids):
@@ -212,6 +228,7 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
             {
                 "k": kind_index[kind],
                 "l": label,
+                **({"c": canvas[i]} if canvas[i] != label else {}),
                 "a": _strings(attrs.get("aliases"), exclude=label),
                 "s": round(sizes[i], 1),
                 "x": positions[i][0],
@@ -237,6 +254,7 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
         "physics": len(ids) <= PHYSICS_LIMIT and timeline is None,  # the timeline's places are its meaning
         "axis": axis,
         "directed": graph.is_directed(),
+        "view": _clean(graph.graph.get("view")) or "full",
         "preset": _preset(graph.graph.get("filters"), programmes, regions),
     }
 
@@ -254,6 +272,33 @@ def _preset(filters: Any, programmes: list[str], regions: list[str]) -> dict[str
     if _int(filters.get("since")):
         preset["since"] = _int(filters.get("since"))
     return preset
+
+
+def _canvas_label(attrs: dict[str, Any], label: str) -> str:
+    """What the canvas writes under a node: the name, or its acronym when the name is long, else the name
+    broken into short lines (the tooltip always has the whole name)."""
+    if len(label) <= LABEL_LINE:
+        return label
+    acronyms = [a for a in _strings(attrs.get("aliases")) if _is_acronym(a)]
+    if acronyms:
+        return min(acronyms, key=lambda a: (len(a), a))
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_LINE:
+            lines[-1] += " " + word
+        else:
+            lines.append(word[:LABEL_LINE])
+    if len(lines) > LABEL_LINES:
+        lines = [*lines[: LABEL_LINES - 1], lines[LABEL_LINES - 1][: LABEL_LINE - 1] + "\u2026"]
+    return "\n".join(lines)
+
+
+def _is_acronym(text: str) -> bool:
+    """UNODC, EL PAcCTO, EU CRP: short, one or two words, mostly capitals."""
+    capitals = sum(c.isupper() for c in text)
+    return (
+        2 <= len(text) <= 12 and text.count(" ") <= 1 and capitals >= max(2, len(text.replace(" ", "")) // 2)
+    )
 
 
 def _time_columns(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[int], list[str]] | None:
