@@ -250,7 +250,15 @@ def test_csv_download_holds_the_table(sample_page: Path, open_page: Any) -> None
     with opened.page.expect_download() as info:
         opened.page.click("#csv")
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["programme", "partners", "regions", "events"]
+    assert rows[0] == [
+        "programme",
+        "implemented by",
+        "funded by",
+        "partners",
+        "covers",
+        "events",
+        "event places",
+    ]
     assert len(rows) == opened.page.locator("#table tbody tr").count() + 1
     assert opened.errors() == []
 
@@ -502,4 +510,46 @@ def test_search_ranks_exact_acronyms_and_organisations_first(sample_page: Path, 
     layout = _layout(opened)
     assert not set(_outside(layout)) & set(near)  # the found node and its links are in the frame
     assert "United Nations Office on Drugs and Crime" in page.locator("#details").inner_text()
+    assert opened.errors() == []
+
+
+def test_table_columns_mean_one_thing_and_sort(sample_page: Path, open_page: Any) -> None:
+    opened = open_page(sample_page)
+    page = opened.page
+    heads = page.locator("#table thead th").all_inner_texts()
+    assert [h.rstrip(" \u25b2\u25bc") for h in heads] == [
+        "Programme",
+        "Implemented by",
+        "Funded by",
+        "Partners",
+        "Covers",
+        "Events",
+        "Event places",
+    ]
+    table = [r.split("\t") for r in page.locator("#table tbody tr").all_inner_texts()]
+    aircop = next(r for r in table if r[0] == "AIRCOP")
+    assert "Dakar" in aircop[6] and "Dakar" not in aircop[4] and "World" not in aircop[4]
+    names = [r[0] for r in table]
+    assert names == sorted(names, key=str.casefold)
+    page.locator("#table thead th button", has_text="Events").click()
+    page.locator("#table thead th button", has_text="Events").click()  # most events first
+    counts = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#table tbody tr td:nth-child(6)'), "
+        "(td) => td.textContent ? td.textContent.split(', ').length : 0)"
+    )
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    widths = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#table tbody td'), "
+        "(td) => td.getBoundingClientRect().width)"
+    )
+    assert min(widths) >= 8 * 12 - 1  # at least 8em of 12 px text: words are not broken apart
+    shot(opened, "table-sorted")
+    assert opened.errors() == []
+
+
+def test_programme_tooltip_gives_its_own_facts(sample_page: Path, open_page: Any) -> None:
+    opened = open_page(sample_page)
+    text = _hover(opened, "AIRCOP").inner_text()
+    for line in ("Implemented by", "Funded by", "Covers", "Events (3)", "Event places", "dated events: "):
+        assert line in text, line
     assert opened.errors() == []

@@ -44,6 +44,8 @@ NODE_TYPES: dict[str, Any] = {
     "programmes": list,
     "regions": list,
     "years": list,
+    "document_ids": list,
+    "summary": dict,
 }
 EDGE_TYPES: dict[str, Any] = {
     "predicate": str,
@@ -51,6 +53,8 @@ EDGE_TYPES: dict[str, Any] = {
     "evidence_count": int,
     "documents": int,
     "quote": str,
+    "title": str,
+    "document_ids": list,
 }
 
 
@@ -350,3 +354,25 @@ def test_hostile_labels_survive_unchanged(tmp_path: Path) -> None:
     assert graph.graph["latest"] == "2020-01-02"
     assert set(HOSTILE.values()) <= {d["label"] for _, d in programme_partner(graph).nodes(data=True)}
     assert filter_graph(graph, programme=HOSTILE["script"].upper()).number_of_nodes() == len(graph)
+
+
+def test_a_programme_summary_keeps_covered_regions_and_event_places_apart(
+    graph: nx.MultiDiGraph, store: LocalStore
+) -> None:
+    summary = graph.nodes[AIRCOP]["summary"]
+    assert list(summary) == ["implemented by", "funded by", "partners", "covers", "events", "event places"]
+    covered = to_python(
+        run_query(
+            store,
+            f"SELECT DISTINCT ?l WHERE {{ GRAPH ?g {{ <{AIRCOP}> cj:coversRegion ?r }} ?r rdfs:label ?l }}",
+        )
+    )
+    assert not isinstance(covered, bool | list)
+    assert summary["covers"] == sorted({str(r[0]) for r in covered.rows}, key=str.casefold)
+    assert "Dakar" in summary["event places"] and "Dakar" not in summary["covers"]
+    assert (
+        "World" not in summary["covers"] and "Europe" not in summary["event places"]
+    )  # no containing regions
+    assert "United Nations Office on Drugs and Crime" in summary["implemented by"]
+    assert summary["funded by"] == ["European Union"]
+    assert all(graph.nodes[n]["summary"] == {} for n in graph if graph.nodes[n]["kind"] != "programme")

@@ -222,7 +222,7 @@ def test_undirected_views_and_empty_graphs_render() -> None:
     g.add_edge("a", "b", weight=3, label="implemented by")
     data = page_data(render_page(g, title="T"))
     assert data["directed"] is False and data["edges"][0]["facts"][0][2] == "implemented by"
-    assert data["table"] == [[0, [1], [], []]]
+    assert data["table"] == [0] and data["nodes"][0]["pf"] == [[]] * 6  # a programme with no summary
     assert page_data(render_page(nx.MultiDiGraph(), title=""))["nodes"] == []
 
 

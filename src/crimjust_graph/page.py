@@ -32,6 +32,8 @@ LABEL_CHARS = 60  # longer labels are cut on the canvas; the tooltip shows them 
 LABEL_LINE = 22  # a longer name is written as its acronym, or on up to LABEL_LINES lines of this length
 LABEL_LINES = 3
 CHAR_WIDTH = 8.2  # a generous average width of one 14 px character, for spacing labels apart
+# What the programme table and tooltip say of each programme, each its own column.
+PROGRAMME_FACTS = ("implemented by", "funded by", "partners", "covers", "events", "event places")
 TIMELINE_SIZE = 14.0  # on the timeline, place in time is the meaning, not number of links
 
 # kind -> (legend name, plural, colour, vis-network shape); Okabe-Ito colours, distinct shapes for print.
@@ -241,6 +243,7 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
                 "p": sorted({prog_index[p] for p in [*_strings(attrs.get("programmes")), *own_prog]}),
                 "r": sorted({region_index[r] for r in [*_strings(attrs.get("regions")), *own_region]}),
                 "yr": sorted({y for y in (_int(v) for v in attrs.get("years") or []) if y}),
+                **({"pf": _programme_facts(attrs.get("summary"))} if kind == "programme" else {}),
             }
         )
     return {
@@ -249,7 +252,8 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
         "edges": edges,
         "programmes": programmes,
         "regions": regions,
-        "table": _table(nodes, edges, kinds_present),
+        "table": [i for i, n in enumerate(nodes) if "pf" in n],
+        "facts": list(PROGRAMME_FACTS),
         "strings": list(strings),
         "physics": len(ids) <= PHYSICS_LIMIT and timeline is None,  # the timeline's places are its meaning
         "axis": axis,
@@ -357,22 +361,10 @@ def _edges(
     return edges, adjacency
 
 
-def _table(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], kinds: list[str]) -> list[list[Any]]:
-    """Rows for the table view: programme node, partner nodes, region labels (indexes), event nodes."""
-    kind_of = [kinds[n["k"]] for n in nodes]
-    rows: dict[int, list[Any]] = {
-        i: [i, [], list(n["r"]), []] for i, n in enumerate(nodes) if kind_of[i] == "programme"
-    }
-    for e in edges:
-        for me, other in ((e["f"], e["t"]), (e["t"], e["f"])):
-            if me in rows and kind_of[other] == "partner":
-                rows[me][1].append(other)
-            elif me in rows and kind_of[other] == "event":
-                rows[me][3].append(other)
-    for row in rows.values():
-        row[1].sort()
-        row[3].sort()
-    return [rows[i] for i in sorted(rows)]
+def _programme_facts(summary: Any) -> list[list[str]]:
+    """network.py's programme `summary`, as lists in PROGRAMME_FACTS order (empty when absent)."""
+    facts = summary if isinstance(summary, dict) else {}
+    return [_strings(facts.get(name)) for name in PROGRAMME_FACTS]
 
 
 def _vocabulary(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[str], list[str]]:
@@ -548,8 +540,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <section id="details" aria-live="polite"><p class="hint">Point at a node or a line to see where it
 comes from; click to keep it here.</p></section>
 <section id="table-view"><h2>Programmes <button type="button" id="csv">Download CSV</button></h2>
-<table id="table"><thead><tr><th>Programme</th><th>Partners</th><th>Regions</th><th>Events</th></tr></thead>
-<tbody></tbody></table></section>
+<p class="hint">Click a column's heading to sort by it.</p>
+<div class="table-scroll"><table id="table"><thead><tr></tr></thead><tbody></tbody></table></div></section>
 </aside>
 </main>
 <noscript><p>This page needs JavaScript to draw the graph.</p></noscript>

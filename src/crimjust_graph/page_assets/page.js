@@ -233,9 +233,21 @@
     if (n.a.length) box.append(el("div", "meta", "Also called: " + n.a.join("; ")));
     const facts = [];
     if (n.n) facts.push(n.n + (n.n === 1 ? " document" : " documents"));
-    if (n.t0) facts.push(n.t1 && n.t1 !== n.t0 ? n.t0 + " to " + n.t1 : n.t0);
+    const span = n.t0 ? (n.t1 && n.t1 !== n.t0 ? n.t0 + " to " + n.t1 : n.t0) : "";
+    if (span) facts.push(KINDS[n.k].key === "event" ? span : "dated events: " + span);
     facts.push(n.d + (n.d === 1 ? " link" : " links"));
     box.append(el("div", "meta", facts.join(" \u00b7 ")));
+    if (n.pf) {  // a programme: its own facts, each on its own line
+      const list = el("dl", "facts");
+      DATA.facts.forEach((name, j) => {
+        const values = n.pf[j];
+        if (!values.length) return;
+        const shown = values.slice(0, 8).join(", ") + (values.length > 8 ? " and " + (values.length - 8) + " more" : "");
+        list.append(el("dt", null, name[0].toUpperCase() + name.slice(1) + (name === "events" ? " (" + values.length + ")" : "")),
+          el("dd", null, shown));
+      });
+      box.append(list);
+    }
     n.ev.forEach((ev) => {
       const quote = el("blockquote", "quote", "\u201c" + S[ev[0]] + "\u201d");
       if (ev[1]) quote.append(el("cite", null, S[ev[1]]));
@@ -385,15 +397,21 @@
   $("search").addEventListener("blur", () => setTimeout(() => results.replaceChildren(), 150));
 
   // ---- table view and CSV ----------------------------------------------------------------------------
+  // One row per programme shown, one column per kind of fact (DATA.facts), from the programme's own facts.
   const LIST_MAX = 25;
-  function names(list) { return list.map((i) => N[i].l); }
+  const HEAD = ["programme", ...DATA.facts];
+  const EVENTS = DATA.facts.indexOf("events");
+  let sortBy = 0;
+  let sortDown = false;
   function rows() {
-    return DATA.table.filter((r) => visible[r[0]]).map((r) => [
-      N[r[0]].l,
-      names(r[1].filter((i) => visible[i])),
-      r[2].map((i) => DATA.regions[i]),
-      names(r[3].filter((i) => visible[i])),
-    ]);
+    const all = DATA.table.filter((i) => visible[i]).map((i) => [N[i].l, ...N[i].pf]);
+    const key = (r) => (sortBy === 0 ? r[0] : sortBy === EVENTS + 1 ? r[sortBy].length : r[sortBy].join(", "));
+    all.sort((a, b) => {
+      const x = key(a), y = key(b);
+      const order = typeof x === "number" ? x - y : x.localeCompare(y, undefined, { sensitivity: "base" });
+      return (sortDown ? -order : order) || a[0].localeCompare(b[0]);
+    });
+    return all;
   }
   function cell(list) {
     const td = el("td");
@@ -401,21 +419,36 @@
     td.textContent = list.length > LIST_MAX ? head + " and " + (list.length - LIST_MAX) + " more" : head;
     return td;
   }
+  const headRow = document.querySelector("#table thead tr");
+  headRow.replaceChildren(...HEAD.map((name, j) => {
+    const th = el("th");
+    const button = el("button", "sort", name[0].toUpperCase() + name.slice(1));
+    button.type = "button";
+    button.addEventListener("click", () => {
+      sortDown = sortBy === j ? !sortDown : false;
+      sortBy = j;
+      renderTable();
+    });
+    th.append(button);
+    return th;
+  }));
   function renderTable() {
+    Array.from(headRow.children).forEach((th, j) => {
+      th.setAttribute("aria-sort", j === sortBy ? (sortDown ? "descending" : "ascending") : "none");
+    });
     const body = document.querySelector("#table tbody");
     const all = rows();
     if (!all.length) {
       const tr = el("tr");
       const td = el("td", null, "No programmes in this view.");
-      td.colSpan = 4;
+      td.colSpan = HEAD.length;
       tr.append(td);
       body.replaceChildren(tr);
       return;
     }
     body.replaceChildren(...all.map((r) => {
       const tr = el("tr");
-      const first = el("td", null, r[0]);
-      tr.append(first, cell(r[1]), cell(r[2]), cell(r[3]));
+      tr.append(el("td", null, r[0]), ...r.slice(1).map(cell));
       return tr;
     }));
   }
@@ -425,8 +458,8 @@
     return '"' + s.replace(/"/g, '""') + '"';
   }
   $("csv").addEventListener("click", () => {
-    const lines = [["programme", "partners", "regions", "events"].map(csvCell).join(",")];
-    rows().forEach((r) => lines.push([r[0], r[1].join("; "), r[2].join("; "), r[3].join("; ")].map(csvCell).join(",")));
+    const lines = [HEAD.map(csvCell).join(",")];
+    rows().forEach((r) => lines.push([r[0], ...r.slice(1).map((list) => list.join("; "))].map(csvCell).join(",")));
     const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
     const a = el("a");
     a.href = URL.createObjectURL(blob);
