@@ -146,7 +146,7 @@ def first_draw(path: Path, shot: Path | None = None) -> tuple[float, float]:
 
 
 def demo_screenshot(out: Path) -> None:
-    """docs/demo-page.png: `render` on the sample data, pointing at an event to show its evidence."""
+    """docs/demo-page.png: `render` on the sample data as it opens, pointing at a programme to show its facts."""
     import subprocess
 
     from playwright.sync_api import sync_playwright
@@ -162,7 +162,7 @@ def demo_screenshot(out: Path) -> None:
         page.wait_for_selector("body[data-settled]", state="attached")
         spot = page.evaluate(
             """() => { const d = window.cjPage.data, net = window.cjPage.network;
-            const i = d.nodes.findIndex((n) => n.l === 'CRIMJUST regional meeting');
+            const i = d.nodes.findIndex((n) => n.l === 'AIRCOP');
             net.moveTo({scale: 0.9, position: net.getPosition(i), animation: false});
             const p = net.canvasToDOM(net.getPosition(i));
             const box = document.getElementById('graph').getBoundingClientRect();
