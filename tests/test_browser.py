@@ -553,3 +553,23 @@ def test_programme_tooltip_gives_its_own_facts(sample_page: Path, open_page: Any
     for line in ("Implemented by", "Funded by", "Covers", "Events (3)", "Event places", "dated events: "):
         assert line in text, line
     assert opened.errors() == []
+
+
+def test_save_picture_downloads_the_graph_with_title_and_caption(sample_store: Path, open_page: Any) -> None:
+    opened = open_page(_render(sample_store, "picture", "--programme", "CRIMJUST"))
+    page = opened.page
+    with page.expect_download() as info:
+        page.click("#png")
+    download = info.value
+    assert download.suggested_filename == "graph.png"
+    picture = Path(download.path()).read_bytes()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(picture[16:20], "big"), int.from_bytes(picture[20:24], "big")
+    canvas = page.evaluate(
+        "() => { const c = document.querySelector('#graph canvas'); return [c.width, c.height]; }"
+    )
+    assert width == canvas[0] and height > canvas[1]  # the graph, with the title and caption above it
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "saved-picture.png").write_bytes(picture)
+    assert [url for url in opened.requests if not url.startswith("file://")] == []
+    assert opened.errors() == []

@@ -528,6 +528,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <label>From <select id="from"><option value="">first year</option></select></label>
 <label>to <select id="to"><option value="">last year</option></select></label>
 <button type="reset" id="reset">Show all</button>
+<button type="button" id="png" title="The graph as shown, with title, caption and legend, as PNG">
+Save picture</button>
 <span id="count" role="status"></span>
 </form>
 <main>

@@ -470,6 +470,61 @@
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   });
 
+  // ---- a picture for reports: the graph as shown, under the page's title and caption, with the legend ----
+  function wrap(ctx, text, width) {
+    const lines = [];
+    text.split(/\s+/).forEach((word) => {
+      const last = lines.length ? lines[lines.length - 1] + " " + word : word;
+      if (lines.length && ctx.measureText(last).width <= width) lines[lines.length - 1] = last;
+      else lines.push(word);
+    });
+    return lines;
+  }
+  function picture() {
+    const graph = document.querySelector("#graph canvas");
+    const ratio = graph.width / graph.clientWidth;
+    const out = document.createElement("canvas");
+    const ctx = out.getContext("2d");
+    const pad = 16 * ratio;
+    ctx.font = 13 * ratio + "px system-ui, sans-serif";
+    const caption = wrap(ctx, $("caption").textContent + " " + $("count").textContent + ".", graph.width - 2 * pad);
+    const head = pad + 26 * ratio + caption.length * 18 * ratio + pad / 2;
+    out.width = graph.width;
+    out.height = graph.height + head;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = "#1d232a";
+    ctx.textBaseline = "top";
+    ctx.font = "bold " + 20 * ratio + "px system-ui, sans-serif";
+    ctx.fillText(document.querySelector("h1").textContent, pad, pad);
+    ctx.font = 13 * ratio + "px system-ui, sans-serif";
+    ctx.fillStyle = "#444";
+    caption.forEach((line, j) => ctx.fillText(line, pad, pad + 28 * ratio + j * 18 * ratio));
+    ctx.drawImage(graph, 0, head);
+    const kinds = KINDS.filter((k, j) => nodeView.get().some((n) => N[n.id].k === j));
+    kinds.forEach((k, j) => {
+      const y = out.height - pad - (kinds.length - j) * 18 * ratio;
+      ctx.fillStyle = k.color;
+      ctx.beginPath();
+      ctx.arc(pad + 6 * ratio, y + 7 * ratio, 6 * ratio, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.fillStyle = "#1d232a";
+      ctx.fillText(k.name, pad + 18 * ratio, y);
+    });
+    return out;
+  }
+  $("png").addEventListener("click", () => {
+    picture().toBlob((blob) => {
+      const a = el("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = "graph.png";
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    }, "image/png");
+  });
+
   apply(true);
   window.cjPage = { network: network, nodes: nodes, edges: edges, data: DATA, choose: choose,
     edgeText: (i) => edgeInfo(i).textContent, expand: expand };
