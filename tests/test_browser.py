@@ -130,8 +130,7 @@ def _hover(opened: Opened, label: str) -> Any:
     )
     assert index >= 0, label
     if not page.evaluate("(i) => window.cjPage.network.body.data.nodes.get(i) !== null", index):
-        page.click("#reset")  # shown one click away: bring every kind in
-        page.wait_for_selector("body[data-settled]", state="attached")
+        _show_all(opened)  # shown one click away: bring every kind in
     spot = page.evaluate(
         """(i) => {
         const net = window.cjPage.network;

@@ -403,6 +403,10 @@ def render(
     region: Annotated[str | None, typer.Option(help="Keep what is linked to this place.")] = None,
     since: Annotated[int | None, typer.Option(help="Keep what links to events from this year on.")] = None,
     title: Annotated[str | None, typer.Option(help="The page's heading.")] = None,
+    png: Annotated[
+        Path | None,
+        typer.Option(help="Also write the page's picture here (PNG, drawn by headless chromium)."),
+    ] = None,
 ) -> None:
     """Write the interactive page for stakeholders: one HTML file that works offline and can be e-mailed."""
     from crimjust_graph import network, page, views
@@ -425,6 +429,11 @@ def render(
         markup=False,
         highlight=False,
     )
+    if png is not None:
+        from crimjust_graph.picture import write_picture
+
+        size = write_picture(info.path, png)
+        out.print(f"wrote {png} ({size / 1024:.0f} KB)", markup=False, highlight=False)
     if info.nodes == 0:
         err.print(f"warning: the {view} view of this store is empty", markup=False, highlight=False)
     if info.warning:
