@@ -159,7 +159,9 @@ def _show_all(opened: Opened) -> None:
 LAYOUT = """() => {
     const net = window.cjPage.network, frame = document.getElementById('graph');
     const ids = net.body.nodeIndices;
-    return {width: frame.clientWidth, height: frame.clientHeight, nodes: ids.map((i) => {
+    const f = frame.getBoundingClientRect(), g = document.getElementById('legend').getBoundingClientRect();
+    const legend = [g.left - f.left, g.top - f.top, g.right - f.left, g.bottom - f.top];
+    return {width: frame.clientWidth, height: frame.clientHeight, legend: legend, nodes: ids.map((i) => {
         const node = net.body.nodes[i], label = node.labelModule.size, box = net.getBoundingBox(i);
         const a = net.canvasToDOM({x: box.left, y: box.top});
         const b = net.canvasToDOM({x: box.right, y: box.bottom});
@@ -185,11 +187,16 @@ def _overlapping_labels(layout: dict[str, Any]) -> list[tuple[int, int]]:
 
 
 def _outside(layout: dict[str, Any]) -> list[int]:
-    w, h = layout["width"], layout["height"]
+    """Nodes (with their labels) not wholly inside the frame, or under the legend."""
+    w, h, legend = layout["width"], layout["height"], layout["legend"]
     return [
         n["id"]
         for n in layout["nodes"]
-        if n["dom"][0] < -1 or n["dom"][1] < -1 or n["dom"][2] > w + 1 or n["dom"][3] > h + 1
+        if n["dom"][0] < -1
+        or n["dom"][1] < -1
+        or n["dom"][2] > w + 1
+        or n["dom"][3] > h + 1
+        or (n["dom"][0] < legend[2] and n["dom"][3] > legend[1])
     ]
 
 
@@ -228,6 +235,7 @@ def test_search_finds_a_node_by_acronym_and_filters_hide_kinds(sample_page: Path
     page.fill("#search", "aircop")
     page.locator("#results li").first.wait_for()
     page.press("#search", "Enter")
+    page.locator("#details .name", has_text="AIRCOP").wait_for()
     selected = page.evaluate("() => window.cjPage.network.getSelectedNodes()")
     assert len(selected) == 1
     label = page.evaluate("(i) => window.cjPage.data.nodes[i].l", selected[0])
@@ -437,6 +445,7 @@ def test_first_draw_has_no_overlapping_labels_and_everything_in_the_frame(
     opened = open_page(_render(sample_store, f"first-{view}", "--view", view), size)
     layout = _layout(opened)
     assert len(layout["nodes"]) >= 20
+    assert all(n["label"][2] - n["label"][0] > 10 for n in layout["nodes"])  # every label was measured
     assert _overlapping_labels(layout) == []
     assert _outside(layout) == []
     shot(opened, f"first-{view}-{size[0]}")
@@ -499,7 +508,7 @@ def test_search_ranks_exact_acronyms_and_organisations_first(sample_page: Path, 
     first = page.locator("#results li").first.inner_text()
     assert first.startswith("United Nations Office on Drugs and Crime"), first
     page.press("#search", "Enter")
-    page.wait_for_selector("body[data-settled]", state="attached")
+    page.locator("#details .name", has_text="United Nations Office on Drugs and Crime").wait_for()
     chosen = page.evaluate("() => window.cjPage.network.getSelectedNodes()")
     near = page.evaluate(
         "(i) => [i, ...window.cjPage.data.edges.filter((e) => e.f === i || e.t === i)"

@@ -245,6 +245,6 @@ def along_time(
             pos[i] = (round(x + width / 2, 1), round(top + sizes[i], 1))
             x += width + GAP
             height = max(height, tall)
-        top += (height or 2 * LABEL_HEIGHT) + 2 * GAP
-        bands.append((round(start - GAP, 1), round(top - GAP, 1)))
+        top += (height or 2 * LABEL_HEIGHT) + GAP
+        bands.append((round(start - GAP / 2, 1), round(top - GAP / 2, 1)))
     return pos, bands

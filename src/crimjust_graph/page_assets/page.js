@@ -179,9 +179,12 @@
       x0 = Math.min(x0, b.x0); x1 = Math.max(x1, b.x1); y0 = Math.min(y0, b.y0); y1 = Math.max(y1, b.y1);
     });
     if (timeline) x0 = Math.min(x0, -DATE_WIDTH);
+    // The legend keeps a strip on the left to itself, so it never covers a node, a label or a date.
     const frame = $("graph");
-    const scale = Math.min(frame.clientWidth / (x1 - x0 + 40), frame.clientHeight / (y1 - y0 + 40), 1.5);
-    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale, animation: false });
+    const strip = $("legend").offsetWidth + 16;
+    const scale = Math.min((frame.clientWidth - strip) / (x1 - x0 + 40), frame.clientHeight / (y1 - y0 + 40), 1.5);
+    const centre = { x: (x0 + x1) / 2 - strip / 2 / scale, y: (y0 + y1) / 2 };
+    network.moveTo({ position: centre, scale: scale, animation: false });
   }
   let settling = false;
   function settle(done) {
