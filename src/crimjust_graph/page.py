@@ -35,6 +35,7 @@ CHAR_WIDTH = 8.2  # a generous average width of one 14 px character, for spacing
 # What the programme table and tooltip say of each programme, each its own column.
 PROGRAMME_FACTS = ("implemented by", "funded by", "partners", "covers", "events", "event places")
 TIMELINE_SIZE = 14.0  # on the timeline, place in time is the meaning, not number of links
+FOCUS_ABOVE = 40  # a full view with more nodes than this opens on programmes and partners
 
 # kind -> (legend name, plural, colour, vis-network shape); Okabe-Ito colours, distinct shapes for print.
 KINDS: dict[str, tuple[str, str, str, str]] = {
@@ -259,8 +260,17 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
         "axis": axis,
         "directed": graph.is_directed(),
         "view": _clean(graph.graph.get("view")) or "full",
+        "focus": _focus(graph, len(ids), kinds_present),
         "preset": _preset(graph.graph.get("filters"), programmes, regions),
     }
+
+
+def _focus(graph: nx.Graph[Any], count: int, kinds: list[str]) -> bool:
+    """Open on programmes and partners only: a crowded full view nobody narrowed by kind."""
+    filters = graph.graph.get("filters")
+    by_kind = isinstance(filters, dict) and bool(filters.get("kinds"))
+    full = (_clean(graph.graph.get("view")) or "full") == "full"
+    return full and not by_kind and count > FOCUS_ABOVE and bool({"programme", "partner"} & set(kinds))
 
 
 def _preset(filters: Any, programmes: list[str], regions: list[str]) -> dict[str, int]:

@@ -63,7 +63,7 @@
   // A crowded full view opens on programmes and partners; events and places are one double-click away.
   const ACTORS = ["programme", "partner"];
   const kindKeys = KINDS.map((k) => k.key);
-  const focused = DATA.view === "full" && N.length > 40 && kindKeys.some((k) => ACTORS.includes(k));
+  const focused = DATA.focus;
   if (focused) {
     document.querySelectorAll("input.kind").forEach((box) => { box.checked = ACTORS.includes(kindKeys[Number(box.value)]); });
   }
