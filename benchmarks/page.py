@@ -122,8 +122,10 @@ def _sentence(rng: random.Random, about: str) -> str:
     return f"{about.capitalize()} " + " ".join(rng.choices(WORDS, k=22)) + "."
 
 
-def first_draw(path: Path, shot: Path | None = None) -> tuple[float, float]:
-    """(ms from navigation start to vis-network's first afterDrawing, wall seconds) in headless chromium."""
+def first_draw(path: Path, shot: Path | None = None) -> tuple[float, float, float]:
+    """(ms from navigation start to vis-network's first afterDrawing, wall seconds, seconds from a click
+    on "Show all" to every node drawn and fitted) in headless chromium. A big full view opens on
+    programmes and partners only, so the last figure is the one that draws every node."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -139,14 +141,22 @@ def first_draw(path: Path, shot: Path | None = None) -> tuple[float, float]:
         page.wait_for_selector("body[data-drawn]", state="attached", timeout=120_000)
         wall = time.perf_counter() - start
         drawn = float(page.evaluate("window.__cjFirstDraw"))
+        page.wait_for_selector("body[data-settled]", state="attached", timeout=120_000)
+        total = page.evaluate("window.cjPage.data.nodes.length")
+        start = time.perf_counter()
+        page.click("#reset")
+        page.locator("#count", has_text=f"Showing {total} of {total} nodes").wait_for(timeout=120_000)
+        page.wait_for_selector("body[data-settled]", state="attached", timeout=120_000)
+        page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        everything = time.perf_counter() - start
         if shot is not None:
             page.screenshot(path=str(shot))
         browser.close()
-    return drawn, wall
+    return drawn, wall, everything
 
 
 def demo_screenshot(out: Path) -> None:
-    """docs/demo-page.png: `render` on the sample data, pointing at an event to show its evidence."""
+    """docs/demo-page.png: `render` on the sample data as it opens, pointing at a programme's facts."""
     import subprocess
 
     from playwright.sync_api import sync_playwright
@@ -162,7 +172,7 @@ def demo_screenshot(out: Path) -> None:
         page.wait_for_selector("body[data-settled]", state="attached")
         spot = page.evaluate(
             """() => { const d = window.cjPage.data, net = window.cjPage.network;
-            const i = d.nodes.findIndex((n) => n.l === 'CRIMJUST regional meeting');
+            const i = d.nodes.findIndex((n) => n.l === 'AIRCOP');
             net.moveTo({scale: 0.9, position: net.getPosition(i), animation: false});
             const p = net.canvasToDOM(net.getPosition(i));
             const box = document.getElementById('graph').getBoundingClientRect();
@@ -193,7 +203,9 @@ def main() -> None:
         start = time.perf_counter()
         info = write_page(graph, work / f"page-{size}.html", title=f"Synthetic graph, {size} nodes")
         written = time.perf_counter() - start
-        drawn, wall = (0.0, 0.0) if args.no_browser else first_draw(info.path, work / f"page-{size}.png")
+        drawn, wall, everything = (
+            (0.0, 0.0, 0.0) if args.no_browser else first_draw(info.path, work / f"page-{size}.png")
+        )
         rows.append(
             {
                 "size": size,
@@ -202,6 +214,7 @@ def main() -> None:
                 "write": written,
                 "draw": drawn,
                 "wall": wall,
+                "all": everything,
             }
         )
         print(rows[-1], flush=True)
@@ -213,16 +226,19 @@ def main() -> None:
         "",
         "Layout + write: `page.write_page` (layout in Python, physics off above 300 nodes). First draw: "
         "ms from navigation start to vis-network's first `afterDrawing` event (`window.__cjFirstDraw`), "
-        "the page opened from a file:// URL with every other request aborted.",
+        "the page opened from a file:// URL with every other request aborted. The full view opens on "
+        'programmes and partners; show all: seconds from a click on "Show all" until every node is drawn '
+        "and fitted.",
         "",
-        "| nodes | edges drawn | page MB | layout + write s | first draw s | target (write / draw) |",
-        "|---:|---:|---:|---:|---:|---|",
+        "| nodes | edges drawn | page MB | layout + write s | first draw s | show all s "
+        "| target (write / draw) |",
+        "|---:|---:|---:|---:|---:|---:|---|",
     ]
     targets = {5000: "< 10 s / < 5 s", 20000: "< 60 s / < 15 s"}
     for r in rows:
         lines.append(
             f"| {r['size']:,} | {r['edges']:,} | {r['mb']:.1f} | {r['write']:.2f} | {r['draw'] / 1000:.2f} | "
-            f"{targets.get(r['size'], '')} |"
+            f"{r['all']:.2f} | {targets.get(r['size'], '')} |"
         )
     print(f"wrote {write_results('page.md', lines)}", file=sys.stderr)
 

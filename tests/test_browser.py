@@ -61,8 +61,9 @@ def open_page(browser: Any) -> Iterator[Any]:
     """Open a file:// page in a fresh context where every non-file request is recorded and aborted."""
     contexts: list[Any] = []
 
-    def _open(path: Path) -> Opened:
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    def _open(path: Path, size: tuple[int, int] = (1400, 900)) -> Opened:
+        width, height = size
+        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         contexts.append(context)
         context.route(
             "**/*",
@@ -128,6 +129,8 @@ def _hover(opened: Opened, label: str) -> Any:
         label,
     )
     assert index >= 0, label
+    if not page.evaluate("(i) => window.cjPage.network.body.data.nodes.get(i) !== null", index):
+        _show_all(opened)  # shown one click away: bring every kind in
     spot = page.evaluate(
         """(i) => {
         const net = window.cjPage.network;
@@ -143,6 +146,58 @@ def _hover(opened: Opened, label: str) -> Any:
     tooltip = page.locator("#tooltip")
     tooltip.wait_for(state="visible", timeout=5000)
     return tooltip
+
+
+def _show_all(opened: Opened) -> None:
+    page = opened.page
+    total = page.evaluate("() => window.cjPage.data.nodes.length")
+    page.click("#reset")
+    page.locator("#count", has_text=f"Showing {total} of {total} nodes").wait_for()
+    page.wait_for_selector("body[data-settled]", state="attached")
+
+
+LAYOUT = """() => {
+    const net = window.cjPage.network, frame = document.getElementById('graph');
+    const ids = net.body.nodeIndices;
+    const f = frame.getBoundingClientRect(), g = document.getElementById('legend').getBoundingClientRect();
+    const legend = [g.left - f.left, g.top - f.top, g.right - f.left, g.bottom - f.top];
+    return {width: frame.clientWidth, height: frame.clientHeight, legend: legend, nodes: ids.map((i) => {
+        const node = net.body.nodes[i], label = node.labelModule.size, box = net.getBoundingBox(i);
+        const a = net.canvasToDOM({x: box.left, y: box.top});
+        const b = net.canvasToDOM({x: box.right, y: box.bottom});
+        return {id: i, label: [label.left, label.top, label.left + label.width, label.top + label.height],
+                dom: [a.x, a.y, b.x, b.y]};
+    })};
+}"""
+
+
+def _layout(opened: Opened) -> dict[str, Any]:
+    layout: dict[str, Any] = opened.page.evaluate(LAYOUT)
+    return layout
+
+
+def _overlapping_labels(layout: dict[str, Any]) -> list[tuple[int, int]]:
+    boxes = [(n["id"], n["label"]) for n in layout["nodes"]]
+    return [
+        (i, j)
+        for k, (i, a) in enumerate(boxes)
+        for j, b in boxes[k + 1 :]
+        if min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
+    ]
+
+
+def _outside(layout: dict[str, Any]) -> list[int]:
+    """Nodes (with their labels) not wholly inside the frame, or under the legend."""
+    w, h, legend = layout["width"], layout["height"], layout["legend"]
+    return [
+        n["id"]
+        for n in layout["nodes"]
+        if n["dom"][0] < -1
+        or n["dom"][1] < -1
+        or n["dom"][2] > w + 1
+        or n["dom"][3] > h + 1
+        or (n["dom"][0] < legend[2] and n["dom"][3] > legend[1])
+    ]
 
 
 def test_sample_page_draws_offline_with_legend_and_caption(sample_page: Path, open_page: Any) -> None:
@@ -180,6 +235,7 @@ def test_search_finds_a_node_by_acronym_and_filters_hide_kinds(sample_page: Path
     page.fill("#search", "aircop")
     page.locator("#results li").first.wait_for()
     page.press("#search", "Enter")
+    page.locator("#details .name", has_text="AIRCOP").wait_for()
     selected = page.evaluate("() => window.cjPage.network.getSelectedNodes()")
     assert len(selected) == 1
     label = page.evaluate("(i) => window.cjPage.data.nodes[i].l", selected[0])
@@ -187,7 +243,7 @@ def test_search_finds_a_node_by_acronym_and_filters_hide_kinds(sample_page: Path
     assert label in page.locator("#details").inner_text()
     shot(opened, "sample-search")
     total = page.evaluate("() => window.cjPage.data.nodes.length")
-    assert page.locator("#count").inner_text() == f"Showing {total} of {total} nodes"
+    _show_all(opened)
     page.locator("input.kind").nth(2).uncheck()  # events
     shown = int(page.locator("#count").inner_text().split()[1])
     assert 0 < shown < total
@@ -201,7 +257,15 @@ def test_csv_download_holds_the_table(sample_page: Path, open_page: Any) -> None
     with opened.page.expect_download() as info:
         opened.page.click("#csv")
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
-    assert rows[0] == ["programme", "partners", "regions", "events"]
+    assert rows[0] == [
+        "programme",
+        "implemented by",
+        "funded by",
+        "partners",
+        "covers",
+        "events",
+        "event places",
+    ]
     assert len(rows) == opened.page.locator("#table tbody tr").count() + 1
     assert opened.errors() == []
 
@@ -272,7 +336,7 @@ def test_hostile_names_in_a_graph_are_shown_as_text(open_page: Any, tmp_path: Pa
     assert opened.errors() == []
 
 
-def test_timeline_view_lays_events_out_along_time(sample_store: Path, open_page: Any) -> None:
+def test_timeline_view_lays_dates_out_top_to_bottom(sample_store: Path, open_page: Any) -> None:
     out = sample_store.parent / "timeline.html"
     assert cli("render", "--store", sample_store, "--view", "timeline", "-o", out).code == 0
     opened = open_page(out)
@@ -287,13 +351,233 @@ def test_timeline_view_lays_events_out_along_time(sample_store: Path, open_page:
     }"""
     )
     events = [n for n in drawn["nodes"] if n["kind"] == "event"]
-    actors = [n for n in drawn["nodes"] if n["kind"] != "event"]
-    assert len(events) >= 3 and actors
-    by_date = sorted(events, key=lambda n: n["date"])
-    assert [n["x"] for n in by_date] == sorted(n["x"] for n in events)  # later is further right
-    assert len({n["x"] for n in events}) == len({n["date"] for n in events})  # one column per date
-    assert all(n["y"] < 0 for n in events) and all(n["y"] > 0 for n in actors)  # events above the axis
-    assert [a["l"] for a in drawn["axis"]] == sorted({n["date"] for n in events})
-    assert [a["x"] for a in drawn["axis"]] == sorted({n["x"] for n in events})
+    assert len(events) >= 3 and len(events) < len(drawn["nodes"])
+    assert [a["l"] for a in drawn["axis"]] == sorted({n["date"] for n in events})  # one band per date
+    bands = {a["l"]: (a["y0"], a["y1"]) for a in drawn["axis"]}
+    for event in events:  # each event in its date's band, and bands go down as time goes on
+        top, bottom = bands[event["date"]]
+        assert top < event["y"] < bottom
+    tops = [a["y0"] for a in drawn["axis"]]
+    assert tops == sorted(tops)
     assert _canvas_ink(page) > 1000 and not opened.errors()
     shot(opened, "timeline")
+
+
+def _render(store: Path, name: str, *args: str) -> Path:
+    out = store.parent / f"{name}.html"
+    run = cli("render", "--store", store, "-o", out, *args)
+    assert run.code == 0, run.stderr
+    return out
+
+
+def test_programme_partner_edges_point_from_programme_to_partner_and_say_why(
+    sample_store: Path, open_page: Any
+) -> None:
+    """The issue's example: hovering a line reads "SEACOP -> funded by -> European Union" with its quote."""
+    opened = open_page(_render(sample_store, "who-runs-what", "--view", "programme-partner"))
+    page = opened.page
+    drawn = page.evaluate(
+        """() => { const p = window.cjPage, d = p.data;
+        return p.edges.get().map((e) => ({from: d.nodes[e.from].l, to: d.nodes[e.to].l, arrows: e.arrows,
+            text: p.edgeText(e.id), facts: d.edges[e.id].facts.map((f) => [d.nodes[f[0]].l, f[2],
+            d.nodes[f[1]].l, d.strings[f[5]], d.strings[f[6]]])})); }"""
+    )
+    assert drawn
+    for edge in drawn:
+        assert edge["arrows"] == "to"
+        for subject, words, obj, quote, title in edge["facts"]:
+            assert (subject, obj) == (edge["from"], edge["to"])
+            assert f"{subject} \u2192 {words} \u2192 {obj}" in edge["text"]
+            assert quote and quote in edge["text"] and title in edge["text"]
+    seacop = next(e for e in drawn if (e["from"], e["to"]) == ("SEACOP", "European Union"))
+    # Point at the middle of that line: the real tooltip says it the right way round.
+    spot = page.evaluate(
+        """(pair) => { const p = window.cjPage, net = p.network, d = p.data;
+        const id = p.edges.get().find((e) => d.nodes[e.from].l === pair[0] && d.nodes[e.to].l === pair[1]).id;
+        net.fit({nodes: [p.edges.get(id).from, p.edges.get(id).to], animation: false});
+        const m = net.canvasToDOM(net.body.edges[id].edgeType.getPoint(0.5));
+        const box = document.getElementById('graph').getBoundingClientRect();
+        return {x: box.left + m.x, y: box.top + m.y}; }""",
+        [seacop["from"], seacop["to"]],
+    )
+    page.mouse.move(spot["x"] - 30, spot["y"] - 30)
+    page.mouse.move(spot["x"], spot["y"], steps=4)
+    page.locator("#tooltip").wait_for(state="visible", timeout=5000)
+    assert "SEACOP \u2192 funded by \u2192 European Union" in page.locator("#tooltip").inner_text()
+    shot(opened, "programme-partner-edge")
+    assert opened.errors() == []
+
+
+def test_filtered_page_says_what_it_shows(sample_store: Path, open_page: Any) -> None:
+    out = _render(sample_store, "aircop-2019", "--programme", "aircop", "--since", "2019")
+    opened = open_page(out)
+    page = opened.page
+    assert page.locator("h1").inner_text().endswith("\u2014 programme AIRCOP, since 2019")
+    assert page.title() == page.locator("h1").inner_text()
+    assert page.locator("#programme option:checked").inner_text() == "AIRCOP"
+    assert page.locator("#from option:checked").inner_text() == "2019"
+    assert page.locator("#region option:checked").inner_text() == "all"
+    total = page.evaluate("() => window.cjPage.data.nodes.length")
+    assert page.locator("#count").inner_text() == f"Showing {total} of {total} nodes"  # the preset keeps all
+    facts = page.evaluate(
+        """() => { const d = window.cjPage.data, kinds = d.kinds.map((k) => k.key);
+        const events = d.nodes.filter((n) => kinds[n.k] === 'event');
+        return {edges: d.edges.length, events: events.length, last: events.map((n) => n.t1 || n.t0)}; }"""
+    )
+    caption = page.locator("#caption").inner_text()
+    events = f"{facts['events']} event" + ("s" if facts["events"] != 1 else "")
+    assert f"{events}, " in caption and f"{facts['edges']} links" in caption
+    assert "drawn from 18 documents" not in caption
+    latest = caption.rsplit("the latest date shown is ", 1)[1].rstrip(".")
+    assert latest >= max(facts["last"])
+    shot(opened, "filtered-aircop-2019")
+    assert opened.errors() == []
+
+
+NOTEBOOK = (960, 640)  # a page shown inline in a notebook cell
+
+
+@pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])
+@pytest.mark.parametrize("view", ["full", "timeline"])
+def test_first_draw_has_no_overlapping_labels_and_everything_in_the_frame(
+    sample_store: Path, open_page: Any, view: str, size: tuple[int, int]
+) -> None:
+    opened = open_page(_render(sample_store, f"first-{view}", "--view", view), size)
+    layout = _layout(opened)
+    assert len(layout["nodes"]) >= 20
+    assert all(n["label"][2] - n["label"][0] > 10 for n in layout["nodes"])  # every label was measured
+    assert _overlapping_labels(layout) == []
+    assert _outside(layout) == []
+    shot(opened, f"first-{view}-{size[0]}")
+    assert opened.errors() == []
+
+
+def test_full_view_opens_on_programmes_and_partners_and_expands_a_node(
+    sample_store: Path, open_page: Any
+) -> None:
+    opened = open_page(_render(sample_store, "first-full", "--view", "full"))
+    page = opened.page
+    kinds = page.evaluate(
+        "() => { const d = window.cjPage.data; return window.cjPage.network.body.nodeIndices"
+        ".map((i) => d.kinds[d.nodes[i].k].key); }"
+    )
+    assert set(kinds) == {"programme", "partner"}
+    assert page.locator("input.kind:checked").count() == 2
+    aircop = page.evaluate("() => window.cjPage.data.nodes.findIndex((n) => n.l === 'AIRCOP')")
+    page.evaluate("(i) => window.cjPage.choose(i)", aircop)
+    page.locator("#details button.expand").click()
+    page.wait_for_selector("body[data-settled]", state="attached")
+    shown = page.evaluate("() => window.cjPage.network.body.nodeIndices")
+    links = page.evaluate(
+        "(i) => window.cjPage.data.edges.filter((e) => e.f === i || e.t === i)"
+        ".map((e) => (e.f === i ? e.t : e.f))",
+        aircop,
+    )
+    assert set(links) <= set(shown)
+    layout = _layout(opened)
+    assert _outside(layout) == [] and _overlapping_labels(layout) == []
+    shot(opened, "expanded-aircop")
+    assert opened.errors() == []
+
+
+@pytest.mark.parametrize("view", ["full", "timeline", "programme-partner"])
+def test_every_filter_refits_and_drops_what_it_hides_from_the_side_panel(
+    sample_store: Path, open_page: Any, view: str
+) -> None:
+    opened = open_page(_render(sample_store, f"refit-{view}", "--view", view))
+    page = opened.page
+    _show_all(opened)
+    page.evaluate("() => window.cjPage.choose(window.cjPage.data.nodes.findIndex((n) => n.l === 'COPOLAD'))")
+    page.locator("#details .name", has_text="COPOLAD").wait_for()
+    for control, option in (("#programme", "CRIMJUST"), ("#from", "2019"), ("#region", "West Africa")):
+        page.select_option(control, label=option)
+        page.wait_for_selector("body[data-settled]", state="attached")
+        layout = _layout(opened)
+        assert layout["nodes"], (view, control)
+        assert _outside(layout) == [], (view, control)
+    assert "COPOLAD" not in page.locator("#details").inner_text()  # filtered out, so no longer described
+    shot(opened, f"refit-{view}")
+    assert opened.errors() == []
+
+
+def test_search_ranks_exact_acronyms_and_organisations_first(sample_page: Path, open_page: Any) -> None:
+    opened = open_page(sample_page)
+    page = opened.page
+    page.fill("#search", "unodc")
+    page.locator("#results li").first.wait_for()
+    first = page.locator("#results li").first.inner_text()
+    assert first.startswith("United Nations Office on Drugs and Crime"), first
+    page.press("#search", "Enter")
+    page.locator("#details .name", has_text="United Nations Office on Drugs and Crime").wait_for()
+    chosen = page.evaluate("() => window.cjPage.network.getSelectedNodes()")
+    near = page.evaluate(
+        "(i) => [i, ...window.cjPage.data.edges.filter((e) => e.f === i || e.t === i)"
+        ".map((e) => (e.f === i ? e.t : e.f))]",
+        chosen[0],
+    )
+    layout = _layout(opened)
+    assert not set(_outside(layout)) & set(near)  # the found node and its links are in the frame
+    assert "United Nations Office on Drugs and Crime" in page.locator("#details").inner_text()
+    assert opened.errors() == []
+
+
+def test_table_columns_mean_one_thing_and_sort(sample_page: Path, open_page: Any) -> None:
+    opened = open_page(sample_page)
+    page = opened.page
+    heads = page.locator("#table thead th").all_inner_texts()
+    assert [h.rstrip(" \u25b2\u25bc") for h in heads] == [
+        "Programme",
+        "Implemented by",
+        "Funded by",
+        "Partners",
+        "Covers",
+        "Events",
+        "Event places",
+    ]
+    table = [r.split("\t") for r in page.locator("#table tbody tr").all_inner_texts()]
+    aircop = next(r for r in table if r[0] == "AIRCOP")
+    assert "Dakar" in aircop[6] and "Dakar" not in aircop[4] and "World" not in aircop[4]
+    names = [r[0] for r in table]
+    assert names == sorted(names, key=str.casefold)
+    page.locator("#table thead th button", has_text="Events").click()
+    page.locator("#table thead th button", has_text="Events").click()  # most events first
+    counts = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#table tbody tr td:nth-child(6)'), "
+        "(td) => td.textContent ? td.textContent.split(', ').length : 0)"
+    )
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    widths = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#table tbody td'), "
+        "(td) => td.getBoundingClientRect().width)"
+    )
+    assert min(widths) >= 8 * 12 - 1  # at least 8em of 12 px text: words are not broken apart
+    shot(opened, "table-sorted")
+    assert opened.errors() == []
+
+
+def test_programme_tooltip_gives_its_own_facts(sample_page: Path, open_page: Any) -> None:
+    opened = open_page(sample_page)
+    text = _hover(opened, "AIRCOP").inner_text()
+    for line in ("Implemented by", "Funded by", "Covers", "Events (3)", "Event places", "dated events: "):
+        assert line in text, line
+    assert opened.errors() == []
+
+
+def test_save_picture_downloads_the_graph_with_title_and_caption(sample_store: Path, open_page: Any) -> None:
+    opened = open_page(_render(sample_store, "picture", "--programme", "CRIMJUST"))
+    page = opened.page
+    with page.expect_download() as info:
+        page.click("#png")
+    download = info.value
+    assert download.suggested_filename == "graph.png"
+    picture = Path(download.path()).read_bytes()
+    assert picture[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(picture[16:20], "big"), int.from_bytes(picture[20:24], "big")
+    canvas = page.evaluate(
+        "() => { const c = document.querySelector('#graph canvas'); return [c.width, c.height]; }"
+    )
+    assert width == canvas[0] and height > canvas[1]  # the graph, with the title and caption above it
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "saved-picture.png").write_bytes(picture)
+    assert [url for url in opened.requests if not url.startswith("file://")] == []
+    assert opened.errors() == []

@@ -16,6 +16,7 @@ from crimjust_graph.sparql import run_query, to_python
 from crimjust_graph.store import LocalStore, open_store
 from crimjust_graph.views import (
     VIEWS,
+    NoMatch,
     co_participation,
     filter_graph,
     programme_partner,
@@ -43,6 +44,8 @@ NODE_TYPES: dict[str, Any] = {
     "programmes": list,
     "regions": list,
     "years": list,
+    "document_ids": list,
+    "summary": dict,
 }
 EDGE_TYPES: dict[str, Any] = {
     "predicate": str,
@@ -50,6 +53,8 @@ EDGE_TYPES: dict[str, Any] = {
     "evidence_count": int,
     "documents": int,
     "quote": str,
+    "title": str,
+    "document_ids": list,
 }
 
 
@@ -187,20 +192,21 @@ def test_views_copy_node_attributes(graph: nx.MultiDiGraph) -> None:
             assert data["aliases"] is not graph.nodes[node]["aliases"], "copied, not shared"
 
 
-def test_programme_partner_weight_counts_documents(graph: nx.MultiDiGraph, store: LocalStore) -> None:
+def test_programme_partner_keeps_each_role_as_stated(graph: nx.MultiDiGraph, store: LocalStore) -> None:
     view = programme_partner(graph)
-    assert isinstance(view, nx.Graph) and not view.is_directed()
-    for u, v, data in view.edges(data=True):
-        programme, partner = (u, v) if graph.nodes[u]["kind"] == "programme" else (v, u)
+    assert isinstance(view, nx.MultiDiGraph)
+    assert view.number_of_edges() > 0
+    for programme, partner, key, data in view.edges(keys=True, data=True):
         assert graph.nodes[programme]["kind"] == "programme" and graph.nodes[partner]["kind"] == "partner"
+        assert data == {**graph.edges[programme, partner, key], "weight": data["weight"]}
         stated = _count(
             store,
             "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { "
-            f"<{programme}> ?p <{partner}> VALUES ?p {{ cj:implementedBy cj:fundedBy cj:hasPartner }} }} }}",
+            f"<{programme}> cj:{key} <{partner}> }} }}",
         )
-        assert data["weight"] == stated, (programme, partner)
-        assert data["roles"] == sorted(data["roles"]) and data["roles"]
-    assert view.edges[CRIMJUST, UNODC]["roles"] == ["implemented by"]
+        assert data["weight"] == stated, (programme, key, partner)
+    assert view.edges[CRIMJUST, UNODC, "implementedBy"]["label"] == "implemented by"
+    assert not view.has_edge(UNODC, CRIMJUST)
 
 
 def test_co_participation_counts_shared_events(graph: nx.MultiDiGraph) -> None:
@@ -220,9 +226,10 @@ def test_co_participation_counts_shared_events(graph: nx.MultiDiGraph) -> None:
     assert all(graph.nodes[n]["kind"] in {"programme", "partner"} for n in view)
 
 
-def test_programme_region_via_coverage_and_events(graph: nx.MultiDiGraph) -> None:
+def test_programme_region_keeps_coverage_and_event_places_apart(graph: nx.MultiDiGraph) -> None:
     view = programme_region(graph)
-    assert "events" in view.edges[AIRCOP, DAKAR]["via"]
+    assert view.is_directed()
+    assert view.edges[AIRCOP, DAKAR, "hasEventsIn"]["events"]
     covered = [
         (u, v)
         for u, v, k in graph.edges(keys=True)
@@ -230,11 +237,13 @@ def test_programme_region_via_coverage_and_events(graph: nx.MultiDiGraph) -> Non
     ]
     assert covered
     for u, v in covered:
-        assert "covers" in view.edges[u, v]["via"]
-    for u, v, data in view.edges(data=True):
-        kinds = {graph.nodes[u]["kind"], graph.nodes[v]["kind"]}
-        assert "programme" in kinds and kinds - {"programme"} <= {"region", "country", "city"}
-        assert data["weight"] >= len(data["events"]) >= 0 and data["weight"] >= 1
+        assert view.edges[u, v, "coversRegion"]["label"] == "covers"
+    for u, v, key, data in view.edges(keys=True, data=True):
+        assert graph.nodes[u]["kind"] == "programme"
+        assert graph.nodes[v]["kind"] in {"region", "country", "city"}
+        assert key in {"coversRegion", "hasEventsIn"}
+        if key == "hasEventsIn":
+            assert data["weight"] == len(data["events"]) >= 1 and data["quote"] and data["title"]
 
 
 def test_timeline_orders_events_by_date(graph: nx.MultiDiGraph) -> None:
@@ -268,13 +277,34 @@ def test_filter_graph(graph: nx.MultiDiGraph) -> None:
     recent = filter_graph(graph, since=2019)
     assert recent.number_of_nodes() > 0
     assert all(max(d["years"]) >= 2019 for _, d in recent.nodes(data=True))
-    assert filter_graph(graph, since=2100).number_of_nodes() == 0
-    assert filter_graph(graph, programme="no such programme").number_of_nodes() == 0
+    assert recent.graph["filters"] == {"since": 2019}
+    by_alias = filter_graph(graph, programme="Airport Communication Project")
+    assert by_alias.graph["filters"] == {"programme": "AIRCOP"} and AIRCOP in by_alias
 
     view = programme_partner(graph)
     small = filter_graph(view, programme="CRIMJUST")
-    assert type(small) is nx.Graph and small.has_edge(CRIMJUST, UNODC)
+    assert type(small) is nx.MultiDiGraph and small.has_edge(CRIMJUST, UNODC)
     assert filter_graph(graph) is not graph and _snapshot(filter_graph(graph)) == _snapshot(graph)
+
+
+@pytest.mark.parametrize(
+    ("filters", "says"),
+    [
+        ({"programme": "AIRCOPP"}, "--programme 'AIRCOPP' matches nothing in the full view; closest: AIRCOP"),
+        ({"region": "West Afrika"}, "--region 'West Afrika' matches nothing in the full view; closest: "),
+        ({"since": 2100}, "--since 2100 matches nothing in the full view; its latest year is 2019"),
+        ({"kinds": {"nosuch"}}, "--kind nosuch matches nothing in the full view; it has city, country, "),
+        (
+            {"programme": "COPOLAD", "region": "Senegal"},
+            "the filters --programme COPOLAD --region Senegal match",
+        ),
+    ],
+)
+def test_a_filter_that_matches_nothing_says_so(graph: nx.MultiDiGraph, filters: Any, says: str) -> None:
+    with pytest.raises(NoMatch) as raised:
+        filter_graph(graph, **filters)
+    assert str(raised.value).startswith(says)
+    assert "\n" not in str(raised.value)
 
 
 HOSTILE = {
@@ -324,3 +354,25 @@ def test_hostile_labels_survive_unchanged(tmp_path: Path) -> None:
     assert graph.graph["latest"] == "2020-01-02"
     assert set(HOSTILE.values()) <= {d["label"] for _, d in programme_partner(graph).nodes(data=True)}
     assert filter_graph(graph, programme=HOSTILE["script"].upper()).number_of_nodes() == len(graph)
+
+
+def test_a_programme_summary_keeps_covered_regions_and_event_places_apart(
+    graph: nx.MultiDiGraph, store: LocalStore
+) -> None:
+    summary = graph.nodes[AIRCOP]["summary"]
+    assert list(summary) == ["implemented by", "funded by", "partners", "covers", "events", "event places"]
+    covered = to_python(
+        run_query(
+            store,
+            f"SELECT DISTINCT ?l WHERE {{ GRAPH ?g {{ <{AIRCOP}> cj:coversRegion ?r }} ?r rdfs:label ?l }}",
+        )
+    )
+    assert not isinstance(covered, bool | list)
+    assert summary["covers"] == sorted({str(r[0]) for r in covered.rows}, key=str.casefold)
+    assert "Dakar" in summary["event places"] and "Dakar" not in summary["covers"]
+    assert (
+        "World" not in summary["covers"] and "Europe" not in summary["event places"]
+    )  # no containing regions
+    assert "United Nations Office on Drugs and Crime" in summary["implemented by"]
+    assert summary["funded by"] == ["European Union"]
+    assert all(graph.nodes[n]["summary"] == {} for n in graph if graph.nodes[n]["kind"] != "programme")

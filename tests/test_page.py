@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crimjust_graph.layout import COLUMN, along_time, layout
+from crimjust_graph.layout import ROW_WIDTH, along_time, layout
 from crimjust_graph.page import describe, render_page, write_page
 
 ID = "https://w3id.org/crimjust/id/"
@@ -209,7 +209,7 @@ def test_caption_says_what_was_drawn_from_what() -> None:
     text = describe(graph(hostile=False))
     assert text == (
         "1 programme, 1 partner, 1 event, 1 region, 1 country, 1 city, and 5 links between them, "
-        "drawn from 3 documents, the latest dated 2019-03-05."
+        "drawn from 3 documents; the latest date shown is 2019-03-05."
     )
     page = render_page(graph(hostile=False), title="T")
     assert f'<p id="caption">{text}</p>' in page
@@ -222,7 +222,7 @@ def test_undirected_views_and_empty_graphs_render() -> None:
     g.add_edge("a", "b", weight=3, label="implemented by")
     data = page_data(render_page(g, title="T"))
     assert data["directed"] is False and data["edges"][0]["facts"][0][2] == "implemented by"
-    assert data["table"] == [[0, [1], [], []]]
+    assert data["table"] == [0] and data["nodes"][0]["pf"] == [[]] * 6  # a programme with no summary
     assert page_data(render_page(nx.MultiDiGraph(), title=""))["nodes"] == []
 
 
@@ -263,7 +263,7 @@ def test_render_command_filters_and_warns_when_too_big(
 ) -> None:
     from typer.testing import CliRunner
 
-    from conftest import cli
+    from conftest import assert_one_line_error, cli
     from crimjust_graph import page
     from crimjust_graph.cli import app
 
@@ -280,20 +280,42 @@ def test_render_command_filters_and_warns_when_too_big(
     done = runner.invoke(app, ["render", "--store", str(store), "-o", str(out)])
     assert done.exit_code == 0
     assert "too big to send by e-mail" in done.stderr and "--view programme-partner" in done.stderr
-    done = runner.invoke(app, ["render", "--store", str(store), "-o", str(out), "--since", "2030"])
-    assert done.exit_code == 0 and "nothing matched the filters" in done.stderr
+    for flag, value in (("--since", "2030"), ("--programme", "NOSUCH"), ("--region", "Atlantis")):
+        run = cli("render", "--store", store, "-o", out, flag, value)
+        assert_one_line_error(run, f"{flag} ", "matches nothing")
     for bad in (["--view", "nope"], ["--kind", "nope"]):
         assert runner.invoke(app, ["render", "--store", str(store), "-o", str(out), *bad]).exit_code == 2
 
 
-def test_timeline_positions_put_dates_left_to_right_and_never_stack_two_nodes_on_one_spot() -> None:
-    columns = [0, 0, 1, 2, 2, 0, 0, 2]
-    events = [True, True, True, True, False, False, False, False]
-    sizes = [12.0, 30.0, 12.0, 12.0, 48.0, 12.0, 12.0, 12.0]
-    pos = along_time(columns, events, sizes)
-    assert [x for x, _ in pos] == [c * COLUMN for c in columns]
-    assert all((y < 0) == e for (_, y), e in zip(pos, events, strict=True))
-    for i in range(len(pos)):
-        for j in range(i):
-            if pos[i][0] == pos[j][0] and events[i] == events[j]:
-                assert abs(pos[i][1] - pos[j][1]) >= sizes[i] + sizes[j]
+def test_timeline_bands_go_down_in_date_order_and_never_overlap_two_nodes() -> None:
+    rows = [0, 0, 1, 2, 2, 0, 0, 2, *[3] * 30]
+    sizes = [12.0, 30.0, 12.0, 12.0, 48.0, 12.0, 12.0, 12.0, *[14.0] * 30]
+    widths = [80.0, 200.0, 60.0, 90.0, 40.0, 300.0, 120.0, 70.0, *[150.0] * 30]
+    lines = [1, 2, 1, 1, 1, 3, 1, 1, *[2] * 30]
+    pos, bands = along_time(rows, sizes, widths, lines)
+    assert len(bands) == 4 and all(top < bottom for top, bottom in bands)
+    assert all(bands[k][1] <= bands[k + 1][0] + 1e-9 for k in range(3))  # bands follow each other downward
+    boxes = []
+    for (x, y), row, size, width, n in zip(pos, rows, sizes, widths, lines, strict=True):
+        top, bottom = bands[row]
+        half = max(width, 2 * size) / 2
+        box = (x - half, y - size, x + half, y + size + 4 + 18 * n)
+        assert top <= box[1] and box[3] <= bottom and box[0] >= 0 and box[2] <= ROW_WIDTH + 1e-9
+        boxes.append(box)
+    for i, a in enumerate(boxes):
+        for b in boxes[:i]:
+            assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (a, b)
+
+
+def test_only_a_crowded_full_view_not_narrowed_by_kind_opens_focused() -> None:
+    from crimjust_graph.views import filter_graph
+
+    big = graph(hostile=False)
+    for i in range(50):
+        big.add_node(f"{ID}partner/extra-{i}", **{**big.nodes[f"{ID}partner/n1-0"], "label": f"Extra {i}"})
+    assert page_data(render_page(big, title="T"))["focus"] is True
+    assert page_data(render_page(graph(hostile=False), title="T"))["focus"] is False  # small enough
+    by_kind = filter_graph(big, kinds={"partner", "event"})
+    assert page_data(render_page(by_kind, title="T"))["focus"] is False  # the reader chose the kinds
+    big.graph["view"] = "timeline"
+    assert page_data(render_page(big, title="T"))["focus"] is False

@@ -436,10 +436,16 @@ def render(
         list[str] | None,
         typer.Option(help="Keep only this kind of node; repeat for several (programme, partner, ...)."),
     ] = None,
-    programme: Annotated[str | None, typer.Option(help="Keep what is linked to this programme.")] = None,
+    programme: Annotated[
+        str | None, typer.Option(help="Keep what is linked to this programme (name or acronym).")
+    ] = None,
     region: Annotated[str | None, typer.Option(help="Keep what is linked to this place.")] = None,
     since: Annotated[int | None, typer.Option(help="Keep what links to events from this year on.")] = None,
     title: Annotated[str | None, typer.Option(help="The page's heading.")] = None,
+    png: Annotated[
+        Path | None,
+        typer.Option(help="Also write the page's picture here (PNG, drawn by headless chromium)."),
+    ] = None,
 ) -> None:
     """Write the interactive page for stakeholders: one HTML file that works offline and can be e-mailed."""
     from crimjust_graph import network, page, views
@@ -462,8 +468,13 @@ def render(
         markup=False,
         highlight=False,
     )
+    if png is not None:
+        from crimjust_graph.picture import write_picture
+
+        size = write_picture(info.path, png)
+        out.print(f"wrote {png} ({size / 1024:.0f} KB)", markup=False, highlight=False)
     if info.nodes == 0:
-        err.print("warning: nothing matched the filters; the page is empty", markup=False, highlight=False)
+        err.print(f"warning: the {view} view of this store is empty", markup=False, highlight=False)
     if info.warning:
         err.print(
             f"warning: {info.warning}, for example --view programme-partner, --since 2019, "

@@ -214,19 +214,37 @@ def _pack(
         row = max(row, 2 * r)
 
 
-COLUMN = 220.0  # distance between two dates on the timeline's axis
-GAP = 26.0  # room between two nodes stacked in one date's column, for the upper one's label
+ROW_WIDTH = 1400.0  # a date's row wraps onto a new line beyond this width, so the picture stays frame-shaped
+GAP = 28.0  # room between two nodes side by side, and between two lines
+LABEL_HEIGHT = 18.0  # one line of a 14 px label, drawn under its node
 
 
 def along_time(
-    columns: Sequence[int], events: Sequence[bool], sizes: Sequence[float]
-) -> list[tuple[float, float]]:
-    """Timeline positions: a column per date, left to right; its events above the axis (y < 0), the actors
-    first seen at them below it. `columns[i]` is the date rank of node i (an actor's: its first event's)."""
-    edge: dict[tuple[int, bool], float] = {}  # how far from the axis each column's stack reaches
-    pos = []
-    for column, event, size in zip(columns, events, sizes, strict=True):
-        centre = edge.get((column, event), GAP) + size
-        edge[(column, event)] = centre + size + GAP
-        pos.append((round(column * COLUMN, 1), round(-centre if event else centre, 1)))
-    return pos
+    rows: Sequence[int], sizes: Sequence[float], widths: Sequence[float], lines: Sequence[int]
+) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Timeline positions: one band per date, top to bottom in date order; inside a band the nodes stand
+    left to right in the given order (events first), spaced by their label widths, wrapping onto more
+    lines past ROW_WIDTH so no two labels can overlap. `rows[i]` is node i's date rank; returns positions
+    and, per date, the band's (top, bottom) y."""
+    by_row: dict[int, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_row.setdefault(row, []).append(i)
+    pos = [(0.0, 0.0)] * len(rows)
+    bands = []
+    top = 0.0
+    for row in range(max(rows, default=-1) + 1):
+        start = top
+        members = by_row.get(row, [])
+        x, height = 0.0, 0.0
+        for i in members:
+            width = max(widths[i], 2 * sizes[i])
+            tall = 2 * sizes[i] + 4 + LABEL_HEIGHT * lines[i]
+            if x > 0 and x + width > ROW_WIDTH:
+                top += height + GAP
+                x, height = 0.0, 0.0
+            pos[i] = (round(x + width / 2, 1), round(top + sizes[i], 1))
+            x += width + GAP
+            height = max(height, tall)
+        top += (height or 2 * LABEL_HEIGHT) + GAP
+        bands.append((round(start - GAP / 2, 1), round(top - GAP / 2, 1)))
+    return pos, bands

@@ -143,8 +143,10 @@ def to_networkx(store: QueryableStore) -> nx.MultiDiGraph:
             place_labels[iri] = entity.label
     _mention_quotes(store, docs, entities)
 
-    issued = [date for _, _, date in docs.values() if date]
-    graph = nx.MultiDiGraph(documents=len(docs), latest=max(issued) if issued else None, title=TITLE)
+    issued = {g: date for g, (_, _, date) in docs.items() if date}
+    graph = nx.MultiDiGraph(
+        documents=len(docs), latest=max(issued.values(), default=None), issued=issued, title=TITLE
+    )
     titles = {g: title for g, (title, _, _) in docs.items()}
     graph.add_nodes_from((iri, _node_attributes(entities[iri], titles)) for iri in sorted(entities))
     # Sorted by (subject, object, predicate): the order networkx iterates edges in.
@@ -257,6 +259,7 @@ def _node_attributes(entity: _Entity, titles: dict[str, str]) -> dict[str, Any]:
         "first_date": (start or end) if kind == EVENT else None,
         "last_date": (end or start) if kind == EVENT else None,
         "documents": len(entity.graphs),
+        "document_ids": sorted(entity.graphs),
         "document_titles": sorted({titles[g] for g in entity.graphs})[:MAX_TITLES],
         "evidence": [
             {"quote": q, "title": t, "source": s} for t, q, s in sorted(entity.quotes)[:MAX_EVIDENCE]
@@ -276,6 +279,7 @@ def _edge_attributes(predicate: str, fact: _Fact) -> dict[str, Any]:
         "documents": len(fact.graphs),
         "document_ids": sorted(fact.graphs),
         "quote": first[1],
+        "title": first[0],
     }
 
 
@@ -298,6 +302,10 @@ def _add_context(
         near[o].add(s)
         if p == HELD_IN:
             held_in[s].add(o)
+    edges_of: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for fact in edges:
+        if kind[fact[0]] == PROGRAMME:
+            edges_of[fact[0]].append(fact)
     ancestry: dict[str, frozenset[str]] = {}
 
     def ancestors(place: str) -> frozenset[str]:
@@ -342,3 +350,33 @@ def _add_context(
             data["first_date"] = min(firsts) if firsts else None
             data["last_date"] = max(lasts) if lasts else None
         data["years"] = sorted(years)
+        data["summary"] = _summary(node, events, edges_of[node], held_in, nodes) if own == PROGRAMME else {}
+
+
+SUMMARY_ROLES = {
+    Predicate.IMPLEMENTED_BY.value: "implemented by",
+    Predicate.FUNDED_BY.value: "funded by",
+    Predicate.HAS_PARTNER.value: "partners",
+    Predicate.COVERS_REGION.value: "covers",
+}
+
+
+def _summary(
+    programme: str,
+    events: set[str],
+    facts: list[tuple[str, str, str]],
+    held_in: dict[str, set[str]],
+    nodes: Any,
+) -> dict[str, list[str]]:
+    """A programme's own facts, each kept apart: who implements, funds and partners it, the regions it
+    covers (as stated, no containing regions), its events and the places they were held in."""
+    summary: dict[str, set[str]] = {
+        name: set() for name in (*SUMMARY_ROLES.values(), "events", "event places")
+    }
+    for _, predicate, obj in facts:
+        if predicate in SUMMARY_ROLES:
+            summary[SUMMARY_ROLES[predicate]].add(nodes[obj]["label"])
+    for event in events:
+        summary["events"].add(nodes[event]["label"])
+        summary["event places"].update(nodes[place]["label"] for place in held_in.get(event, ()))
+    return {name: sorted(values, key=str.casefold) for name, values in summary.items()}

@@ -24,11 +24,18 @@ from typing import Any
 import networkx as nx
 
 from crimjust_graph.files import write_atomically
-from crimjust_graph.layout import COLUMN, along_time, layout
+from crimjust_graph.layout import along_time, layout
 
 MAX_BYTES = 10 * 1024 * 1024  # bigger than this is too big to e-mail
 PHYSICS_LIMIT = 300  # above this many nodes the browser would take too long to settle (DESIGN §5)
 LABEL_CHARS = 60  # longer labels are cut on the canvas; the tooltip shows them in full
+LABEL_LINE = 22  # a longer name is written as its acronym, or on up to LABEL_LINES lines of this length
+LABEL_LINES = 3
+CHAR_WIDTH = 8.2  # a generous average width of one 14 px character, for spacing labels apart
+# What the programme table and tooltip say of each programme, each its own column.
+PROGRAMME_FACTS = ("implemented by", "funded by", "partners", "covers", "events", "event places")
+TIMELINE_SIZE = 14.0  # on the timeline, place in time is the meaning, not number of links
+FOCUS_ABOVE = 40  # a full view with more nodes than this opens on programmes and partners
 
 # kind -> (legend name, plural, colour, vis-network shape); Okabe-Ito colours, distinct shapes for print.
 KINDS: dict[str, tuple[str, str, str, str]] = {
@@ -59,6 +66,9 @@ def render_page(graph: nx.Graph[Any], *, title: str, caption: str | None = None)
     """The page as HTML text; the same graph always gives the same bytes."""
     data = _page_data(graph)
     heading = _clean(title) or "Knowledge graph"
+    applied = describe_filters(graph.graph.get("filters"))
+    if applied:
+        heading += f" \u2014 {applied}"
     text = _clean(caption) if caption is not None else describe(graph)
     blob = _script_json(data)
     app = _asset("page.js")
@@ -106,7 +116,7 @@ def write_page(
 
 
 def describe(graph: nx.Graph[Any]) -> str:
-    """The default caption: what was drawn, from how many documents, and the latest date."""
+    """The default caption: what is drawn, from how many of the documents, and the latest date shown."""
     counts: dict[str, int] = {}
     for _, kind in graph.nodes(data="kind"):
         counts[str(kind)] = counts.get(str(kind), 0) + 1
@@ -116,14 +126,61 @@ def describe(graph: nx.Graph[Any]) -> str:
         if k in counts
     ]
     drawn = ", ".join(parts) if parts else "nothing"
-    docs = graph.graph.get("documents")
     text = f"{drawn}, and {graph.number_of_edges()} links between them"
-    if isinstance(docs, int):
+    docs, latest = _sources(graph)
+    if docs is not None:
         text += f", drawn from {docs} document{'s' if docs != 1 else ''}"
-    latest = graph.graph.get("latest")
     if latest:
-        text += f", the latest dated {_clean(latest)}"
+        text += f"; the latest date shown is {_clean(latest)}"
     return text[0].upper() + text[1:] + "."
+
+
+def _sources(graph: nx.Graph[Any]) -> tuple[int | None, str | None]:
+    """Documents behind what is drawn, and the latest date among its events and those documents.
+
+    Graphs from network.py say which documents state each edge (`document_ids`) and when each
+    document was issued (graph attribute `issued`); other graphs fall back to their `documents` and `latest`.
+    """
+    ids: set[str] = set()
+    dates: list[str] = []
+    known = False
+    for *_, data in graph.edges(data=True):
+        if isinstance(data, dict) and "document_ids" in data:
+            known = True
+            ids.update(str(d) for d in data["document_ids"] or ())
+    for node, data in graph.nodes(data=True):
+        if "document_ids" in data and not graph.degree(node):  # drawn alone: its own documents
+            known = True
+            ids.update(str(d) for d in data["document_ids"] or ())
+        if data.get("kind") == "event":
+            dates.extend(str(d) for d in (data.get("first_date"), data.get("last_date")) if d)
+    if not known:
+        docs = graph.graph.get("documents")
+        latest = graph.graph.get("latest")
+        return (docs if isinstance(docs, int) else None), (
+            str(latest) if latest else max(dates, default=None)
+        )
+    issued = graph.graph.get("issued")
+    if isinstance(issued, dict):
+        dates.extend(str(issued[d]) for d in ids if issued.get(d))
+    return len(ids), max(dates, default=None)
+
+
+def describe_filters(filters: Any) -> str:
+    """The filters a graph was cut with (views.filter_graph's `filters`), as words for its title."""
+    if not isinstance(filters, dict):
+        return ""
+    words = []
+    if filters.get("programme"):
+        words.append(f"programme {_clean(filters['programme'])}")
+    if filters.get("region"):
+        words.append(f"in {_clean(filters['region'])}")
+    if filters.get("since"):
+        words.append(f"since {_int(filters['since'])}")
+    kinds = [KINDS.get(_clean(k), OTHER)[1] for k in filters.get("kinds") or ()]
+    if kinds:
+        words.append(" and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds) + " only")
+    return ", ".join(words)
 
 
 # ---- data for the page's script ---------------------------------------------------------------------
@@ -143,13 +200,25 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
     edges, adjacency = _edges(graph, index, strings)
     degree = [int(graph.nodes[n].get("degree") or graph.degree(n)) for n in ids]
     sizes = [min(10 + 4 * math.sqrt(d), 48.0) for d in degree]
+    canvas = [_canvas_label(graph.nodes[n], _clean(graph.nodes[n].get("label")) or _clean(n)) for n in ids]
     timeline = _time_columns(graph, ids) if graph.graph.get("view") == "timeline" else None
     if timeline is None:
         positions, axis = layout(adjacency, sizes), []
     else:
-        columns, dates = timeline
-        positions = along_time(columns, [_kind(graph, n) == "event" for n in ids], sizes)
-        axis = [{"x": round(c * COLUMN, 1), "l": d} for c, d in enumerate(dates)]
+        rows, dates = timeline
+        sizes = [min(s, TIMELINE_SIZE) for s in sizes]
+        # Inside a date's band, its events come first, then who was first seen there.
+        order = sorted(range(len(ids)), key=lambda i: (_kind(graph, ids[i]) != "event", i))
+        placed, bands = along_time(
+            [rows[i] for i in order],
+            [sizes[i] for i in order],
+            [CHAR_WIDTH * max(len(line) for line in canvas[i].split("\n")) + 8 for i in order],
+            [canvas[i].count("\n") + 1 for i in order],
+        )
+        positions = [(0.0, 0.0)] * len(ids)
+        for i, p in zip(order, placed, strict=True):
+            positions[i] = p
+        axis = [{"y0": top, "y1": bottom, "l": d} for (top, bottom), d in zip(bands, dates, strict=True)]
 
     nodes = []
     for i, n in enumerate(ids):
@@ -162,6 +231,7 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
             {
                 "k": kind_index[kind],
                 "l": label,
+                **({"c": canvas[i]} if canvas[i] != label else {}),
                 "a": _strings(attrs.get("aliases"), exclude=label),
                 "s": round(sizes[i], 1),
                 "x": positions[i][0],
@@ -174,6 +244,7 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
                 "p": sorted({prog_index[p] for p in [*_strings(attrs.get("programmes")), *own_prog]}),
                 "r": sorted({region_index[r] for r in [*_strings(attrs.get("regions")), *own_region]}),
                 "yr": sorted({y for y in (_int(v) for v in attrs.get("years") or []) if y}),
+                **({"pf": _programme_facts(attrs.get("summary"))} if kind == "programme" else {}),
             }
         )
     return {
@@ -182,12 +253,66 @@ def _page_data(graph: nx.Graph[Any]) -> dict[str, Any]:
         "edges": edges,
         "programmes": programmes,
         "regions": regions,
-        "table": _table(nodes, edges, kinds_present),
+        "table": [i for i, n in enumerate(nodes) if "pf" in n],
+        "facts": list(PROGRAMME_FACTS),
         "strings": list(strings),
         "physics": len(ids) <= PHYSICS_LIMIT and timeline is None,  # the timeline's places are its meaning
         "axis": axis,
         "directed": graph.is_directed(),
+        "view": _clean(graph.graph.get("view")) or "full",
+        "focus": _focus(graph, len(ids), kinds_present),
+        "preset": _preset(graph.graph.get("filters"), programmes, regions),
     }
+
+
+def _focus(graph: nx.Graph[Any], count: int, kinds: list[str]) -> bool:
+    """Open on programmes and partners only: a crowded full view nobody narrowed by kind."""
+    filters = graph.graph.get("filters")
+    by_kind = isinstance(filters, dict) and bool(filters.get("kinds"))
+    full = (_clean(graph.graph.get("view")) or "full") == "full"
+    return full and not by_kind and count > FOCUS_ABOVE and bool({"programme", "partner"} & set(kinds))
+
+
+def _preset(filters: Any, programmes: list[str], regions: list[str]) -> dict[str, int]:
+    """The page's controls set as the graph was filtered: option indexes, and the first year."""
+    if not isinstance(filters, dict):
+        return {}
+    preset: dict[str, int] = {}
+    for name, names in (("programme", programmes), ("region", regions)):
+        wanted = _clean(filters.get(name)).casefold()
+        found = [i for i, n in enumerate(names) if n.casefold() == wanted]
+        if wanted and found:
+            preset[name] = found[0]
+    if _int(filters.get("since")):
+        preset["since"] = _int(filters.get("since"))
+    return preset
+
+
+def _canvas_label(attrs: dict[str, Any], label: str) -> str:
+    """What the canvas writes under a node: the name, or its acronym when the name is long, else the name
+    broken into short lines (the tooltip always has the whole name)."""
+    if len(label) <= LABEL_LINE:
+        return label
+    acronyms = [a for a in _strings(attrs.get("aliases")) if _is_acronym(a)]
+    if acronyms:
+        return min(acronyms, key=lambda a: (len(a), a))
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LABEL_LINE:
+            lines[-1] += " " + word
+        else:
+            lines.append(word[:LABEL_LINE])
+    if len(lines) > LABEL_LINES:
+        lines = [*lines[: LABEL_LINES - 1], lines[LABEL_LINES - 1][: LABEL_LINE - 1] + "\u2026"]
+    return "\n".join(lines)
+
+
+def _is_acronym(text: str) -> bool:
+    """UNODC, EL PAcCTO, EU CRP: short, one or two words, mostly capitals."""
+    capitals = sum(c.isupper() for c in text)
+    return (
+        2 <= len(text) <= 12 and text.count(" ") <= 1 and capitals >= max(2, len(text.replace(" ", "")) // 2)
+    )
 
 
 def _time_columns(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[int], list[str]] | None:
@@ -207,7 +332,10 @@ def _time_columns(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[int], list
 def _edges(
     graph: nx.Graph[Any], index: dict[Any, int], strings: dict[str, int]
 ) -> tuple[list[dict[str, Any]], list[list[int]]]:
-    """Parallel edges between two nodes become one drawn line listing every fact (they would overlap)."""
+    """One drawn line per (subject, object) pair listing every fact stated from subject to object; the
+    line's arrow points at the object. A fact is [subject, object, predicate label, evidence count,
+    documents, quote, document title] (strings as indexes). Undirected graphs merge both ways."""
+    directed = graph.is_directed()
     merged: dict[tuple[int, int], list[list[Any]]] = {}
     raw: Iterable[tuple[Any, Any, Any, dict[str, Any]]]
     if graph.is_multigraph():
@@ -218,40 +346,35 @@ def _edges(
         a, b = index[u], index[v]
         if a == b:
             continue
+        if not directed and a > b:
+            a, b = b, a
         label = _clean(attrs.get("label")) or _clean(attrs.get("predicate")) or _clean(key)
         count = _int(attrs.get("evidence_count")) or _int(attrs.get("weight")) or 1
         quote = _clean(attrs.get("quote"))[:2000]
-        fact = [a, b, label, count, _int(attrs.get("documents")), quote]
-        merged.setdefault((min(a, b), max(a, b)), []).append(fact)
+        title = _clean(attrs.get("title"))[:500]
+        merged.setdefault((a, b), []).append([a, b, label, count, _int(attrs.get("documents")), quote, title])
     edges = []
     adjacency: list[list[int]] = [[] for _ in index]
     for (a, b), facts in sorted(merged.items()):
-        facts.sort(key=lambda f: (f[2], f[0], f[1], f[5]))
+        facts.sort(key=lambda f: (f[2], f[5], f[6]))
         for f in facts:
             f[5] = _intern(f[5], strings)
+            f[6] = _intern(f[6], strings)
         weight = sum(f[3] for f in facts)
-        edges.append({"f": a, "t": b, "w": round(min(1 + math.log2(weight), 6), 1), "facts": facts})
-        adjacency[a].append(b)
-        adjacency[b].append(a)
+        edge = {"f": a, "t": b, "w": round(min(1 + math.log2(weight), 6), 1), "facts": facts}
+        if directed and (b, a) in merged:
+            edge["c"] = 1  # the pair is linked both ways: curve the two lines apart
+        edges.append(edge)
+        if a < b or (b, a) not in merged:  # the layout wants each neighbour once
+            adjacency[a].append(b)
+            adjacency[b].append(a)
     return edges, adjacency
 
 
-def _table(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], kinds: list[str]) -> list[list[Any]]:
-    """Rows for the table view: programme node, partner nodes, region labels (indexes), event nodes."""
-    kind_of = [kinds[n["k"]] for n in nodes]
-    rows: dict[int, list[Any]] = {
-        i: [i, [], list(n["r"]), []] for i, n in enumerate(nodes) if kind_of[i] == "programme"
-    }
-    for e in edges:
-        for me, other in ((e["f"], e["t"]), (e["t"], e["f"])):
-            if me in rows and kind_of[other] == "partner":
-                rows[me][1].append(other)
-            elif me in rows and kind_of[other] == "event":
-                rows[me][3].append(other)
-    for row in rows.values():
-        row[1].sort()
-        row[3].sort()
-    return [rows[i] for i in sorted(rows)]
+def _programme_facts(summary: Any) -> list[list[str]]:
+    """network.py's programme `summary`, as lists in PROGRAMME_FACTS order (empty when absent)."""
+    facts = summary if isinstance(summary, dict) else {}
+    return [_strings(facts.get(name)) for name in PROGRAMME_FACTS]
 
 
 def _vocabulary(graph: nx.Graph[Any], ids: list[Any]) -> tuple[list[str], list[str]]:
@@ -412,8 +535,11 @@ _TEMPLATE = """<!DOCTYPE html>
 <fieldset id="kinds"><legend>Show</legend>{kind_boxes}</fieldset>
 <label>Programme <select id="programme"><option value="">all</option></select></label>
 <label>Region <select id="region"><option value="">all</option></select></label>
-<label>Year <select id="year"><option value="">all</option></select></label>
+<label>From <select id="from"><option value="">first year</option></select></label>
+<label>to <select id="to"><option value="">last year</option></select></label>
 <button type="reset" id="reset">Show all</button>
+<button type="button" id="png" title="The graph as shown, with title, caption and legend, as PNG">
+Save picture</button>
 <span id="count" role="status"></span>
 </form>
 <main>
@@ -426,8 +552,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <section id="details" aria-live="polite"><p class="hint">Point at a node or a line to see where it
 comes from; click to keep it here.</p></section>
 <section id="table-view"><h2>Programmes <button type="button" id="csv">Download CSV</button></h2>
-<table id="table"><thead><tr><th>Programme</th><th>Partners</th><th>Regions</th><th>Events</th></tr></thead>
-<tbody></tbody></table></section>
+<p class="hint">Click a column's heading to sort by it.</p>
+<div class="table-scroll"><table id="table"><thead><tr></tr></thead><tbody></tbody></table></div></section>
 </aside>
 </main>
 <noscript><p>This page needs JavaScript to draw the graph.</p></noscript>

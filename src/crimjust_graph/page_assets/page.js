@@ -25,67 +25,206 @@
     groups[k.key] = { shape: k.shape, color: { background: k.color, border: "#333",
       highlight: { background: k.color, border: "#000" }, hover: { background: k.color, border: "#000" } } };
   });
-  const nodeItems = N.map((n, i) => ({ id: i, label: short(n.l), group: KINDS[n.k].key, size: n.s, x: n.x, y: n.y }));
+  const nodeItems = N.map((n, i) => ({ id: i, label: n.c || short(n.l), group: KINDS[n.k].key, size: n.s,
+    x: n.x, y: n.y }));
+  // An edge runs from the facts' subject to their object; its arrow points at the object.
   const edgeItems = E.map((e, i) => {
     const item = { id: i, from: e.f, to: e.t, width: e.w };
-    if (DATA.directed) {
-      const forward = e.facts.every((f) => f[0] === e.f);
-      const backward = e.facts.every((f) => f[0] === e.t);
-      if (forward) item.arrows = "to";
-      else if (backward) item.arrows = "from";
-    }
+    if (DATA.directed) item.arrows = "to";
+    if (e.c) item.smooth = { enabled: true, type: "curvedCW", roundness: 0.25 };
     return item;
   });
-  const visible = new Uint8Array(N.length).fill(1);
+  const neighbours = N.map(() => []);
+  E.forEach((e) => { neighbours[e.f].push(e.t); neighbours[e.t].push(e.f); });
+
+  // ---- controls: filled, and preset to the filters the page was written with ------------------------
+  function fill(select, values) {
+    values.forEach((v, i) => {
+      const option = el("option", null, v);
+      option.value = String(i);
+      select.append(option);
+    });
+  }
+  fill($("programme"), DATA.programmes);
+  fill($("region"), DATA.regions);
+  const years = Array.from(new Set(N.flatMap((n) => n.yr))).sort((a, b) => a - b);
+  ["from", "to"].forEach((id) => years.forEach((y) => {
+    const o = el("option", null, y);
+    o.value = String(y);
+    $(id).append(o);
+  }));
+  const preset = DATA.preset || {};
+  if (preset.programme !== undefined) $("programme").value = String(preset.programme);
+  if (preset.region !== undefined) $("region").value = String(preset.region);
+  if (preset.since !== undefined) {
+    const first = years.find((y) => y >= preset.since);
+    if (first !== undefined) $("from").value = String(first);
+  }
+  // A crowded full view opens on programmes and partners; events and places are one double-click away.
+  const ACTORS = ["programme", "partner"];
+  const kindKeys = KINDS.map((k) => k.key);
+  const focused = DATA.focus;
+  if (focused) {
+    document.querySelectorAll("input.kind").forEach((box) => { box.checked = ACTORS.includes(kindKeys[Number(box.value)]); });
+  }
+
+  const visible = new Uint8Array(N.length);
+  const expanded = new Uint8Array(N.length); // brought in by "show its links" or search, whatever the filters
+  function computeVisible() {
+    const kinds = new Set(Array.from(document.querySelectorAll("input.kind:checked"), (b) => Number(b.value)));
+    const prog = $("programme").value === "" ? -1 : Number($("programme").value);
+    const region = $("region").value === "" ? -1 : Number($("region").value);
+    const from = $("from").value === "" ? -Infinity : Number($("from").value);
+    const to = $("to").value === "" ? Infinity : Number($("to").value);
+    const anyYear = from === -Infinity && to === Infinity;
+    let shown = 0;
+    for (let i = 0; i < N.length; i++) {
+      const n = N[i];
+      const ok = expanded[i] === 1 || (kinds.has(n.k) && (prog < 0 || n.p.includes(prog)) &&
+        (region < 0 || n.r.includes(region)) && (anyYear || n.yr.some((y) => y >= from && y <= to)));
+      visible[i] = ok ? 1 : 0;
+      shown += visible[i];
+    }
+    return shown;
+  }
+  computeVisible();
+
   const nodes = new vis.DataSet(nodeItems);
   const edges = new vis.DataSet(edgeItems);
   const nodeView = new vis.DataView(nodes, { filter: (item) => visible[item.id] === 1 });
   const edgeView = new vis.DataView(edges, { filter: (item) => visible[item.from] === 1 && visible[item.to] === 1 });
+  const timeline = DATA.axis.length > 0;
+  const physics = { enabled: true, solver: "forceAtlas2Based",
+    forceAtlas2Based: { gravitationalConstant: -90, springLength: 110, avoidOverlap: 0.6 },
+    stabilization: { enabled: true, iterations: 300, fit: false } };
   const options = {
     groups: groups,
     nodes: { font: { size: 14, face: "system-ui, sans-serif" }, borderWidth: 1 },
-    edges: { color: { color: "#9aa3ab", highlight: "#333", hover: "#333" }, smooth: big ? false : { type: "continuous" },
+    edges: { color: { color: "#9aa3ab", highlight: "#333", hover: "#333" },
+      smooth: big ? false : timeline ? { type: "curvedCW", roundness: 0.2 } : { type: "continuous" },
       arrows: { to: { scaleFactor: 0.5 }, from: { scaleFactor: 0.5 } }, font: { size: 12, align: "middle" } },
     layout: { randomSeed: 7, improvedLayout: false },
     interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big, multiselect: false },
-    physics: big ? false : { enabled: true, solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -60, springLength: 90 },
-      stabilization: { enabled: true, iterations: 250, fit: true } },
+    physics: big ? false : physics,
   };
   const network = new vis.Network($("graph"), { nodes: nodeView, edges: edgeView }, options);
   // data-drawn: first frame on screen; data-settled: positions final (what tests and benchmarks wait for).
   network.once("afterDrawing", () => {
     window.__cjFirstDraw = performance.now();
     document.body.setAttribute("data-drawn", "1");
-    if (big) document.body.setAttribute("data-settled", "1");
   });
-  // The timeline view: a dated column per event date, its date written above it (canvas text, not HTML).
-  if (DATA.axis.length) {
-    const top = Math.min(...N.map((n) => n.y)) - 60;
-    const bottom = Math.max(...N.map((n) => n.y)) + 40;
+
+  // The timeline: one band per date, top to bottom, its date written at the left (canvas text, not HTML).
+  const DATE_WIDTH = 150;
+  if (timeline) {
     network.on("beforeDrawing", (ctx) => {
+      const right = Math.max(...N.map((n) => n.x)) + 80;
       ctx.save();
-      ctx.strokeStyle = "#d5dadf";
-      ctx.fillStyle = "#444";
       ctx.font = "bold 14px system-ui, sans-serif";
-      ctx.textAlign = "center";
-      ctx.beginPath();
-      ctx.moveTo(DATA.axis[0].x - 110, 0);
-      ctx.lineTo(DATA.axis[DATA.axis.length - 1].x + 110, 0);
-      DATA.axis.forEach((a) => {
-        ctx.moveTo(a.x, top + 10);
-        ctx.lineTo(a.x, bottom);
-        ctx.fillText(a.l, a.x, top);
+      ctx.textAlign = "right";
+      ctx.textBaseline = "top";
+      DATA.axis.forEach((a, j) => {
+        ctx.fillStyle = j % 2 ? "#f4f6f8" : "#ffffff";
+        ctx.fillRect(-DATE_WIDTH, a.y0, right + DATE_WIDTH, a.y1 - a.y0);
+        ctx.fillStyle = "#333";
+        ctx.fillText(a.l, -24, a.y0 + 12);
       });
-      ctx.stroke();
       ctx.restore();
     });
   }
-  if (!big) {
+
+  // Label boxes as the canvas will draw them (under the node), to keep labels apart.
+  const measure = document.createElement("canvas").getContext("2d");
+  measure.font = "14px system-ui, sans-serif";
+  function box(i) {
+    const p = network.getPosition(i);
+    const lines = (N[i].c || short(N[i].l)).split("\n");
+    const w = Math.max(...lines.map((t) => measure.measureText(t).width), 2 * N[i].s) + 8;
+    return { x0: p.x - w / 2, x1: p.x + w / 2, y0: p.y - N[i].s - 4, y1: p.y + N[i].s + 8 + 17 * lines.length, p: p };
+  }
+  function separateLabels() {
+    const ids = nodeView.getIds();
+    if (ids.length > 300) return;
+    for (let round = 0; round < 200; round++) {
+      const boxes = ids.map(box);
+      let moved = false;
+      for (let a = 0; a < ids.length; a++) {
+        for (let b = a + 1; b < ids.length; b++) {
+          const A = boxes[a], B = boxes[b];
+          const dx = Math.min(A.x1, B.x1) - Math.max(A.x0, B.x0);
+          const dy = Math.min(A.y1, B.y1) - Math.max(A.y0, B.y0);
+          if (dx <= 0 || dy <= 0) continue;
+          moved = true;
+          const sideways = timeline || dx < dy; // the timeline keeps each band's row: move along it only
+          const sign = sideways ? (A.p.x <= B.p.x ? 1 : -1) : (A.p.y <= B.p.y ? 1 : -1);
+          const step = (sideways ? dx : dy) / 2 + 1;
+          if (sideways) { A.p.x -= sign * step; B.p.x += sign * step; } else { A.p.y -= sign * step; B.p.y += sign * step; }
+          for (const [Q, k] of [[A, a], [B, b]]) {
+            network.moveNode(ids[k], Q.p.x, Q.p.y);
+            const fresh = box(ids[k]);
+            Q.x0 = fresh.x0; Q.x1 = fresh.x1; Q.y0 = fresh.y0; Q.y1 = fresh.y1;
+          }
+        }
+      }
+      if (!moved) return;
+    }
+  }
+  // Fit what is shown (labels and the timeline's dates included) into the frame.
+  function refit() {
+    const ids = nodeView.getIds();
+    if (!ids.length) return;
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    ids.forEach((i) => {
+      const b = box(i);
+      x0 = Math.min(x0, b.x0); x1 = Math.max(x1, b.x1); y0 = Math.min(y0, b.y0); y1 = Math.max(y1, b.y1);
+    });
+    if (timeline) x0 = Math.min(x0, -DATE_WIDTH);
+    // The legend keeps a strip on the left to itself, so it never covers a node, a label or a date.
+    const frame = $("graph");
+    const strip = $("legend").offsetWidth + 16;
+    const scale = Math.min((frame.clientWidth - strip) / (x1 - x0 + 40), frame.clientHeight / (y1 - y0 + 40), 1.5);
+    const centre = { x: (x0 + x1) / 2 - strip / 2 / scale, y: (y0 + y1) / 2 };
+    network.moveTo({ position: centre, scale: scale, animation: false });
+  }
+  let settling = false;
+  function settle(done) {
+    const finish = () => {
+      separateLabels();
+      refit();
+      settling = false;
+      document.body.setAttribute("data-settled", "1");
+      if (done) done();
+    };
+    document.body.removeAttribute("data-settled");
+    if (big || timeline || nodeView.length === 0) { setTimeout(finish, 0); return; }
+    settling = true;
+    network.setOptions({ physics: physics });
     network.once("stabilizationIterationsDone", () => {
       network.setOptions({ physics: false });
-      network.fit();
+      finish();
+    });
+    network.stabilize(physics.stabilization.iterations);
+  }
+  if (big || timeline) {
+    network.setOptions({ physics: false });
+    settle();
+  } else {
+    network.once("stabilizationIterationsDone", () => {
+      network.setOptions({ physics: false });
+      separateLabels();
+      refit();
       document.body.setAttribute("data-settled", "1");
+    });
+  }
+  // Nodes that come into view start beside a neighbour already in view, not where the full layout put them.
+  function placeNew(before) {
+    nodeView.getIds().forEach((i, k) => {
+      if (before[i]) return;
+      const near = neighbours[i].find((j) => before[j] && visible[j]);
+      if (near === undefined) return;
+      const p = network.getPosition(near);
+      const angle = k * 2.39996;
+      network.moveNode(i, p.x + 80 * Math.cos(angle), p.y + 80 * Math.sin(angle));
     });
   }
 
@@ -97,9 +236,21 @@
     if (n.a.length) box.append(el("div", "meta", "Also called: " + n.a.join("; ")));
     const facts = [];
     if (n.n) facts.push(n.n + (n.n === 1 ? " document" : " documents"));
-    if (n.t0) facts.push(n.t1 && n.t1 !== n.t0 ? n.t0 + " to " + n.t1 : n.t0);
+    const span = n.t0 ? (n.t1 && n.t1 !== n.t0 ? n.t0 + " to " + n.t1 : n.t0) : "";
+    if (span) facts.push(KINDS[n.k].key === "event" ? span : "dated events: " + span);
     facts.push(n.d + (n.d === 1 ? " link" : " links"));
     box.append(el("div", "meta", facts.join(" \u00b7 ")));
+    if (n.pf) {  // a programme: its own facts, each on its own line
+      const list = el("dl", "facts");
+      DATA.facts.forEach((name, j) => {
+        const values = n.pf[j];
+        if (!values.length) return;
+        const shown = values.slice(0, 8).join(", ") + (values.length > 8 ? " and " + (values.length - 8) + " more" : "");
+        list.append(el("dt", null, name[0].toUpperCase() + name.slice(1) + (name === "events" ? " (" + values.length + ")" : "")),
+          el("dd", null, shown));
+      });
+      box.append(list);
+    }
     n.ev.forEach((ev) => {
       const quote = el("blockquote", "quote", "\u201c" + S[ev[0]] + "\u201d");
       if (ev[1]) quote.append(el("cite", null, S[ev[1]]));
@@ -107,14 +258,23 @@
     });
     return box;
   }
+  // One line per fact, read subject -> predicate -> object, then its evidence sentence and document.
+  function factText(f) {
+    if (!DATA.directed) return N[f[0]].l + " and " + N[f[1]].l + " " + f[2];
+    return N[f[0]].l + " \u2192 " + f[2] + " \u2192 " + N[f[1]].l;
+  }
   function edgeInfo(i) {
     const e = E[i];
     const box = el("div", "info");
-    box.append(el("div", "name", N[e.f].l + " \u2014 " + N[e.t].l));
     e.facts.forEach((f) => {
-      box.append(el("div", "meta", N[f[0]].l + " " + f[2] + " " + N[f[1]].l + " (" + f[3] +
-        (f[3] === 1 ? " source)" : " sources)")));
-      if (f[5]) box.append(el("blockquote", "quote", "\u201c" + S[f[5]] + "\u201d"));
+      box.append(el("div", "name", factText(f)));
+      const sources = f[4] ? f[4] + (f[4] === 1 ? " document" : " documents") : "reference data";
+      box.append(el("div", "meta", sources));
+      if (f[5]) {
+        const quote = el("blockquote", "quote", "\u201c" + S[f[5]] + "\u201d");
+        if (f[6]) quote.append(el("cite", null, S[f[6]]));
+        box.append(quote);
+      }
     });
     return box;
   }
@@ -136,7 +296,8 @@
   network.on("blurNode", hideTip);
   network.on("hoverEdge", (p) => {
     const e = E[p.edge];
-    edges.update({ id: p.edge, label: short(e.facts.map((f) => f[2]).filter((v, j, a) => a.indexOf(v) === j).join(", ")) });
+    const said = e.facts.map((f) => f[2]).filter((v, j, a) => a.indexOf(v) === j).join(", ");
+    edges.update({ id: p.edge, label: short(said) });
     labelled = p.edge;
     showTip(edgeInfo(p.edge), p.pointer.DOM);
   });
@@ -146,59 +307,65 @@
     hideTip();
   });
   ["dragStart", "zoom"].forEach((ev) => network.on(ev, hideTip));
+  let selected = null;
   function showDetails(i) {
-    $("details").replaceChildren(nodeInfo(i));
+    selected = i;
+    const info = nodeInfo(i);
+    const more = el("button", "expand", "Show its links (" + neighbours[i].length + ")");
+    more.type = "button";
+    more.addEventListener("click", () => expand(i));
+    info.append(more);
+    $("details").replaceChildren(info);
+  }
+  const hint = Array.from($("details").childNodes, (node) => node.cloneNode(true));
+  function clearDetails() {
+    selected = null;
+    $("details").replaceChildren(...hint.map((node) => node.cloneNode(true)));
   }
   network.on("selectNode", (p) => showDetails(p.nodes[0]));
   network.on("selectEdge", (p) => { if (!p.nodes.length) $("details").replaceChildren(edgeInfo(p.edges[0])); });
 
-  // ---- filters ---------------------------------------------------------------------------------------
-  function fill(select, values) {
-    values.forEach((v, i) => {
-      const option = el("option", null, v);
-      option.value = String(i);
-      select.append(option);
-    });
-  }
-  fill($("programme"), DATA.programmes);
-  fill($("region"), DATA.regions);
-  const years = Array.from(new Set(N.flatMap((n) => n.yr))).sort((a, b) => a - b);
-  years.forEach((y) => { const o = el("option", null, y); o.value = String(y); $("year").append(o); });
-
-  function apply() {
-    const kinds = new Set(Array.from(document.querySelectorAll("input.kind:checked"), (b) => Number(b.value)));
-    const prog = $("programme").value === "" ? -1 : Number($("programme").value);
-    const region = $("region").value === "" ? -1 : Number($("region").value);
-    const year = $("year").value === "" ? -1 : Number($("year").value);
-    let shown = 0;
-    for (let i = 0; i < N.length; i++) {
-      const n = N[i];
-      const ok = kinds.has(n.k) && (prog < 0 || n.p.includes(prog)) && (region < 0 || n.r.includes(region)) &&
-        (year < 0 || n.yr.includes(year));
-      visible[i] = ok ? 1 : 0;
-      shown += visible[i];
-    }
+  // ---- filters and expanding -----------------------------------------------------------------------
+  function apply(initial) {
+    const before = visible.slice();
+    const shown = computeVisible();
     nodeView.refresh();
     edgeView.refresh();
-    $("count").textContent = "Showing " + shown + " of " + N.length + " nodes";
+    if (!initial && !big && !timeline) placeNew(before);
+    $("count").textContent = "Showing " + shown + " of " + N.length + " nodes" +
+      (focused && shown < N.length ? " (double-click a node to show its links)" : "");
+    const kept = network.getSelectedNodes().filter((i) => visible[i]);
+    if (kept.length === 0 && selected !== null) { network.unselectAll(); clearDetails(); }
     renderTable();
+    if (!initial) settle();
   }
+  function expand(i) {
+    expanded[i] = 1;
+    neighbours[i].forEach((j) => { expanded[j] = 1; });
+    apply();
+  }
+  network.on("doubleClick", (p) => { if (p.nodes.length) expand(p.nodes[0]); });
   $("controls").addEventListener("change", (ev) => { if (ev.target.id !== "search") apply(); });
-  $("controls").addEventListener("reset", () => setTimeout(apply, 0));
+  $("controls").addEventListener("reset", () => setTimeout(() => {
+    expanded.fill(0);
+    apply();
+  }, 0));
   $("controls").addEventListener("submit", (ev) => ev.preventDefault());
 
   // ---- search ----------------------------------------------------------------------------------------
   const hay = N.map((n) => [n.l, ...n.a].join("\u0000").toLowerCase());
   const results = $("results");
   let found = [];
+  // Exact names and acronyms first, then organisations and programmes before events and places.
+  const KIND_RANK = { programme: 0, partner: 0, event: 1 };
   function search() {
     const q = $("search").value.trim().toLowerCase();
     found = [];
     if (q) {
-      for (let i = 0; i < N.length && found.length < 200; i++) {
-        if (visible[i] && hay[i].includes(q)) found.push(i);
-      }
-      const rank = (i) => (N[i].l.toLowerCase().startsWith(q) ? 0 : hay[i].split("\u0000").some((s) => s.startsWith(q)) ? 1 : 2);
+      for (let i = 0; i < N.length; i++) if (hay[i].includes(q)) found.push(i);
+      const names = (i) => hay[i].split("\u0000");
+      const rank = (i) => (names(i).includes(q) ? 0 : names(i).some((s) => s.startsWith(q)) ? 1 : 2) * 10 +
+        (KIND_RANK[KINDS[N[i].k].key] ?? 2);
       found.sort((a, b) => rank(a) - rank(b) || N[a].l.length - N[b].l.length || a - b);
       found = found.slice(0, 10);
     }
@@ -211,11 +378,19 @@
       return li;
     }));
   }
+  // A found node is brought into view if a filter hid it, selected, and the view fits it and its links.
   function choose(i) {
     results.replaceChildren();
-    network.selectNodes([i]);
-    network.focus(i, { scale: Math.max(network.getScale(), 1.2), animation: false });
-    showDetails(i);
+    const show = () => {
+      network.selectNodes([i]);
+      showDetails(i);
+      const near = [i, ...neighbours[i].filter((j) => visible[j])];
+      network.fit({ nodes: near, animation: false });
+      if (network.getScale() > 1.5) network.moveTo({ scale: 1.5, animation: false });
+    };
+    if (!visible[i]) { expanded[i] = 1; apply(); }
+    if (settling) network.once("stabilizationIterationsDone", () => setTimeout(show, 0));
+    else setTimeout(show, 0);
   }
   $("search").addEventListener("input", search);
   $("search").addEventListener("keydown", (ev) => {
@@ -225,15 +400,21 @@
   $("search").addEventListener("blur", () => setTimeout(() => results.replaceChildren(), 150));
 
   // ---- table view and CSV ----------------------------------------------------------------------------
+  // One row per programme shown, one column per kind of fact (DATA.facts), from the programme's own facts.
   const LIST_MAX = 25;
-  function names(list) { return list.map((i) => N[i].l); }
+  const HEAD = ["programme", ...DATA.facts];
+  const EVENTS = DATA.facts.indexOf("events");
+  let sortBy = 0;
+  let sortDown = false;
   function rows() {
-    return DATA.table.filter((r) => visible[r[0]]).map((r) => [
-      N[r[0]].l,
-      names(r[1].filter((i) => visible[i])),
-      r[2].map((i) => DATA.regions[i]),
-      names(r[3].filter((i) => visible[i])),
-    ]);
+    const all = DATA.table.filter((i) => visible[i]).map((i) => [N[i].l, ...N[i].pf]);
+    const key = (r) => (sortBy === 0 ? r[0] : sortBy === EVENTS + 1 ? r[sortBy].length : r[sortBy].join(", "));
+    all.sort((a, b) => {
+      const x = key(a), y = key(b);
+      const order = typeof x === "number" ? x - y : x.localeCompare(y, undefined, { sensitivity: "base" });
+      return (sortDown ? -order : order) || a[0].localeCompare(b[0]);
+    });
+    return all;
   }
   function cell(list) {
     const td = el("td");
@@ -241,21 +422,36 @@
     td.textContent = list.length > LIST_MAX ? head + " and " + (list.length - LIST_MAX) + " more" : head;
     return td;
   }
+  const headRow = document.querySelector("#table thead tr");
+  headRow.replaceChildren(...HEAD.map((name, j) => {
+    const th = el("th");
+    const button = el("button", "sort", name[0].toUpperCase() + name.slice(1));
+    button.type = "button";
+    button.addEventListener("click", () => {
+      sortDown = sortBy === j ? !sortDown : false;
+      sortBy = j;
+      renderTable();
+    });
+    th.append(button);
+    return th;
+  }));
   function renderTable() {
+    Array.from(headRow.children).forEach((th, j) => {
+      th.setAttribute("aria-sort", j === sortBy ? (sortDown ? "descending" : "ascending") : "none");
+    });
     const body = document.querySelector("#table tbody");
     const all = rows();
     if (!all.length) {
       const tr = el("tr");
       const td = el("td", null, "No programmes in this view.");
-      td.colSpan = 4;
+      td.colSpan = HEAD.length;
       tr.append(td);
       body.replaceChildren(tr);
       return;
     }
     body.replaceChildren(...all.map((r) => {
       const tr = el("tr");
-      const first = el("td", null, r[0]);
-      tr.append(first, cell(r[1]), cell(r[2]), cell(r[3]));
+      tr.append(el("td", null, r[0]), ...r.slice(1).map(cell));
       return tr;
     }));
   }
@@ -265,8 +461,8 @@
     return '"' + s.replace(/"/g, '""') + '"';
   }
   $("csv").addEventListener("click", () => {
-    const lines = [["programme", "partners", "regions", "events"].map(csvCell).join(",")];
-    rows().forEach((r) => lines.push([r[0], r[1].join("; "), r[2].join("; "), r[3].join("; ")].map(csvCell).join(",")));
+    const lines = [HEAD.map(csvCell).join(",")];
+    rows().forEach((r) => lines.push([r[0], ...r.slice(1).map((list) => list.join("; "))].map(csvCell).join(",")));
     const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
     const a = el("a");
     a.href = URL.createObjectURL(blob);
@@ -277,6 +473,62 @@
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   });
 
-  apply();
-  window.cjPage = { network: network, nodes: nodes, edges: edges, data: DATA, choose: choose };
+  // ---- a picture for reports: the graph as shown, under the page's title and caption, with the legend ----
+  function wrap(ctx, text, width) {
+    const lines = [];
+    text.split(/\s+/).forEach((word) => {
+      const last = lines.length ? lines[lines.length - 1] + " " + word : word;
+      if (lines.length && ctx.measureText(last).width <= width) lines[lines.length - 1] = last;
+      else lines.push(word);
+    });
+    return lines;
+  }
+  function picture() {
+    const graph = document.querySelector("#graph canvas");
+    const ratio = graph.width / graph.clientWidth;
+    const out = document.createElement("canvas");
+    const ctx = out.getContext("2d");
+    const pad = 16 * ratio;
+    ctx.font = 13 * ratio + "px system-ui, sans-serif";
+    const caption = wrap(ctx, $("caption").textContent + " " + $("count").textContent + ".", graph.width - 2 * pad);
+    const head = pad + 26 * ratio + caption.length * 18 * ratio + pad / 2;
+    out.width = graph.width;
+    out.height = graph.height + head;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = "#1d232a";
+    ctx.textBaseline = "top";
+    ctx.font = "bold " + 20 * ratio + "px system-ui, sans-serif";
+    ctx.fillText(document.querySelector("h1").textContent, pad, pad);
+    ctx.font = 13 * ratio + "px system-ui, sans-serif";
+    ctx.fillStyle = "#444";
+    caption.forEach((line, j) => ctx.fillText(line, pad, pad + 28 * ratio + j * 18 * ratio));
+    ctx.drawImage(graph, 0, head);
+    const kinds = KINDS.filter((k, j) => nodeView.get().some((n) => N[n.id].k === j));
+    kinds.forEach((k, j) => {
+      const y = out.height - pad - (kinds.length - j) * 18 * ratio;
+      ctx.fillStyle = k.color;
+      ctx.beginPath();
+      ctx.arc(pad + 6 * ratio, y + 7 * ratio, 6 * ratio, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.fillStyle = "#1d232a";
+      ctx.fillText(k.name, pad + 18 * ratio, y);
+    });
+    return out;
+  }
+  $("png").addEventListener("click", () => {
+    picture().toBlob((blob) => {
+      const a = el("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = "graph.png";
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    }, "image/png");
+  });
+
+  apply(true);
+  window.cjPage = { network: network, nodes: nodes, edges: edges, data: DATA, choose: choose,
+    edgeText: (i) => edgeInfo(i).textContent, expand: expand };
 })();
