@@ -283,3 +283,16 @@ def test_query_table_escapes_control_characters(tmp_path: Path, folder: Path) ->
     run = cli("query", "--store", store, "--format", "table", query, timeout=60)
     assert run.code == 0, run.stderr
     assert "\x1b" not in run.stdout and "a\\x1b[31mred\\nline" in run.stdout
+
+
+def test_a_full_disk_at_open_is_one_line_for_every_writer(folder: Path, small_disk: Path) -> None:
+    store = small_disk / "store"
+    assert cli("ingest", "--store", store, folder / "good.txt", timeout=60).code == 0
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * shutil.disk_usage(small_disk).free)  # not a byte left
+    for args in (("remove", "--store", store, folder / "good.txt"), ("ingest", "--store", store, folder)):
+        run = cli(*args, timeout=60)
+        assert run.code == 1 and "Traceback" not in run.stderr, run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1 and str(store) in run.stderr, run.stderr
+    filler.unlink()
+    assert _sources(store) == [str(folder / "good.txt")]

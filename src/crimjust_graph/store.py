@@ -153,8 +153,11 @@ class LocalStore:
                 ) from None
             raise StoreError(f"cannot open store {path}: {str(exc).splitlines()[0]}") from None
         if writable:
-            sync_system_graphs(self)
-            drop_incomplete(self)
+            try:
+                sync_system_graphs(self)
+                drop_incomplete(self)
+            except OSError as exc:  # a full disk, say: the store is as it was, so say so in one line
+                raise StoreError(f"cannot write store {path}: {str(exc).splitlines()[0]}") from None
 
     # -- reading -------------------------------------------------------------------------------
 
