@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class Kind(StrEnum):
@@ -55,9 +56,13 @@ class Document:
     sentences: tuple[Span, ...]
     issued: str | None = None
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """First 16 hex digits of the SHA-256 of the extracted text (DESIGN §2)."""
+        """First 16 hex digits of the SHA-256 of the extracted text (DESIGN §2).
+
+        Cached: mapping names every evidence node after it, and hashing the whole text each time made
+        mapping one long report take time in the square of its length.
+        """
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
 
 
