@@ -43,3 +43,23 @@ def test_an_acronym_and_a_named_body_are_two() -> None:
     found = partners("Officers of the KPA and Kenya Navy inspected the port.")
     assert "Kenya Navy" in found
     assert not any(" and " in name for name in found)
+
+
+def test_a_countrys_institution_in_lower_case_is_a_body_based_there() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe course was opened by the head of the Maltese police, "
+            "and the Norway embassy took part.",
+            "memory://bodies",
+            title="Bodies",
+        )
+    )
+    labels = {e.key: e.label for e in ex.entities}
+    based = {(labels[r.subject], labels[r.object]) for r in ex.relations if r.predicate.value == "basedIn"}
+    assert ("Police of Malta", "Malta") in based
+    assert ("Embassy of Norway", "Norway") in based
+
+
+def test_officers_of_several_countries_police_are_no_body() -> None:
+    found = partners("Maltese police officers and Greek, Cypriot and Maltese police met in Valletta.")
+    assert not any("police" in name.casefold() for name in found)

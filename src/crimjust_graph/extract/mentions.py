@@ -167,6 +167,45 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
     return out + _placed_if_named_elsewhere(out, unplaced)
 
 
+# Lower-case nouns that, after a country or its demonym, name one institution ('the German embassy',
+# 'the Senegalese police'); people and groups ('police officers', 'customs officials') are no body.
+INSTITUTION_NOUNS = frozenset({"embassy", "police", "navy", "coastguard", "gendarmerie", "customs"})
+# What may follow such a name: it ends there ('the Senegalese police, on behalf of').
+_AFTER_INSTITUTION = frozenset(
+    """, . ; : ) and or in of to from for at on with who which that was were is has have had took
+    participated attended joined also""".split()  # noqa: SIM905
+)
+
+
+def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the Senegalese police', 'the United States embassy': a country's institution named in lower case."""
+    demonyms = gazetteer.demonyms()
+    taken = {k for m in bodies for k in range(m.first, m.last)}
+    countries = {p.last: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for k, word in enumerate(ctx.folded):
+        if word not in INSTITUTION_NOUNS or not ctx.words[k].islower() or k in taken or k < 1:
+            continue
+        if ctx.folded[k + 1 : k + 2] and ctx.folded[k + 1] not in _AFTER_INSTITUTION:
+            continue  # 'police officers', 'customs officials'
+        before = ctx.folded[k - 2 : k - 1]
+        if before and before[0] in {",", "and", "or"} | AREA_BEFORE_DEMONYM:
+            continue  # 'Brazilian, Colombian and Peruvian police': several countries' forces, no one body
+        country = countries.get(k)
+        demonym = demonyms.get(ctx.folded[k - 1]) if ctx.is_capitalised(k - 1) else None
+        if country is not None:
+            first, place_key, place_label = country.first, country.key, country.known.label
+        elif demonym is not None and k - 1 not in taken:
+            first, place_key, place_label = k - 1, demonym.key, demonym.label
+        else:
+            continue
+        surface = ctx.text(first, k + 1)
+        label = f"{word.capitalize()} of {place_label}"
+        known = Known((Kind.PARTNER, slugify(f"{word} {place_label}")), label)
+        out.append(Mention(first, k + 1, known, (surface,), place_key))
+    return out
+
+
 def _two_names(ctx: Context, j: int) -> bool:
     """'X Agency and Y Police', 'KPA and Kenya Navy': a head word (or an acronym) on each side of 'and' ends
     two names, not one."""
@@ -372,6 +411,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         for k in range(m.first, m.last):
             taken[k] = True
     bodies += _named_bodies(ctx, taken, places)
+    bodies += _national_institutions(ctx, bodies, places)
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
