@@ -158,3 +158,19 @@ def test_delegations_of_countries_took_part() -> None:
         "shared their practices."
     )
     assert {"Togo", "Benin"} <= roles(ex, "hasParticipant")
+
+
+def test_those_in_attendance_and_the_co_chairs_took_part() -> None:
+    ex = run(
+        "Co-chaired by Malta and Norway, the harbour security meeting was held in Valletta on 3 May 2021. "
+        "Also in attendance were INTERPOL cooperating partners, including the World Customs Organization, "
+        "Harbour Watch Bureau Nine, and Europol."
+    )
+    found = roles(ex, "hasParticipant")
+    assert {"Malta", "Norway", "World Customs Organization", "Europol"} <= found
+    assert "INTERPOL" not in found  # it only qualifies the partners named after 'including'
+
+
+def test_a_list_in_attendance_is_no_participant_without_an_event() -> None:
+    ex = run("Malta and Norway were in attendance of the vote on the harbour law.")
+    assert not roles(ex, "hasParticipant")

@@ -192,6 +192,8 @@ CUES: tuple[Cue, ...] = (
             "made up of",
             "attendance by",
             "attendance of",
+            "in attendance",  # 'also in attendance were A and B'
+            "co-chaired by",  # 'co-chaired by Algeria and Uganda, the meeting ...'
         )
     ),
     *(

@@ -81,9 +81,20 @@ class Mentions:
                 i += 1
             elif out and ctx.words[i + 1 : i + 3] in POSSESSIVE and i + 3 in self.by_first:
                 i += 3  # "the Government of Peru and Spain's Intelligence Centre"
+            elif out and (j := self._unknown_item(i)) > i:
+                i = j  # 'A, Cyber Watch Africa, and B': a name no layer knows is still an item of the list
             else:
                 break
         return _unique(out)
+
+    def _unknown_item(self, i: int) -> int:
+        """Where a capitalised run at i ends when it sits between a list's commas, else i."""
+        ctx, j = self.ctx, i
+        while j < min(i + 6, len(ctx)) and ctx.is_capitalised(j) and j not in self.by_first:
+            j += 1
+        if j == i or ctx.words[i - 1] != "," or ctx.words[j : j + 1] != (",",):
+            return i
+        return j
 
     def backward(self, i: int, kinds: frozenset[Kind]) -> list[Mention]:
         """The coordinated list of mentions ending just before token i, without those inside a prepositional

@@ -171,6 +171,9 @@ def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
     A list found may go on after a further phrase: 'A, B and directors of other projects, such as C and D'.
     """
     found = mentions.after(i, kinds) or _list_after_phrase(ctx, mentions, i, kinds)
+    if len(found) == 1:
+        members = _members_named(ctx, mentions, found[0].last, kinds)
+        found = found if members is None else members
     while found:
         k = found[-1].last
         more = _list_after_phrase(ctx, mentions, k + 1, kinds) if ctx.folded[k : k + 1] == ("and",) else []
@@ -178,6 +181,20 @@ def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
             break
         found += more
     return found
+
+
+def _members_named(ctx: Context, mentions: Mentions, k: int, kinds: frozenset[Kind]) -> list[Mention] | None:
+    """'X cooperating partners, including A and B': a body used as a modifier; the list names who came
+    (None when no such list follows the body)."""
+    stop = min(k + 4, len(ctx))
+    while k < stop and ctx.words[k].isalpha() and ctx.words[k].islower() and ctx.folded[k] != "including":
+        k += 1
+    k += ctx.words[k : k + 1] == (",",)
+    if ctx.folded[k : k + 1] == ("including",):
+        return mentions.after(k + 1, kinds)
+    if ctx.folded[k : k + 2] == ("such", "as"):
+        return mentions.after(k + 2, kinds)
+    return None
 
 
 def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozenset[Kind]) -> list[Mention]:
@@ -271,6 +288,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
             if _from_before(ctx, m.first, sent) and (len(items) > 1 or _right_after_from(ctx, m.first)):
                 out += items
     for _, end in ctx.cues(sent, LIST_CUES):
+        end += ctx.folded[end : end + 1] in {(w,) for w in COPULA}  # 'in attendance were A and B'
         out += _after_noun_phrase(ctx, mentions, end, ACTORS)
     out += _speakers(ctx, mentions, sent)
     for start, end in ctx.cues(sent, SELF_CUES):
