@@ -41,3 +41,16 @@ def test_a_direction_word_elsewhere_changes_nothing() -> None:
 def test_south_eastern_europe_in_its_usual_spellings() -> None:
     assert regions("Police from South East Europe met.") == {"South-Eastern Europe"}
     assert regions("Police from South-Eastern Europe met.") == {"South-Eastern Europe"}
+
+
+def test_the_democratic_republic_of_congo_without_the_is_not_the_other_congo() -> None:
+    ex = extract(
+        document_from_text(
+            "Countries\n\nChiefs from Kenya and the Democratic Republic of Congo met.",
+            "memory://countries",
+            title="Countries",
+        )
+    )
+    countries = {e.label for e in ex.entities if e.kind is Kind.COUNTRY}
+    assert "Democratic Republic of the Congo" in countries
+    assert "Republic of the Congo" not in countries
