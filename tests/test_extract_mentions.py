@@ -63,3 +63,24 @@ def test_a_countrys_institution_in_lower_case_is_a_body_based_there() -> None:
 def test_officers_of_several_countries_police_are_no_body() -> None:
     found = partners("Maltese police officers and Greek, Cypriot and Maltese police met in Valletta.")
     assert not any("police" in name.casefold() for name in found)
+
+
+def test_a_regional_office_of_unodc_is_unodc() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe UNODC Regional Office for Central Asia organized a study visit to Tashkent, "
+            "Uzbekistan on 3 May 2021.",
+            "memory://bodies",
+            title="Bodies",
+        )
+    )
+    labels = {e.key: e.label for e in ex.entities}
+    assert "United Nations Office on Drugs and Crime" in labels.values()
+    assert not any("Regional Office" in label for label in labels.values())
+    organisers = {labels[r.object] for r in ex.relations if r.predicate.value == "organisedBy"}
+    assert organisers == {"United Nations Office on Drugs and Crime"}
+
+
+def test_a_regional_office_of_another_body_stays_its_own() -> None:
+    found = partners("The INTERPOL Regional Bureau in Nairobi, Kenya, hosted officers.")
+    assert any("Regional Bureau" in name for name in found)

@@ -291,6 +291,9 @@ def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> 
         if place is None or ctx.sent_of[place.first] != ctx.sent_of[m.first]:
             out.append(m)
             continue
+        if m.key in gazetteer.merged_offices() and ctx.folded[k - 1] == "office":
+            out.append(replace(m, last=place.last, surfaces=(*m.surfaces, ctx.text(m.first, place.last))))
+            continue  # 'the UNODC Regional Office for Central Asia' is UNODC (SCHEMA convention 1)
         label = f"{m.known.label} {ctx.text(j, k)} {ctx.words[k]} {place.known.label}"
         country = place.key if place.kind is Kind.COUNTRY else None
         out.append(
