@@ -174,3 +174,19 @@ def test_those_in_attendance_and_the_co_chairs_took_part() -> None:
 def test_a_list_in_attendance_is_no_participant_without_an_event() -> None:
     ex = run("Malta and Norway were in attendance of the vote on the harbour law.")
     assert not roles(ex, "hasParticipant")
+
+
+def test_an_event_under_a_programme_is_organised_by_it() -> None:
+    ex = run(
+        "On 3 May 2021 a study visit of port officers took place in Valletta, Malta, under the Harbour "
+        "Shield Programme."
+    )
+    assert "Harbour Shield Programme" in roles(ex, "organisedBy")
+
+
+def test_a_programme_a_funder_pays_under_organises_nothing() -> None:
+    ex = run(
+        "On 3 May 2021 a study visit of port officers took place in Valletta, Malta. It was funded by the "
+        "European Commission under the Harbour Shield Programme."
+    )
+    assert "Harbour Shield Programme" not in roles(ex, "organisedBy")

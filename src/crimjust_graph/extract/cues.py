@@ -153,6 +153,7 @@ CUES: tuple[Cue, ...] = (
             "under the framework of",
             "under the auspices of",
             "under the umbrella of",
+            "under",  # 'the visit, under the X Network of the Y Programme' (a programme right after it)
         )
     ),
     *(

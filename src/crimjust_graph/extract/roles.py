@@ -10,6 +10,7 @@ from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Kind, Predicate
 
 ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
+FUND_VERBS = verbs(Predicate.FUNDED_BY)
 # An event held within a programme's frame is organised by it ('as part of the ENACT project').
 FRAME_CUES = phrases(Predicate.ORGANISED_BY, Shape.EVENT)
 PARTNERSHIP_CUES = phrases(Predicate.ORGANISED_BY, Shape.PASSIVE)
@@ -90,9 +91,15 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     if out or any(ctx.folded[i] in ORGANISE_VERBS for i in rng):
         for _, end in ctx.cues(sent, PARTNERSHIP_CUES):
             out += mentions.after(end, BODIES)
-    for _, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
+    for start, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
+        if ctx.folded[start] == "under" and end == start + 1 and _funded_before(ctx, rng.start, start):
+            continue  # 'funded by the EC under the Y Programme': Y pays through the funder, organises nothing
         out += mentions.after(end, PROGRAMMES, skip=1)[:1]
     return out
+
+
+def _funded_before(ctx: Context, first: int, cue: int) -> bool:
+    return any(ctx.folded[k] in FUND_VERBS for k in range(first, cue))
 
 
 def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
