@@ -116,6 +116,13 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "coversRegion",
     ),
     (
+        "nominal_coverage",
+        "Customs chiefs praised the implementation of the Harbour Shield Programme in Ghana and Togo.",
+        ("Harbour Shield Programme", "coversRegion", "Togo"),
+        "Customs chiefs from Ghana and Togo praised the implementation of the Harbour Shield Programme.",
+        "coversRegion",
+    ),
+    (
         "units_in_countries",
         "The meeting gathered Harbour Shield Programme focal points and task forces from Ghana, Togo and "
         "Benin.",

@@ -10,7 +10,8 @@ list. A cue says where its two arguments stand:
 - subject `glued`: the name written right before the cue, with no space ('EU' in 'EU-funded');
 - object `after`: the coordinated list that starts right after the cue ('funded by A, B and C');
 - object `before`: the coordinated list that ends right before the cue ('A and B took part');
-- object `next`: the name that follows ('UNODC-led AIRCOP' -> AIRCOP is the subject, UNODC the object).
+- object `next`: the name that follows ('UNODC-led AIRCOP' -> AIRCOP is the subject, UNODC the object);
+- subject `after`, object `in`: a noun's programme and the places it acts in ('the implementation of X in A').
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Shape(Enum):
     SUPPORTED = "supported"  # objects after, helping the event named before: 'a workshop supported by A'
     SIGNAL = "signal"  # the cue only marks the sentence (its place names are an event's venue)
     VERB = "verb"  # one verb form; its rule finds the arguments ('funded in 2020 by X', 'X will host')
+    NOMINAL = "nominal"  # subject right after, objects after its 'in': 'the implementation of X in A and B'
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,10 @@ CUES: tuple[Cue, ...] = (
             "comprising",
             "consisting of",
         )
+    ),
+    *(
+        Cue(phrase, P.COVERS_REGION, S.NOMINAL)
+        for phrase in ("implementation of", "presence of", "activities of", "expansion of")
     ),
     # components
     *(

@@ -65,6 +65,7 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     _rule(relations.components, P.PART_OF, needs=relations.COMPONENT_NOUNS),
     _rule(relations.owned, P.IMPLEMENTED_BY, needs=frozenset({"is", "was"})),
     _rule(relations.coverage, P.COVERS_REGION),
+    _rule(relations.nominal_coverage, P.COVERS_REGION, needs=relations.NOMINAL_COVER_NOUNS),
     _rule(relations.units_in_countries, P.COVERS_REGION, needs=relations.UNIT_NOUNS),
     _rule(relations.acts_in, P.COVERS_REGION, needs=frozenset({"in"})),
     _rule(structure.funded_with, P.FUNDED_BY, needs=structure.FUND_VERBS),

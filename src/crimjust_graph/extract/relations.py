@@ -20,6 +20,8 @@ FUND_CUES = phrases(Predicate.FUNDED_BY, Shape.PASSIVE)
 IMPLEMENT_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.PASSIVE)
 PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.PASSIVE)
 COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.PASSIVE)
+NOMINAL_COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.NOMINAL)
+NOMINAL_COVER_NOUNS = frozenset(cue[0] for cue in NOMINAL_COVER_CUES)
 PART_CUES = without(phrases(Predicate.PART_OF, Shape.PASSIVE), "umbrella of")
 UMBRELLA_CUES = phrases(Predicate.PART_OF, Shape.PASSIVE, "umbrella of")
 BASED_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "based in", "headquartered in")
@@ -320,6 +322,18 @@ def coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Ite
             topic = subject_or_topic(ctx, bodies, a, window=0)
             before = [topic] if topic is not None and _opens_with_anaphor(ctx, sent) else []
         yield from ((p, Predicate.COVERS_REGION, area, ev) for p in before for area in areas)
+
+
+def nominal_coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'the implementation of AIRCOP in Latin America and the Caribbean' -> coversRegion each area."""
+    for _, b in _cues(ctx, sent, NOMINAL_COVER_CUES):
+        programme = bodies.after(b, PROGRAMMES, skip=1)[:1]
+        if not programme or programme[0].kind is not Kind.PROGRAMME:
+            continue
+        k = programme[0].last
+        if ctx.folded[k : k + 1] == ("in",):
+            for area in _area_lists(ctx, places, k + 1):
+                yield programme[0], Predicate.COVERS_REGION, area, ctx.evidence(sent)
 
 
 # A programme's own presence in a country: 'AIRCOP focal points and task forces from A, B and C'.
