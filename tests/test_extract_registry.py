@@ -123,6 +123,13 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "coversRegion",
     ),
     (
+        "hyphen_based",
+        "Analysts of the Valletta-based Harbour Watch Centre shared their findings.",
+        ("Harbour Watch Centre", "basedIn", "Valletta"),
+        "Analysts of the Harbour Watch Centre shared Valletta-based findings.",
+        "basedIn",
+    ),
+    (
         "units_in_countries",
         "The meeting gathered Harbour Shield Programme focal points and task forces from Ghana, Togo and "
         "Benin.",

@@ -190,3 +190,11 @@ def test_a_programme_a_funder_pays_under_organises_nothing() -> None:
         "European Commission under the Harbour Shield Programme."
     )
     assert "Harbour Shield Programme" not in roles(ex, "organisedBy")
+
+
+def test_a_place_based_modifier_does_not_end_the_list_of_attendees() -> None:
+    ex = run(
+        "On 3 May 2021 a harbour security workshop was held in Valletta, Malta. Representatives of the "
+        "Athens-based Harbour Watch Centre and the Tunis-based Joint Planning Cell also attended."
+    )
+    assert {"Harbour Watch Centre", "Joint Planning Cell"} <= roles(ex, "hasParticipant")

@@ -147,6 +147,7 @@ CUES: tuple[Cue, ...] = (
     ),
     # where a body sits
     *(Cue(phrase, P.BASED_IN, S.PASSIVE) for phrase in ("based in", "headquartered in", "headquarters in")),
+    Cue("-based", P.BASED_IN, S.GLUED),  # 'the Almaty-based X
     # an event's organisers: a programme's frame, or a partner named beside the organising verb
     *(
         Cue(phrase, P.ORGANISED_BY, S.EVENT)

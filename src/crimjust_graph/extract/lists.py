@@ -17,6 +17,7 @@ PREPOSITIONS = frozenset(
 
 
 POSSESSIVE = frozenset({("'", "s"), ("’", "s")})
+BASED = ("-", "based")  # 'the Almaty-based X': the place before it qualifies X
 
 
 class Mentions:
@@ -81,6 +82,8 @@ class Mentions:
                 i += 1
             elif out and ctx.words[i + 1 : i + 3] in POSSESSIVE and i + 3 in self.by_first:
                 i += 3  # "the Government of Peru and Spain's Intelligence Centre"
+            elif ctx.folded[i + 1 : i + 3] == BASED:
+                i += 3  # 'and the Tehran-based Joint Planning Cell': a modifier of the next name
             elif out and (j := self._unknown_item(i)) > i:
                 i = j  # 'A, Cyber Watch Africa, and B': a name no layer knows is still an item of the list
             else:
@@ -122,7 +125,10 @@ class Mentions:
 
     def after(self, i: int, kinds: frozenset[Kind], skip: int = 3) -> list[Mention]:
         """The list that starts within `skip` tokens after i ('organised by the European Commission')."""
-        for k in range(i, min(i + skip + 1, len(self.ctx))):
+        stop = min(i + skip + 1, len(self.ctx))
+        for k in range(i, stop):
+            if self.ctx.folded[k + 1 : k + 3] == BASED and k + 3 < len(self.ctx):
+                return self.after(k + 3, kinds, max(0, skip - (k - i)))  # 'the Almaty-based X'
             if k in self.by_first:
                 return self.forward(k, kinds)
             if self.ctx.words[k + 1 : k + 3] in POSSESSIVE and k + 3 in self.by_first:

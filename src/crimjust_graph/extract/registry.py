@@ -76,6 +76,7 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     _rule(structure.appositive_owner, P.IMPLEMENTED_BY, needs=PROGRAMME_HEADS),
     _rule(structure.named_component, P.PART_OF, needs=frozenset({"component", "pillar"})),
     _rule(relations.based_in, P.BASED_IN),
+    _rule(relations.hyphen_based, P.BASED_IN, needs=frozenset({"based"})),
     _rule(relations.headquarters, P.BASED_IN, needs=frozenset({"headquarters"})),
     _rule(relations.countries_in_region, P.IN_REGION),
 )

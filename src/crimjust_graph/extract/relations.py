@@ -420,6 +420,18 @@ def based_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Ite
             yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
 
 
+BASED_GLUED = phrases(Predicate.BASED_IN, Shape.GLUED)
+
+
+def hyphen_based(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'the Almaty-based Coordination Centre' -> basedIn Almaty."""
+    for a, b in _cues(ctx, sent, BASED_GLUED):
+        place = places.by_last.get(a)
+        body = bodies.by_first.get(b)
+        if place is not None and place.kind in SITES and body is not None and body.kind in PARTNERS:
+            yield body, Predicate.BASED_IN, place, ctx.evidence(sent)
+
+
 def headquarters(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """ "the WCO's headquarters in Brussels", 'its headquarters in Y' -> basedIn."""
     for a, b in _cues(ctx, sent, HEADQUARTERS_CUES):
