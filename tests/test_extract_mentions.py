@@ -84,3 +84,13 @@ def test_a_regional_office_of_unodc_is_unodc() -> None:
 def test_a_regional_office_of_another_body_stays_its_own() -> None:
     found = partners("The INTERPOL Regional Bureau in Nairobi, Kenya, hosted officers.")
     assert any("Regional Bureau" in name for name in found)
+
+
+def test_a_known_acronym_before_a_new_bodys_name_is_part_of_it() -> None:
+    found = partners("Trainers of the OSCE Harbour Management Staff College took part.")
+    assert "OSCE Harbour Management Staff College" in found
+
+
+def test_a_known_acronym_before_a_committees_meeting_stays_apart() -> None:
+    found = partners("The 12th OSCE Harbour Coordinating Committee (HCC) meeting took place in Vienna.")
+    assert "OSCE Harbour Coordinating Committee" not in found

@@ -10,6 +10,7 @@ from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.gazetteer import Known
 from crimjust_graph.extract.heads import (
     BARE,
+    EVENT_TRIGGERS,
     GENERIC,
     ORG_HEADS,
     PROGRAMME_HEADS,
@@ -204,6 +205,43 @@ def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Men
         known = Known((Kind.PARTNER, slugify(f"{word} {place_label}")), label)
         out.append(Mention(first, k + 1, known, (surface,), place_key))
     return out
+
+
+def _owner_in_name(ctx: Context, bodies: list[Mention]) -> list[Mention]:
+    """'the OSCE Border Management Staff College': a known body's acronym right before a body's name no
+    reference names is part of that name (the institution is the owner's own)."""
+    registry = gazetteer.registry_keys()
+    by_first = {m.first: m for m in bodies}
+    merged: set[int] = set()
+    out = []
+    for m in sorted(bodies, key=lambda m: m.first):
+        if m.first in merged:
+            continue
+        unit = by_first.get(m.last)
+        acronym = m.last - m.first == 1 and ctx.words[m.first].isupper() and len(ctx.words[m.first]) > 1
+        if (
+            unit is None
+            or not acronym
+            or m.key not in registry
+            or m.kind is not Kind.PARTNER
+            or unit.kind is not Kind.PARTNER
+            or unit.key in registry
+            or unit.country is not None
+            or _names_an_event(ctx, unit.last)
+        ):
+            out.append(m)
+            continue
+        label = ctx.text(m.first, unit.last)
+        merged.add(unit.first)
+        out.append(Mention(m.first, unit.last, known_as(Kind.PARTNER, label), (label, *unit.surfaces)))
+    return out
+
+
+def _names_an_event(ctx: Context, k: int) -> bool:
+    """'the EAPCCO Permanent Coordinating Committee (PCC) meeting': the name is an event's, not a body's."""
+    if ctx.words[k : k + 1] == ("(",) and ctx.words[k + 2 : k + 3] == (")",):
+        k += 3
+    return ctx.folded[k : k + 1] != () and ctx.folded[k] in EVENT_TRIGGERS
 
 
 def _two_names(ctx: Context, j: int) -> bool:
@@ -415,6 +453,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
             taken[k] = True
     bodies += _named_bodies(ctx, taken, places)
     bodies += _national_institutions(ctx, bodies, places)
+    bodies = _owner_in_name(ctx, bodies)
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
