@@ -198,3 +198,19 @@ def test_a_place_based_modifier_does_not_end_the_list_of_attendees() -> None:
         "Athens-based Harbour Watch Centre and the Tunis-based Joint Planning Cell also attended."
     )
     assert {"Harbour Watch Centre", "Joint Planning Cell"} <= roles(ex, "hasParticipant")
+
+
+def test_a_titled_group_then_including_names_who_took_part() -> None:
+    ex = run(
+        "The meeting was held in Valletta, Malta, on 3 May 2021. It brought together Heads of Regional "
+        "Harbour Chiefs’ Organizations, including: the Harbour Watch Bureau (HWB), INTERPOL and Europol."
+    )
+    assert {"Harbour Watch Bureau", "INTERPOL", "Europol"} <= roles(ex, "hasParticipant")
+
+
+def test_a_titled_group_of_a_body_without_including_names_no_list() -> None:
+    ex = run(
+        "The meeting was held in Valletta, Malta, on 3 May 2021. It brought together Heads of Harbour "
+        "Units to hear INTERPOL and Europol on their reports."
+    )
+    assert not {"INTERPOL", "Europol"} & roles(ex, "hasParticipant")

@@ -127,6 +127,8 @@ class Mentions:
         """The list that starts within `skip` tokens after i ('organised by the European Commission')."""
         stop = min(i + skip + 1, len(self.ctx))
         for k in range(i, stop):
+            if k == i and self.ctx.words[k] == ":" and self.ctx.folded[k - 1 : k] == ("including",):
+                continue  # 'including: A, B and C'
             if self.ctx.folded[k + 1 : k + 3] == BASED and k + 3 < len(self.ctx):
                 return self.after(k + 3, kinds, max(0, skip - (k - i)))  # 'the Almaty-based X'
             if k in self.by_first:

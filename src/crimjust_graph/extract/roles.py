@@ -208,14 +208,23 @@ def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
     """The list after a short lower-case phrase ('the other [Route Programme] components – A, B')."""
     sent = ctx.sent_of[min(i, len(ctx) - 1)]
     k = i
-    while k < min(i + 8, len(ctx)):
+    titled = False  # 'Heads of Regional Police Organizations, including: A, B': the list after 'including'
+    while k < min(i + 10, len(ctx)):
         inside = mentions.by_first.get(k)
         if inside is not None and inside.kind in BODIES and k > i:  # 'the other [Route Programme] components'
             k = inside.last
             continue
-        if ctx.sent_of[k] != sent or not (ctx.words[k].islower() or ctx.words[k] == ","):
+        if ctx.sent_of[k] != sent:
             return []
-        if ctx.folded[k] in {"of", "from", "including"} or ctx.folded[k : k + 2] == ("such", "as"):
+        if not (ctx.words[k].islower() or ctx.words[k] == ","):
+            if not (ctx.words[k].isalpha() or ctx.words[k] in {"'", "’"}) or k in mentions.by_first:
+                return []
+            titled = True
+        if (
+            (not titled and ctx.folded[k] in {"of", "from"})
+            or ctx.folded[k] == "including"
+            or (ctx.folded[k : k + 2] == ("such", "as"))
+        ):
             found = mentions.after(k + (2 if ctx.folded[k] == "such" else 1), kinds)
             if found:
                 return found
