@@ -209,6 +209,13 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "basedIn",
     ),
     (
+        "headquarters",
+        "The meeting was held at the World Customs Organization (WCO) Headquarters, Brussels, on 2 July.",
+        ("World Customs Organization", "basedIn", "Brussels"),
+        "The meeting was held at the World Customs Organization (WCO) office, Brussels, on 2 July.",
+        "basedIn",
+    ),
+    (
         "countries_in_region",
         "The programme works in five West African countries: Ghana, Togo, Benin, Niger and Mali.",
         ("Togo", "inRegion", "West Africa"),

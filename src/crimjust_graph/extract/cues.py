@@ -146,7 +146,10 @@ CUES: tuple[Cue, ...] = (
         for phrase in ("component of", "part of", "pillar of", "sub-programme of", "umbrella of")
     ),
     # where a body sits
-    *(Cue(phrase, P.BASED_IN, S.PASSIVE) for phrase in ("based in", "headquartered in", "headquarters in")),
+    *(
+        Cue(phrase, P.BASED_IN, S.PASSIVE)
+        for phrase in ("based in", "headquartered in", "headquarters in", "headquarters,")
+    ),
     Cue("-based", P.BASED_IN, S.GLUED),  # 'the Almaty-based X
     # an event's organisers: a programme's frame, or a partner named beside the organising verb
     *(

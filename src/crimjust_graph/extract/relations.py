@@ -25,7 +25,7 @@ NOMINAL_COVER_NOUNS = frozenset(cue[0] for cue in NOMINAL_COVER_CUES)
 PART_CUES = without(phrases(Predicate.PART_OF, Shape.PASSIVE), "umbrella of")
 UMBRELLA_CUES = phrases(Predicate.PART_OF, Shape.PASSIVE, "umbrella of")
 BASED_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "based in", "headquartered in")
-HEADQUARTERS_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "headquarters in")
+HEADQUARTERS_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "headquarters in", "headquarters,")
 # After an implementer list, more implementers: 'executed by A and B through C, together with D'; 'implemented
 # by A in partnership with B' makes B a partner (the partner cues' job), not an implementer.
 MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("as", "well", "as"))
@@ -433,7 +433,7 @@ def hyphen_based(ctx: Context, bodies: Mentions, places: Mentions, sent: int) ->
 
 
 def headquarters(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """ "the WCO's headquarters in Brussels", 'its headquarters in Y' -> basedIn."""
+    """ "the WCO's headquarters in Brussels", 'its headquarters in Y', 'the AU Headquarters, Addis Ababa'."""
     for a, b in _cues(ctx, sent, HEADQUARTERS_CUES):
         owner = bodies.by_last.get(a) or bodies.by_last.get(a - 2)  # 'WCO headquarters', "WCO's"
         if owner is None and ctx.folded[a - 1 : a] == ("its",):
