@@ -94,3 +94,20 @@ def test_a_known_acronym_before_a_new_bodys_name_is_part_of_it() -> None:
 def test_a_known_acronym_before_a_committees_meeting_stays_apart() -> None:
     found = partners("The 12th OSCE Harbour Coordinating Committee (HCC) meeting took place in Vienna.")
     assert "OSCE Harbour Coordinating Committee" not in found
+
+
+def based_in(text: str) -> set[tuple[str, str]]:
+    ex = extract(document_from_text("Bodies\n\n" + text, "memory://bodies", title="Bodies"))
+    labels = {e.key: e.label for e in ex.entities}
+    return {(labels[r.subject], labels[r.object]) for r in ex.relations if r.predicate.value == "basedIn"}
+
+
+def test_a_country_opening_a_bodys_name_is_its_seat() -> None:
+    assert ("Malta Harbour Services Agency", "Malta") in based_in(
+        "Trainers of the Malta Harbour Services Agency took part."
+    )
+
+
+def test_a_country_before_a_body_in_another_phrase_is_not_its_seat() -> None:
+    found = based_in("Trainers came from Malta. The Harbour Services Agency took part.")
+    assert not any(body == "Harbour Services Agency" for body, _ in found)

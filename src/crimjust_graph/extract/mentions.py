@@ -163,7 +163,11 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             continue
         if all(w in BARE for w in ctx.folded[first:last]):
             continue  # 'the Project', 'the Committee', 'Steering Committee' heads alone, with no country
-        based = _demonym_country(ctx, first, last) or _trailing_key(ctx, last, countries)
+        based = (
+            _demonym_country(ctx, first, last)
+            or _trailing_key(ctx, last, countries)
+            or _leading_key(first, countries)
+        )
         out.append(Mention(first, last, known_as(kind, surface), (surface,), based))
     return out + _placed_if_named_elsewhere(out, unplaced)
 
@@ -378,6 +382,12 @@ def _trailing_country(ctx: Context, last: int, countries: _Countries) -> Mention
     if k == last:
         return None
     return countries.by_first.get(k)
+
+
+def _leading_key(first: int, countries: _Countries) -> EntityKey | None:
+    """'the Canada Border Services Agency', 'the Kenya Navy': a country's name opens the body's own name."""
+    found = countries.by_first.get(first)
+    return found.key if found is not None else None
 
 
 def _trailing_key(ctx: Context, last: int, countries: _Countries) -> EntityKey | None:
