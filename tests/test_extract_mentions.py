@@ -111,3 +111,11 @@ def test_a_country_opening_a_bodys_name_is_its_seat() -> None:
 def test_a_country_before_a_body_in_another_phrase_is_not_its_seat() -> None:
     found = based_in("Trainers came from Malta. The Harbour Services Agency took part.")
     assert not any(body == "Harbour Services Agency" for body, _ in found)
+
+
+def test_a_company_is_a_body() -> None:
+    assert "Harbourware Ltd" in partners("The training was delivered by a team from Harbourware Ltd.")
+
+
+def test_a_bare_company_suffix_is_no_body() -> None:
+    assert not partners("The Ltd stayed closed.")
