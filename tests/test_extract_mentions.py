@@ -119,3 +119,11 @@ def test_a_company_is_a_body() -> None:
 
 def test_a_bare_company_suffix_is_no_body() -> None:
     assert not partners("The Ltd stayed closed.")
+
+
+def test_an_unknown_acronym_based_somewhere_is_a_body_based_there() -> None:
+    assert ("HWCX", "Malta") in based_in("The centres are HWCX based in Malta and others.")
+
+
+def test_an_unknown_acronym_alone_is_no_body() -> None:
+    assert "HWCX" not in partners("The centres use HWCX software in Malta.")

@@ -241,6 +241,18 @@ def _owner_in_name(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     return out
 
 
+def _placed_acronyms(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'RCOC based in Seychelles': an acronym no layer knows, said to be based somewhere, is a body."""
+    taken = {k for m in [*bodies, *places] for k in range(m.first, m.last)}
+    out = []
+    for k, word in enumerate(ctx.words):
+        if len(word) < 3 or not word.isalpha() or not word.isupper() or k in taken:
+            continue
+        if ctx.folded[k + 1 : k + 3] == ("based", "in") or ctx.folded[k + 1 : k + 4] == (",", "based", "in"):
+            out.append(Mention(k, k + 1, known_as(Kind.PARTNER, word), (word,)))
+    return out
+
+
 def _names_an_event(ctx: Context, k: int) -> bool:
     """'the EAPCCO Permanent Coordinating Committee (PCC) meeting': the name is an event's, not a body's."""
     if ctx.words[k : k + 1] == ("(",) and ctx.words[k + 2 : k + 3] == (")",):
@@ -464,6 +476,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     bodies += _named_bodies(ctx, taken, places)
     bodies += _national_institutions(ctx, bodies, places)
     bodies = _owner_in_name(ctx, bodies)
+    bodies += _placed_acronyms(ctx, bodies, places)
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
