@@ -202,6 +202,20 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "basedIn",
     ),
     (
+        "based_in",
+        "Europol, the EU agency for law enforcement cooperation based in The Hague, Netherlands, took part.",
+        ("Europol", "basedIn", "Netherlands"),
+        "Europol met the EU agency for law enforcement cooperation based in The Hague, Netherlands.",
+        "basedIn",
+    ),
+    (
+        "based_in",
+        "The course was hosted by the Harbour Analysis Agency (HAA), which is based in Accra.",
+        ("Harbour Analysis Agency", "basedIn", "Accra"),
+        "The course was hosted by the Harbour Analysis Agency in a hall which is based in Accra.",
+        "basedIn",
+    ),
+    (
         "headquarters",
         "Officers visited the WCO headquarters in Brussels last week.",
         ("World Customs Organization", "basedIn", "Brussels"),

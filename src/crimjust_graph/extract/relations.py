@@ -414,10 +414,34 @@ def named_country(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[
 def based_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X, based in Y', 'X, headquartered in Y' -> basedIn."""
     for a, b in _cues(ctx, sent, BASED_CUES):
-        subject = bodies.nearest_before(a, PARTNERS, window=3)
+        subject = bodies.nearest_before(a, PARTNERS, window=3) or _described_before(ctx, bodies, a)
         sites = places.after(b, SITES | AREAS, skip=1)
         if subject is not None and sites:
             yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+            if sites[0].kind is Kind.CITY and sites[1:2] and sites[1].kind is Kind.COUNTRY:
+                yield subject, Predicate.BASED_IN, sites[1], ctx.evidence(sent)  # 'The Hague, Netherlands'
+
+
+def _described_before(ctx: Context, bodies: Mentions, a: int) -> Mention | None:
+    """The body a clause before a cue describes: 'X, which is based in', 'X, the EU agency for Y based in'."""
+    k = a
+    while k > 0 and ctx.folded[k - 1] in {"which", "that", "is", "was", "are", "were"}:
+        k -= 1
+    if k < a and ctx.words[k - 1 : k] == (",",):
+        m = bodies.by_last.get(k - 1) or bodies.by_last.get(k - 2)  # 'X (MAOC-N), which is based in'
+        return m if m is not None and m.kind in PARTNERS else None
+    sent = ctx.sent_of[a]
+    for j in range(a - 1, max(a - 12, ctx.sentence_ranges[sent].start), -1):
+        if ctx.words[j] == ",":
+            m = bodies.by_last.get(j)
+            if (
+                m is not None
+                and m.kind in PARTNERS
+                and ctx.folded[j + 1 : j + 2] in {("the",), ("a",), ("an",)}
+            ):
+                return m  # an appositive: 'Europol, the EU agency for law enforcement cooperation based in'
+            return None
+    return None
 
 
 BASED_GLUED = phrases(Predicate.BASED_IN, Shape.GLUED)
