@@ -216,6 +216,13 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "basedIn",
     ),
     (
+        "based_in",
+        "The Harbour Analysis Agency brings together port police. It is based in Accra, Ghana.",
+        ("Harbour Analysis Agency", "basedIn", "Accra"),
+        "Officers met the Harbour Analysis Agency at the port. It is based in Accra, Ghana.",
+        "basedIn",
+    ),
+    (
         "headquarters",
         "Officers visited the WCO headquarters in Brussels last week.",
         ("World Customs Organization", "basedIn", "Brussels"),

@@ -427,10 +427,15 @@ def _described_before(ctx: Context, bodies: Mentions, a: int) -> Mention | None:
     k = a
     while k > 0 and ctx.folded[k - 1] in {"which", "that", "is", "was", "are", "were"}:
         k -= 1
+    sent = ctx.sent_of[a]
+    start = ctx.sentence_ranges[sent].start
+    if k == start + 1 and ctx.folded[start] == "it" and sent > 0:  # 'X brings together A. It is based in'
+        before = bodies.in_sentence(sent - 1, PARTNERS)
+        opening = ctx.sentence_ranges[sent - 1].start
+        return before[0] if before and before[0].first <= opening + 1 else None
     if k < a and ctx.words[k - 1 : k] == (",",):
         m = bodies.by_last.get(k - 1) or bodies.by_last.get(k - 2)  # 'X (MAOC-N), which is based in'
         return m if m is not None and m.kind in PARTNERS else None
-    sent = ctx.sent_of[a]
     for j in range(a - 1, max(a - 12, ctx.sentence_ranges[sent].start), -1):
         if ctx.words[j] == ",":
             m = bodies.by_last.get(j)
