@@ -54,3 +54,19 @@ def test_the_democratic_republic_of_congo_without_the_is_not_the_other_congo() -
     countries = {e.label for e in ex.entities if e.kind is Kind.COUNTRY}
     assert "Democratic Republic of the Congo" in countries
     assert "Republic of the Congo" not in countries
+
+
+def relations_of(text: str) -> set[tuple[str, str, str]]:
+    ex = extract(document_from_text("Places\n\n" + text, "memory://places", title="Places"))
+    labels = {e.key: e.label for e in ex.entities}
+    return {(labels[r.subject], r.predicate.value, labels[r.object]) for r in ex.relations}
+
+
+def test_a_town_written_in_town_comma_country_is_a_city_of_that_country() -> None:
+    found = relations_of("The summit was held in Zorbatown, Equatorial Guinea, on 3 May 2014.")
+    assert ("Zorbatown", "inRegion", "Equatorial Guinea") in found
+
+
+def test_a_name_before_a_country_without_in_or_at_is_no_town() -> None:
+    found = relations_of("Officers thanked Zorbatown, Equatorial Guinea and Chad for their help.")
+    assert not any(s == "Zorbatown" for s, _, _ in found)

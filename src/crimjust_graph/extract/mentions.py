@@ -27,6 +27,7 @@ from crimjust_graph.extract.places import (
     demonym_countries,
     regions_as_written,
     subdivisions,
+    towns_with_country,
 )
 from crimjust_graph.extract.tokens import CONNECTORS, STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
@@ -483,6 +484,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     places += demonym_countries(ctx, bodies, places)
     places += adjective_countries(ctx, places, body_tokens)
     places += subdivisions(ctx, places, body_tokens)
+    places += towns_with_country(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)

@@ -479,7 +479,8 @@ def city_in_country(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
         if m.kind is not Kind.CITY:
             continue
         place = gazetteer.place_by_key().get(m.key)
-        country = mentioned.get(place.parent) if place is not None and place.parent else None
+        parent = place.parent if place is not None else m.country  # a town the text placed ('in X, Peru')
+        country = mentioned.get(parent) if parent else None
         if country is not None:
             yield m, Predicate.IN_REGION, country, ctx.evidence(ctx.sent_of[m.first])
 
