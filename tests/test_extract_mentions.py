@@ -127,3 +127,20 @@ def test_an_unknown_acronym_based_somewhere_is_a_body_based_there() -> None:
 
 def test_an_unknown_acronym_alone_is_no_body() -> None:
     assert "HWCX" not in partners("The centres use HWCX software in Malta.")
+
+
+def programmes(text: str) -> set[str]:
+    ex = extract(document_from_text("Bodies\n\n" + text, "memory://bodies", title="Bodies"))
+    return {e.label for e in ex.entities if e.kind is Kind.PROGRAMME}
+
+
+def test_an_acronym_in_brackets_inside_a_programmes_name_stays_in_it() -> None:
+    assert "Better Harbour Management (BHM) Programme" in programmes(
+        "The course is part of the Better Harbour Management (BHM) Programme."
+    )
+
+
+def test_an_acronym_in_brackets_after_a_name_ends_it() -> None:
+    found = programmes("The Harbour Watch Programme (HWP) Training started.")
+    assert "Harbour Watch Programme" in found
+    assert not any("(" in name for name in found)

@@ -104,6 +104,16 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
                 j += 1
             elif (
                 j > i
+                and ctx.words[j] == "("
+                and ctx.words[j + 2 : j + 3] == (")",)
+                and ctx.words[j + 1].isupper()
+                and ctx.folded[j + 3 : j + 4] != ()
+                and ctx.folded[j + 3] in PROGRAMME_HEADS | ORG_HEADS
+                and ctx.is_capitalised(j + 3)
+            ):
+                j += 3  # 'the Better Migration Management (BMM) Programme': the acronym sits inside the name
+            elif (
+                j > i
                 and j - 1 not in place_tokens
                 and ctx.words[j] in {"'", "’"}
                 and ctx.folded[j + 1 : j + 2] == ("s",)
