@@ -144,3 +144,11 @@ def test_an_acronym_in_brackets_after_a_name_ends_it() -> None:
     found = programmes("The Harbour Watch Programme (HWP) Training started.")
     assert "Harbour Watch Programme" in found
     assert not any("(" in name for name in found)
+
+
+def test_a_project_named_after_its_head_word_is_a_programme() -> None:
+    assert "Project Nightjar" in programmes("INTERPOL's Project Nightjar trains police academies.")
+
+
+def test_a_project_post_is_no_programme() -> None:
+    assert not programmes("The Project Manager trained police academies.")

@@ -141,6 +141,8 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         if last <= first:
             continue
         head = head_of(ctx, first, last)
+        if _head_first(ctx, first, last):
+            head = ctx.folded[first]  # 'Project Scorpius'
         if head not in PROGRAMME_HEADS and head not in ORG_HEADS:
             continue
         kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
@@ -250,6 +252,23 @@ def _owner_in_name(ctx: Context, bodies: list[Mention]) -> list[Mention]:
         merged.add(unit.first)
         out.append(Mention(m.first, unit.last, known_as(Kind.PARTNER, label), (label, *unit.surfaces)))
     return out
+
+
+# Words after 'Project' that name a person's post, not a project ('Project Manager').
+_POSTS = frozenset("manager officer coordinator director team staff leader lead assistant board".split())  # noqa: SIM905
+
+
+def _head_first(ctx: Context, first: int, last: int) -> bool:
+    """'Project Scorpius', 'Programme Harbour': a project named by its head word, then one proper name."""
+    if last - first != 2 or ctx.folded[first] not in {"project", "programme"}:
+        return False
+    name = ctx.folded[first + 1]
+    return (
+        name not in GENERIC
+        and name not in ORG_HEADS
+        and name not in _POSTS
+        and ctx.words[first + 1].isalpha()
+    )
 
 
 def _placed_acronyms(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
