@@ -79,6 +79,15 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "hasPartner",
     ),
     (
+        "partner_cue",
+        "The Harbour Shield Programme (HSP) organized a specialized course on documentary fraud control "
+        "from 2 to 6 March 2015, in Accra, Ghana, in collaboration with the Malta Harbour Services Agency.",
+        ("Harbour Shield Programme", "hasPartner", "Malta Harbour Services Agency"),
+        "The Harbour Shield Programme (HSP) praised a specialized course on documentary fraud control "
+        "from 2 to 6 March 2015, in Accra, Ghana, in collaboration with the Malta Harbour Services Agency.",
+        "hasPartner",
+    ),
+    (
         "umbrella",
         "Under the umbrella of the Global Maritime Crime Programme, the Harbour Shield Programme trains "
         "officers.",

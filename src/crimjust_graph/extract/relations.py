@@ -8,7 +8,7 @@ from itertools import islice
 from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract import gazetteer
-from crimjust_graph.extract.cues import Shape, phrases, without
+from crimjust_graph.extract.cues import Shape, phrases, verbs, without
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.tokens import Context
@@ -147,10 +147,22 @@ def funded_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> It
             yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
 
 
+ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
+
+
+def _organising_programme(ctx: Context, bodies: Mentions, sent: int, cue: int) -> Mention | None:
+    """'AIRCOP organized a course in Dakar, in collaboration with A': the organiser works with A."""
+    for m in bodies.in_sentence(sent, PROGRAMMES):
+        k = m.last + (ctx.words[m.last : m.last + 1] == (")",))  # 'AIRCOP (UNODC's X Project) organized'
+        if k < cue and ctx.folded[k] in ORGANISE_VERBS:
+            return m
+    return None
+
+
 def partner_cue(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X, in partnership with A and B' -> hasPartner."""
     for a, b in _cues(ctx, sent, PARTNER_CUES):
-        subject = subject_or_topic(ctx, bodies, a, window=15)
+        subject = subject_or_topic(ctx, bodies, a, window=15) or _organising_programme(ctx, bodies, sent, a)
         if subject is not None:
             ev = ctx.evidence(sent)
             yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
