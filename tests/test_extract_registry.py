@@ -72,6 +72,15 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "fundedBy",
     ),
     (
+        "partners_appositive",
+        "The Malta Harbour Services Agency and Europol, key partners in the implementation of the Harbour "
+        "Shield Programme, spoke at the meeting.",
+        ("Harbour Shield Programme", "hasPartner", "Europol"),
+        "The Malta Harbour Services Agency and Europol met key partners in the implementation of the "
+        "Harbour Shield Programme at the meeting.",
+        "hasPartner",
+    ),
+    (
         "partner_cue",
         "The Harbour Shield Programme works in partnership with INTERPOL.",
         ("Harbour Shield Programme", "hasPartner", "INTERPOL"),

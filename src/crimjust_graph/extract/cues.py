@@ -110,6 +110,11 @@ CUES: tuple[Cue, ...] = (
             "receive support from",
         )
     ),
+    # 'A and B, key partners in the implementation of X': the list before, the programme after
+    *(
+        Cue(phrase, P.HAS_PARTNER, S.NOMINAL)
+        for phrase in ("partners in the implementation of", "partners of", "partners in", "partner of")
+    ),
     # geographic scope
     *(
         Cue(phrase, P.COVERS_REGION, S.PASSIVE)

@@ -60,6 +60,7 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     _rule(relations.hyphen_funded, P.FUNDED_BY),
     _rule(relations.funded_by, P.FUNDED_BY),
     _rule(relations.partner_cue, P.HAS_PARTNER),
+    _rule(relations.partners_appositive, P.HAS_PARTNER, needs=frozenset({"partners", "partner"})),
     _rule(relations.umbrella, P.PART_OF),
     _rule(relations.part_of, P.PART_OF),
     _rule(relations.components, P.PART_OF, needs=relations.COMPONENT_NOUNS),

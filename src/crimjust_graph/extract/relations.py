@@ -159,6 +159,29 @@ def _organising_programme(ctx: Context, bodies: Mentions, sent: int, cue: int) -
     return None
 
 
+APPOSITIVE_PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.NOMINAL)
+_PARTNER_ADJECTIVES = frozenset(
+    {"a", "an", "the", "key", "main", "long-standing", "longstanding", "close", "its"}
+)
+
+
+def partners_appositive(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'The JRCC and UK Border Force, key partners in the implementation of AIRCOP' -> hasPartner."""
+    taken = -1
+    for a, b in _cues(ctx, sent, APPOSITIVE_PARTNER_CUES):
+        if a <= taken:
+            continue  # 'partners in the implementation of' already read; not again as 'partners in'
+        taken = b
+        k = a
+        while k > 0 and ctx.folded[k - 1] in _PARTNER_ADJECTIVES:
+            k -= 1
+        programme = bodies.after(b, PROGRAMMES, skip=1)[:1]
+        if k == 0 or ctx.words[k - 1] != "," or not programme or programme[0].kind is not Kind.PROGRAMME:
+            continue
+        partners = [m for m in bodies.backward(k - 1, PARTNERS) if m.key != programme[0].key]
+        yield from ((programme[0], Predicate.HAS_PARTNER, m, ctx.evidence(sent)) for m in partners)
+
+
 def partner_cue(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X, in partnership with A and B' -> hasPartner."""
     for a, b in _cues(ctx, sent, PARTNER_CUES):
