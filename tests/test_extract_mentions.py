@@ -152,3 +152,13 @@ def test_a_project_named_after_its_head_word_is_a_programme() -> None:
 
 def test_a_project_post_is_no_programme() -> None:
     assert not programmes("The Project Manager trained police academies.")
+
+
+def test_coordinated_embassies_are_one_body_each() -> None:
+    found = based_in("Representatives from the Maltese and Norwegian Embassies and the Greek Embassy met.")
+    for country in ("Malta", "Norway", "Greece"):
+        assert (f"Embassy of {country}", country) in found
+
+
+def test_embassies_without_a_country_are_no_body() -> None:
+    assert not partners("Representatives from several Embassies met.")

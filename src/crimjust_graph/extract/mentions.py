@@ -202,6 +202,10 @@ def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Men
     countries = {p.last: p for p in places if p.kind is Kind.COUNTRY}
     out = []
     for k, word in enumerate(ctx.folded):
+        embassies = _embassies(ctx, k, taken) if word in _EMBASSIES and k not in taken else []
+        if embassies:
+            out += embassies
+            continue
         if word not in INSTITUTION_NOUNS or not ctx.words[k].islower() or k in taken or k < 1:
             continue
         if ctx.folded[k + 1 : k + 2] and ctx.folded[k + 1] not in _AFTER_INSTITUTION:
@@ -221,6 +225,30 @@ def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Men
         label = f"{word.capitalize()} of {place_label}"
         known = Known((Kind.PARTNER, slugify(f"{word} {place_label}")), label)
         out.append(Mention(first, k + 1, known, (surface,), place_key))
+    return out
+
+
+_EMBASSIES = frozenset({"embassy", "embassies"})
+
+
+def _embassies(ctx: Context, k: int, taken: set[int]) -> list[Mention]:
+    """'the French Embassy', 'the French and Spanish Embassies': each country's embassy, a body of its own.
+    (A lower-case 'embassy' after a country's name is read with the other institutions.)"""
+    demonyms = gazetteer.demonyms()
+    found: list[tuple[int, gazetteer.Place]] = []
+    j = k - 1
+    while j >= 0 and j not in taken and ctx.is_capitalised(j) and ctx.folded[j] in demonyms:
+        found.append((j, demonyms[ctx.folded[j]]))
+        if ctx.folded[j - 1 : j] not in {("and",), (",",)}:
+            break
+        j -= 2
+    if not found or (ctx.words[k].islower() and len(found) == 1):
+        return []
+    out = []
+    for n, (j, place) in enumerate(sorted(found, key=lambda f: f[0])):
+        last = k + 1 if n == len(found) - 1 else j + 1
+        known = Known((Kind.PARTNER, slugify(f"embassy {place.label}")), f"Embassy of {place.label}")
+        out.append(Mention(j, last, known, (f"{ctx.words[j]} Embassy",), place.key))
     return out
 
 
