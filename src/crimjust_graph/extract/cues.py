@@ -11,7 +11,8 @@ list. A cue says where its two arguments stand:
 - object `after`: the coordinated list that starts right after the cue ('funded by A, B and C');
 - object `before`: the coordinated list that ends right before the cue ('A and B took part');
 - object `next`: the name that follows ('UNODC-led AIRCOP' -> AIRCOP is the subject, UNODC the object);
-- subject `after`, object `in`: a noun's programme and the places it acts in ('the implementation of X in A').
+- subject `after` a noun, objects in its 'in' phrase or the appositive list before it ('the implementation
+  of X in A', 'A and B, key partners of X').
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class Shape(Enum):
     SUPPORTED = "supported"  # objects after, helping the event named before: 'a workshop supported by A'
     SIGNAL = "signal"  # the cue only marks the sentence (its place names are an event's venue)
     VERB = "verb"  # one verb form; its rule finds the arguments ('funded in 2020 by X', 'X will host')
-    NOMINAL = "nominal"  # subject right after, objects after its 'in': 'the implementation of X in A and B'
+    NOMINAL = "nominal"  # a noun with its programme right after: 'the implementation of X in A' (objects in
+    # its 'in' phrase), 'A and B, key partners of X' (objects in the appositive's list before)
 
 
 @dataclass(frozen=True)
