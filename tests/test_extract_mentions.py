@@ -162,3 +162,13 @@ def test_coordinated_embassies_are_one_body_each() -> None:
 
 def test_embassies_without_a_country_are_no_body() -> None:
     assert not partners("Representatives from several Embassies met.")
+
+
+def test_a_programme_for_a_region_keeps_the_region_in_its_name() -> None:
+    assert "Regional Programme for West Africa" in programmes(
+        "The workshop is part of the Regional Programme for West Africa (2016-2021)."
+    )
+
+
+def test_a_body_for_a_region_is_still_cut_before_it() -> None:
+    assert "Regional Office for West Africa" not in partners("The Regional Office for West Africa met.")

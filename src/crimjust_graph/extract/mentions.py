@@ -137,6 +137,13 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         last = j
         while last > first and (ctx.folded[last - 1] in CONNECTORS or last - 1 in place_tokens):
             last -= 1
+        if ctx.folded[last - 1 : last] in {(h,) for h in PROGRAMME_HEADS} and ctx.folded[last : last + 1] == (
+            "for",
+        ):
+            k = last + 1  # 'the Regional Programme for Eastern Africa': the region is in the programme's name
+            while k < j and k in place_tokens:
+                k += 1
+            last = k if k > last + 1 else last
         i = j + 1
         if last <= first:
             continue
