@@ -346,3 +346,11 @@ def test_cue_table_is_the_rules_source() -> None:
     assert ("co", "-", "funded", "by") in cues.phrases(Predicate.FUNDED_BY, cues.Shape.PASSIVE)
     roles = [(c.phrase, c.predicate, c.shape) for c in cues.CUES]
     assert len(roles) == len(set(roles))
+
+
+def test_implementers_go_on_after_with_but_not_after_with_support_from() -> None:
+    wco = ("Harbour Shield Programme", "implementedBy", "World Customs Organization")
+    found = rule_facts(title("The Harbour Shield Programme is run by UNODC with INTERPOL and the WCO."))
+    assert wco in found.get("implemented_by", set())
+    found = rule_facts(title("The Harbour Shield Programme is run by UNODC with support from the WCO."))
+    assert wco not in found.get("implemented_by", set())

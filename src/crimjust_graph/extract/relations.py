@@ -26,9 +26,10 @@ PART_CUES = without(phrases(Predicate.PART_OF, Shape.PASSIVE), "umbrella of")
 UMBRELLA_CUES = phrases(Predicate.PART_OF, Shape.PASSIVE, "umbrella of")
 BASED_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "based in", "headquartered in")
 HEADQUARTERS_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "headquarters in", "headquarters,")
-# After an implementer list, more implementers: 'executed by A and B through C, together with D'; 'implemented
-# by A in partnership with B' makes B a partner (the partner cues' job), not an implementer.
-MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("as", "well", "as"))
+# After an implementer list, more implementers: 'executed by A and B through C, together with D', 'implemented
+# by A with B and C' (not 'with support from B'); 'implemented by A in partnership with B' makes B a partner
+# (the partner cues' job), not an implementer.
+MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("as", "well", "as"), ("with",))
 COMPONENT_NOUNS = frozenset({"component", "components", "pillar", "pillars", "sub-programmes"})
 PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiatives"})
 
