@@ -172,3 +172,13 @@ def test_a_programme_for_a_region_keeps_the_region_in_its_name() -> None:
 
 def test_a_body_for_a_region_is_still_cut_before_it() -> None:
     assert "Regional Office for West Africa" not in partners("The Regional Office for West Africa met.")
+
+
+def test_a_known_bodys_delegation_in_a_country_is_a_body_based_there() -> None:
+    assert ("European Union delegation in Malta", "Malta") in based_in(
+        "Officials from the European Union delegation in Malta took part."
+    )
+
+
+def test_a_known_bodys_delegation_without_a_place_is_the_body() -> None:
+    assert not any("delegation" in name for name in partners("The European Union delegation took part."))

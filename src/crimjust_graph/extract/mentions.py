@@ -397,6 +397,8 @@ def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> 
         k = j
         while k < len(ctx) and ctx.is_capitalised(k) and ctx.folded[k] in UNIT_WORDS | ORG_HEADS:
             k += 1
+        if k == j and ctx.folded[k : k + 1] in {("delegation",), ("office",)}:
+            k += 1  # 'the European Union delegation in Ghana
         if (
             m.key not in registry
             or m.kind is not Kind.PARTNER
