@@ -182,3 +182,11 @@ def test_a_known_bodys_delegation_in_a_country_is_a_body_based_there() -> None:
 
 def test_a_known_bodys_delegation_without_a_place_is_the_body() -> None:
     assert not any("delegation" in name for name in partners("The European Union delegation took part."))
+
+
+def test_a_known_bodys_delegation_named_alone_is_a_body() -> None:
+    assert "EU Delegation" in partners("Representatives from the EU Delegation took part.")
+
+
+def test_a_known_bodys_other_unit_named_alone_stays_the_body() -> None:
+    assert "EU Headquarters" not in partners("Representatives from the EU Headquarters took part.")

@@ -398,7 +398,7 @@ def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> 
         while k < len(ctx) and ctx.is_capitalised(k) and ctx.folded[k] in UNIT_WORDS | ORG_HEADS:
             k += 1
         if k == j and ctx.folded[k : k + 1] in {("delegation",), ("office",)}:
-            k += 1  # 'the European Union delegation in Ghana
+            k += 1  # 'the European Union delegation in Ghana'
         if (
             m.key not in registry
             or m.kind is not Kind.PARTNER
@@ -409,6 +409,10 @@ def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> 
             continue
         at = k + 1 + (ctx.folded[k + 1 : k + 2] == ("the",))
         place = by_first.get(at) if ctx.folded[k : k + 1] in {("in",), ("to",), ("for",)} else None
+        if place is None and k == j + 1 and ctx.folded[j] == "delegation" and ctx.is_capitalised(j):
+            surface = ctx.text(m.first, k)  # 'the EU Delegation': the body's mission where the story is
+            out.append(Mention(m.first, k, known_as(Kind.PARTNER, surface), (surface,)))
+            continue
         if place is None or ctx.sent_of[place.first] != ctx.sent_of[m.first]:
             out.append(m)
             continue
