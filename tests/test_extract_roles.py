@@ -214,3 +214,16 @@ def test_a_titled_group_of_a_body_without_including_names_no_list() -> None:
         "Units to hear INTERPOL and Europol on their reports."
     )
     assert not {"INTERPOL", "Europol"} & roles(ex, "hasParticipant")
+
+
+def test_a_list_of_countries_after_in_is_no_list_of_venues() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop on harbour crime took place, involving the units in charge in "
+        "Togo, Benin and Niger."
+    )
+    assert not {"Benin", "Niger"} & roles(ex, "heldIn")
+
+
+def test_a_city_then_its_country_are_both_venues() -> None:
+    ex = run("On 3 May 2021 a regional workshop on harbour crime took place in Cotonou, Benin.")
+    assert {"Cotonou", "Benin"} <= roles(ex, "heldIn")

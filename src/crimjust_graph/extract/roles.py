@@ -134,7 +134,12 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
         k = m.first - 1
         while k >= 0 and ctx.folded[k] == "the":
             k -= 1
-        after_site = bool(out) and out[-1].last + 1 == m.first and ctx.words[m.first - 1] in {",", "("}
+        after_site = (  # 'in Quito, Ecuador'; not 'in Brazil, Peru and Colombia', a list of countries
+            bool(out)
+            and out[-1].last + 1 == m.first
+            and ctx.words[m.first - 1] in {",", "("}
+            and out[-1].kind is not Kind.COUNTRY
+        )
         hosts = m.last < len(ctx) and ctx.folded[m.last] in SITE_VERBS
         if k >= 0 and ctx.folded[k] in {"in", "at"} and _planned(ctx, k):
             continue  # 'the next session, to be held in Lisbon': a planned event's place
