@@ -70,3 +70,16 @@ def test_a_town_written_in_town_comma_country_is_a_city_of_that_country() -> Non
 def test_a_name_before_a_country_without_in_or_at_is_no_town() -> None:
     found = relations_of("Officers thanked Zorbatown, Equatorial Guinea and Chad for their help.")
     assert not any(s == "Zorbatown" for s, _, _ in found)
+
+
+def cities(text: str) -> set[str]:
+    ex = extract(document_from_text("Places\n\n" + text, "memory://places", title="Places"))
+    return {e.label for e in ex.entities if e.kind is Kind.CITY}
+
+
+def test_a_city_name_after_a_first_name_is_a_persons() -> None:
+    assert "Santos" not in cities("The meeting heard Ambassador Ramón Santos of Spain.")
+
+
+def test_a_city_after_a_preposition_or_an_acronym_stays_a_city() -> None:
+    assert {"Lima", "Dakar"} <= cities("Officers met in Lima. The UNODC Dakar team helped.")

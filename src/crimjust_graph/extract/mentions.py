@@ -551,6 +551,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
+    places = [p for p in places if not _surname(ctx, p, body_tokens)]
     places += demonym_countries(ctx, bodies, places)
     places += adjective_countries(ctx, places, body_tokens)
     places += subdivisions(ctx, places, body_tokens)
@@ -558,6 +559,16 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)
+
+
+def _surname(ctx: Context, place: Mention, taken: set[int]) -> bool:
+    """'Ambassador Ramón Santos': a city's name right after a first name, inside a sentence, is a person's."""
+    k = place.first - 1
+    if place.kind is not Kind.CITY or k < 1 or k in taken or ctx.sent_of[k] != ctx.sent_of[place.first]:
+        return False
+    if ctx.sentence_ranges[ctx.sent_of[k]].start == k or not ctx.words[k].isalpha():
+        return False
+    return ctx.words[k][:1].isupper() and not ctx.words[k].isupper() and ctx.folded[k] not in STOPWORDS
 
 
 def _country_prefixed(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
