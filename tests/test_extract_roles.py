@@ -227,3 +227,13 @@ def test_a_list_of_countries_after_in_is_no_list_of_venues() -> None:
 def test_a_city_then_its_country_are_both_venues() -> None:
     ex = run("On 3 May 2021 a regional workshop on harbour crime took place in Cotonou, Benin.")
     assert {"Cotonou", "Benin"} <= roles(ex, "heldIn")
+
+
+def test_the_owner_of_the_organising_unit_organised_too() -> None:
+    ex = run("On 3 May 2021 INTERPOL's Harbour Prevention Team organized in Valletta a regional workshop.")
+    assert {"Harbour Prevention Team", "INTERPOL"} <= roles(ex, "organisedBy")
+
+
+def test_a_unit_named_without_its_owner_brings_no_owner() -> None:
+    ex = run("On 3 May 2021 the Harbour Prevention Team organized in Valletta a workshop for INTERPOL.")
+    assert "INTERPOL" not in roles(ex, "organisedBy")

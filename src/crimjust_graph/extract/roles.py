@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crimjust_graph.extract.cues import Shape, phrases, verbs
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
-from crimjust_graph.extract.lists import ACTORS, BODIES, PROGRAMMES, SITES, Mentions
+from crimjust_graph.extract.lists import ACTORS, BODIES, POSSESSIVE, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.relations import FUND_CUES
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Kind, Predicate
@@ -52,6 +52,20 @@ def _agent_by(ctx: Context, verb: int, stop: int) -> int | None:
     return None
 
 
+def _owners(ctx: Context, mentions: Mentions, units: list[Mention]) -> list[Mention]:
+    """ "UNODC's Terrorism Prevention Team organized X": the unit's owner organised it too."""
+    out = []
+    for m in units:
+        owner = mentions.by_last.get(m.first - 2)
+        if (
+            ctx.words[m.first - 2 : m.first] in POSSESSIVE
+            and owner is not None
+            and owner.kind is Kind.PARTNER
+        ):
+            out.append(owner)
+    return out
+
+
 def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last: int) -> list[Mention]:
     """Who organised the event whose mention spans [first, last) around `trigger`."""
     sent = ctx.sent_of[trigger]
@@ -78,7 +92,7 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
                     back = range(k - 2, max(rng.start, k - 14), -1)
                     opening = next((j for j in back if ctx.words[j] == ","), None)
                     found = mentions.backward(opening, BODIES) if opening is not None else []
-                out += found
+                out += found + _owners(ctx, mentions, found)
     if last + 1 < len(ctx) and ctx.folded[last] == "of":
         out += mentions.after(last + 1, BODIES, skip=1)
     k = first - 1
