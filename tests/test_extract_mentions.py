@@ -43,3 +43,150 @@ def test_an_acronym_and_a_named_body_are_two() -> None:
     found = partners("Officers of the KPA and Kenya Navy inspected the port.")
     assert "Kenya Navy" in found
     assert not any(" and " in name for name in found)
+
+
+def test_a_countrys_institution_in_lower_case_is_a_body_based_there() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe course was opened by the head of the Maltese police, "
+            "and the Norway embassy took part.",
+            "memory://bodies",
+            title="Bodies",
+        )
+    )
+    labels = {e.key: e.label for e in ex.entities}
+    based = {(labels[r.subject], labels[r.object]) for r in ex.relations if r.predicate.value == "basedIn"}
+    assert ("Police of Malta", "Malta") in based
+    assert ("Embassy of Norway", "Norway") in based
+
+
+def test_officers_of_several_countries_police_are_no_body() -> None:
+    found = partners("Maltese police officers and Greek, Cypriot and Maltese police met in Valletta.")
+    assert not any("police" in name.casefold() for name in found)
+
+
+def test_a_regional_office_of_unodc_is_unodc() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe UNODC Regional Office for Central Asia organized a study visit to Tashkent, "
+            "Uzbekistan on 3 May 2021.",
+            "memory://bodies",
+            title="Bodies",
+        )
+    )
+    labels = {e.key: e.label for e in ex.entities}
+    assert "United Nations Office on Drugs and Crime" in labels.values()
+    assert not any("Regional Office" in label for label in labels.values())
+    organisers = {labels[r.object] for r in ex.relations if r.predicate.value == "organisedBy"}
+    assert organisers == {"United Nations Office on Drugs and Crime"}
+
+
+def test_a_regional_office_of_another_body_stays_its_own() -> None:
+    found = partners("The INTERPOL Regional Bureau in Nairobi, Kenya, hosted officers.")
+    assert any("Regional Bureau" in name for name in found)
+
+
+def test_a_known_acronym_before_a_new_bodys_name_is_part_of_it() -> None:
+    found = partners("Trainers of the OSCE Harbour Management Staff College took part.")
+    assert "OSCE Harbour Management Staff College" in found
+
+
+def test_a_known_acronym_before_a_committees_meeting_stays_apart() -> None:
+    found = partners("The 12th OSCE Harbour Coordinating Committee (HCC) meeting took place in Vienna.")
+    assert "OSCE Harbour Coordinating Committee" not in found
+
+
+def based_in(text: str) -> set[tuple[str, str]]:
+    ex = extract(document_from_text("Bodies\n\n" + text, "memory://bodies", title="Bodies"))
+    labels = {e.key: e.label for e in ex.entities}
+    return {(labels[r.subject], labels[r.object]) for r in ex.relations if r.predicate.value == "basedIn"}
+
+
+def test_a_country_opening_a_bodys_name_is_its_seat() -> None:
+    assert ("Malta Harbour Services Agency", "Malta") in based_in(
+        "Trainers of the Malta Harbour Services Agency took part."
+    )
+
+
+def test_a_country_before_a_body_in_another_phrase_is_not_its_seat() -> None:
+    found = based_in("Trainers came from Malta. The Harbour Services Agency took part.")
+    assert not any(body == "Harbour Services Agency" for body, _ in found)
+
+
+def test_a_company_is_a_body() -> None:
+    assert "Harbourware Ltd" in partners("The training was delivered by a team from Harbourware Ltd.")
+
+
+def test_a_bare_company_suffix_is_no_body() -> None:
+    assert not partners("The Ltd stayed closed.")
+
+
+def test_an_unknown_acronym_based_somewhere_is_a_body_based_there() -> None:
+    assert ("HWCX", "Malta") in based_in("The centres are HWCX based in Malta and others.")
+
+
+def test_an_unknown_acronym_alone_is_no_body() -> None:
+    assert "HWCX" not in partners("The centres use HWCX software in Malta.")
+
+
+def programmes(text: str) -> set[str]:
+    ex = extract(document_from_text("Bodies\n\n" + text, "memory://bodies", title="Bodies"))
+    return {e.label for e in ex.entities if e.kind is Kind.PROGRAMME}
+
+
+def test_an_acronym_in_brackets_inside_a_programmes_name_stays_in_it() -> None:
+    assert "Better Harbour Management (BHM) Programme" in programmes(
+        "The course is part of the Better Harbour Management (BHM) Programme."
+    )
+
+
+def test_an_acronym_in_brackets_after_a_name_ends_it() -> None:
+    found = programmes("The Harbour Watch Programme (HWP) Training started.")
+    assert "Harbour Watch Programme" in found
+    assert not any("(" in name for name in found)
+
+
+def test_a_project_named_after_its_head_word_is_a_programme() -> None:
+    assert "Project Nightjar" in programmes("INTERPOL's Project Nightjar trains police academies.")
+
+
+def test_a_project_post_is_no_programme() -> None:
+    assert not programmes("The Project Manager trained police academies.")
+
+
+def test_coordinated_embassies_are_one_body_each() -> None:
+    found = based_in("Representatives from the Maltese and Norwegian Embassies and the Greek Embassy met.")
+    for country in ("Malta", "Norway", "Greece"):
+        assert (f"Embassy of {country}", country) in found
+
+
+def test_embassies_without_a_country_are_no_body() -> None:
+    assert not partners("Representatives from several Embassies met.")
+
+
+def test_a_programme_for_a_region_keeps_the_region_in_its_name() -> None:
+    assert "Regional Programme for West Africa" in programmes(
+        "The workshop is part of the Regional Programme for West Africa (2016-2021)."
+    )
+
+
+def test_a_body_for_a_region_is_still_cut_before_it() -> None:
+    assert "Regional Office for West Africa" not in partners("The Regional Office for West Africa met.")
+
+
+def test_a_known_bodys_delegation_in_a_country_is_a_body_based_there() -> None:
+    assert ("European Union delegation in Malta", "Malta") in based_in(
+        "Officials from the European Union delegation in Malta took part."
+    )
+
+
+def test_a_known_bodys_delegation_without_a_place_is_the_body() -> None:
+    assert not any("delegation" in name for name in partners("The European Union delegation took part."))
+
+
+def test_a_known_bodys_delegation_named_alone_is_a_body() -> None:
+    assert "EU Delegation" in partners("Representatives from the EU Delegation took part.")
+
+
+def test_a_known_bodys_other_unit_named_alone_stays_the_body() -> None:
+    assert "EU Headquarters" not in partners("Representatives from the EU Headquarters took part.")

@@ -41,3 +41,45 @@ def test_a_direction_word_elsewhere_changes_nothing() -> None:
 def test_south_eastern_europe_in_its_usual_spellings() -> None:
     assert regions("Police from South East Europe met.") == {"South-Eastern Europe"}
     assert regions("Police from South-Eastern Europe met.") == {"South-Eastern Europe"}
+
+
+def test_the_democratic_republic_of_congo_without_the_is_not_the_other_congo() -> None:
+    ex = extract(
+        document_from_text(
+            "Countries\n\nChiefs from Kenya and the Democratic Republic of Congo met.",
+            "memory://countries",
+            title="Countries",
+        )
+    )
+    countries = {e.label for e in ex.entities if e.kind is Kind.COUNTRY}
+    assert "Democratic Republic of the Congo" in countries
+    assert "Republic of the Congo" not in countries
+
+
+def relations_of(text: str) -> set[tuple[str, str, str]]:
+    ex = extract(document_from_text("Places\n\n" + text, "memory://places", title="Places"))
+    labels = {e.key: e.label for e in ex.entities}
+    return {(labels[r.subject], r.predicate.value, labels[r.object]) for r in ex.relations}
+
+
+def test_a_town_written_in_town_comma_country_is_a_city_of_that_country() -> None:
+    found = relations_of("The summit was held in Zorbatown, Equatorial Guinea, on 3 May 2014.")
+    assert ("Zorbatown", "inRegion", "Equatorial Guinea") in found
+
+
+def test_a_name_before_a_country_without_in_or_at_is_no_town() -> None:
+    found = relations_of("Officers thanked Zorbatown, Equatorial Guinea and Chad for their help.")
+    assert not any(s == "Zorbatown" for s, _, _ in found)
+
+
+def cities(text: str) -> set[str]:
+    ex = extract(document_from_text("Places\n\n" + text, "memory://places", title="Places"))
+    return {e.label for e in ex.entities if e.kind is Kind.CITY}
+
+
+def test_a_city_name_after_a_first_name_is_a_persons() -> None:
+    assert "Santos" not in cities("The meeting heard Ambassador Ramón Santos of Spain.")
+
+
+def test_a_city_after_a_preposition_or_an_acronym_stays_a_city() -> None:
+    assert {"Lima", "Dakar"} <= cities("Officers met in Lima. The UNODC Dakar team helped.")

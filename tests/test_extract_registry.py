@@ -72,10 +72,28 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "fundedBy",
     ),
     (
+        "partners_appositive",
+        "The Malta Harbour Services Agency and Europol, key partners in the implementation of the Harbour "
+        "Shield Programme, spoke at the meeting.",
+        ("Harbour Shield Programme", "hasPartner", "Europol"),
+        "The Malta Harbour Services Agency and Europol met key partners in the implementation of the "
+        "Harbour Shield Programme at the meeting.",
+        "hasPartner",
+    ),
+    (
         "partner_cue",
         "The Harbour Shield Programme works in partnership with INTERPOL.",
         ("Harbour Shield Programme", "hasPartner", "INTERPOL"),
         "The Harbour Shield Programme was described by INTERPOL as promising.",
+        "hasPartner",
+    ),
+    (
+        "partner_cue",
+        "The Harbour Shield Programme (HSP) organized a specialized course on documentary fraud control "
+        "from 2 to 6 March 2015, in Accra, Ghana, in collaboration with the Malta Harbour Services Agency.",
+        ("Harbour Shield Programme", "hasPartner", "Malta Harbour Services Agency"),
+        "The Harbour Shield Programme (HSP) praised a specialized course on documentary fraud control "
+        "from 2 to 6 March 2015, in Accra, Ghana, in collaboration with the Malta Harbour Services Agency.",
         "hasPartner",
     ),
     (
@@ -114,6 +132,20 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         ("Harbour Shield Programme", "coversRegion", "Togo"),
         "The Harbour Shield Programme was praised by visitors, among them people born in Togo.",
         "coversRegion",
+    ),
+    (
+        "nominal_coverage",
+        "Customs chiefs praised the implementation of the Harbour Shield Programme in Ghana and Togo.",
+        ("Harbour Shield Programme", "coversRegion", "Togo"),
+        "Customs chiefs from Ghana and Togo praised the implementation of the Harbour Shield Programme.",
+        "coversRegion",
+    ),
+    (
+        "hyphen_based",
+        "Analysts of the Valletta-based Harbour Watch Centre shared their findings.",
+        ("Harbour Watch Centre", "basedIn", "Valletta"),
+        "Analysts of the Harbour Watch Centre shared Valletta-based findings.",
+        "basedIn",
     ),
     (
         "units_in_countries",
@@ -188,10 +220,38 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "basedIn",
     ),
     (
+        "based_in",
+        "Europol, the EU agency for law enforcement cooperation based in The Hague, Netherlands, took part.",
+        ("Europol", "basedIn", "Netherlands"),
+        "Europol met the EU agency for law enforcement cooperation based in The Hague, Netherlands.",
+        "basedIn",
+    ),
+    (
+        "based_in",
+        "The course was hosted by the Harbour Analysis Agency (HAA), which is based in Accra.",
+        ("Harbour Analysis Agency", "basedIn", "Accra"),
+        "The course was hosted by the Harbour Analysis Agency in a hall which is based in Accra.",
+        "basedIn",
+    ),
+    (
+        "based_in",
+        "The Harbour Analysis Agency brings together port police. It is based in Accra, Ghana.",
+        ("Harbour Analysis Agency", "basedIn", "Accra"),
+        "Officers met the Harbour Analysis Agency at the port. It is based in Accra, Ghana.",
+        "basedIn",
+    ),
+    (
         "headquarters",
         "Officers visited the WCO headquarters in Brussels last week.",
         ("World Customs Organization", "basedIn", "Brussels"),
         "Officers of the WCO visited a school in Brussels last week.",
+        "basedIn",
+    ),
+    (
+        "headquarters",
+        "The meeting was held at the World Customs Organization (WCO) Headquarters, Brussels, on 2 July.",
+        ("World Customs Organization", "basedIn", "Brussels"),
+        "The meeting was held at the World Customs Organization (WCO) office, Brussels, on 2 July.",
         "basedIn",
     ),
     (
@@ -286,3 +346,11 @@ def test_cue_table_is_the_rules_source() -> None:
     assert ("co", "-", "funded", "by") in cues.phrases(Predicate.FUNDED_BY, cues.Shape.PASSIVE)
     roles = [(c.phrase, c.predicate, c.shape) for c in cues.CUES]
     assert len(roles) == len(set(roles))
+
+
+def test_implementers_go_on_after_with_but_not_after_with_support_from() -> None:
+    wco = ("Harbour Shield Programme", "implementedBy", "World Customs Organization")
+    found = rule_facts(title("The Harbour Shield Programme is run by UNODC with INTERPOL and the WCO."))
+    assert wco in found.get("implemented_by", set())
+    found = rule_facts(title("The Harbour Shield Programme is run by UNODC with support from the WCO."))
+    assert wco not in found.get("implemented_by", set())

@@ -158,3 +158,82 @@ def test_delegations_of_countries_took_part() -> None:
         "shared their practices."
     )
     assert {"Togo", "Benin"} <= roles(ex, "hasParticipant")
+
+
+def test_those_in_attendance_and_the_co_chairs_took_part() -> None:
+    ex = run(
+        "Co-chaired by Malta and Norway, the harbour security meeting was held in Valletta on 3 May 2021. "
+        "Also in attendance were INTERPOL cooperating partners, including the World Customs Organization, "
+        "Harbour Watch Bureau Nine, and Europol."
+    )
+    found = roles(ex, "hasParticipant")
+    assert {"Malta", "Norway", "World Customs Organization", "Europol"} <= found
+    assert "INTERPOL" not in found  # it only qualifies the partners named after 'including'
+
+
+def test_a_list_in_attendance_is_no_participant_without_an_event() -> None:
+    ex = run("Malta and Norway were in attendance of the vote on the harbour law.")
+    assert not roles(ex, "hasParticipant")
+
+
+def test_an_event_under_a_programme_is_organised_by_it() -> None:
+    ex = run(
+        "On 3 May 2021 a study visit of port officers took place in Valletta, Malta, under the Harbour "
+        "Shield Programme."
+    )
+    assert "Harbour Shield Programme" in roles(ex, "organisedBy")
+
+
+def test_a_programme_a_funder_pays_under_organises_nothing() -> None:
+    ex = run(
+        "On 3 May 2021 a study visit of port officers took place in Valletta, Malta. It was funded by the "
+        "European Commission under the Harbour Shield Programme."
+    )
+    assert "Harbour Shield Programme" not in roles(ex, "organisedBy")
+
+
+def test_a_place_based_modifier_does_not_end_the_list_of_attendees() -> None:
+    ex = run(
+        "On 3 May 2021 a harbour security workshop was held in Valletta, Malta. Representatives of the "
+        "Athens-based Harbour Watch Centre and the Tunis-based Joint Planning Cell also attended."
+    )
+    assert {"Harbour Watch Centre", "Joint Planning Cell"} <= roles(ex, "hasParticipant")
+
+
+def test_a_titled_group_then_including_names_who_took_part() -> None:
+    ex = run(
+        "The meeting was held in Valletta, Malta, on 3 May 2021. It brought together Heads of Regional "
+        "Harbour Chiefs’ Organizations, including: the Harbour Watch Bureau (HWB), INTERPOL and Europol."
+    )
+    assert {"Harbour Watch Bureau", "INTERPOL", "Europol"} <= roles(ex, "hasParticipant")
+
+
+def test_a_titled_group_of_a_body_without_including_names_no_list() -> None:
+    ex = run(
+        "The meeting was held in Valletta, Malta, on 3 May 2021. It brought together Heads of Harbour "
+        "Units to hear INTERPOL and Europol on their reports."
+    )
+    assert not {"INTERPOL", "Europol"} & roles(ex, "hasParticipant")
+
+
+def test_a_list_of_countries_after_in_is_no_list_of_venues() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop on harbour crime took place, involving the units in charge in "
+        "Togo, Benin and Niger."
+    )
+    assert not {"Benin", "Niger"} & roles(ex, "heldIn")
+
+
+def test_a_city_then_its_country_are_both_venues() -> None:
+    ex = run("On 3 May 2021 a regional workshop on harbour crime took place in Cotonou, Benin.")
+    assert {"Cotonou", "Benin"} <= roles(ex, "heldIn")
+
+
+def test_the_owner_of_the_organising_unit_organised_too() -> None:
+    ex = run("On 3 May 2021 INTERPOL's Harbour Prevention Team organized in Valletta a regional workshop.")
+    assert {"Harbour Prevention Team", "INTERPOL"} <= roles(ex, "organisedBy")
+
+
+def test_a_unit_named_without_its_owner_brings_no_owner() -> None:
+    ex = run("On 3 May 2021 the Harbour Prevention Team organized in Valletta a workshop for INTERPOL.")
+    assert "INTERPOL" not in roles(ex, "organisedBy")

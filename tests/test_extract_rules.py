@@ -452,7 +452,9 @@ def test_a_speaker_titled_by_a_body_brings_the_body_but_a_report_does_not() -> N
             "Facilitation Directorate, Juan Perez, pointed out that the workshop helps."
         )
     )
-    assert ("Route Workshop", "hasParticipant", "Compliance and Facilitation Directorate") in named_between
+    # the owner's acronym is part of its directorate's name (as dev's gold names it)
+    directorate = "WCO Compliance and Facilitation Directorate"
+    assert ("Route Workshop", "hasParticipant", directorate) in named_between
 
 
 def test_the_host_of_an_event_in_a_programmes_frame_is_its_partner_only_in_that_sentence() -> None:

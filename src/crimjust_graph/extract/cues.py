@@ -10,7 +10,9 @@ list. A cue says where its two arguments stand:
 - subject `glued`: the name written right before the cue, with no space ('EU' in 'EU-funded');
 - object `after`: the coordinated list that starts right after the cue ('funded by A, B and C');
 - object `before`: the coordinated list that ends right before the cue ('A and B took part');
-- object `next`: the name that follows ('UNODC-led AIRCOP' -> AIRCOP is the subject, UNODC the object).
+- object `next`: the name that follows ('UNODC-led AIRCOP' -> AIRCOP is the subject, UNODC the object);
+- subject `after` a noun, objects in its 'in' phrase or the appositive list before it ('the implementation
+  of X in A', 'A and B, key partners of X').
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class Shape(Enum):
     SUPPORTED = "supported"  # objects after, helping the event named before: 'a workshop supported by A'
     SIGNAL = "signal"  # the cue only marks the sentence (its place names are an event's venue)
     VERB = "verb"  # one verb form; its rule finds the arguments ('funded in 2020 by X', 'X will host')
+    NOMINAL = "nominal"  # a noun with its programme right after: 'the implementation of X in A' (objects in
+    # its 'in' phrase), 'A and B, key partners of X' (objects in the appositive's list before)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,11 @@ CUES: tuple[Cue, ...] = (
             "receive support from",
         )
     ),
+    # 'A and B, key partners in the implementation of X': the list before, the programme after
+    *(
+        Cue(phrase, P.HAS_PARTNER, S.NOMINAL)
+        for phrase in ("partners in the implementation of", "partners of", "partners in", "partner of")
+    ),
     # geographic scope
     *(
         Cue(phrase, P.COVERS_REGION, S.PASSIVE)
@@ -134,13 +143,21 @@ CUES: tuple[Cue, ...] = (
             "consisting of",
         )
     ),
+    *(
+        Cue(phrase, P.COVERS_REGION, S.NOMINAL)
+        for phrase in ("implementation of", "presence of", "activities of", "expansion of")
+    ),
     # components
     *(
         Cue(phrase, P.PART_OF, S.PASSIVE)
         for phrase in ("component of", "part of", "pillar of", "sub-programme of", "umbrella of")
     ),
     # where a body sits
-    *(Cue(phrase, P.BASED_IN, S.PASSIVE) for phrase in ("based in", "headquartered in", "headquarters in")),
+    *(
+        Cue(phrase, P.BASED_IN, S.PASSIVE)
+        for phrase in ("based in", "headquartered in", "headquarters in", "headquarters,")
+    ),
+    Cue("-based", P.BASED_IN, S.GLUED),  # 'the Almaty-based X
     # an event's organisers: a programme's frame, or a partner named beside the organising verb
     *(
         Cue(phrase, P.ORGANISED_BY, S.EVENT)
@@ -153,6 +170,7 @@ CUES: tuple[Cue, ...] = (
             "under the framework of",
             "under the auspices of",
             "under the umbrella of",
+            "under",  # 'the visit, under the X Network of the Y Programme' (a programme right after it)
         )
     ),
     *(
@@ -192,6 +210,8 @@ CUES: tuple[Cue, ...] = (
             "made up of",
             "attendance by",
             "attendance of",
+            "in attendance",  # 'also in attendance were A and B'
+            "co-chaired by",  # 'co-chaired by Algeria and Uganda, the meeting ...'
         )
     ),
     *(

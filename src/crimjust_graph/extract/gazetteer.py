@@ -379,6 +379,16 @@ def region_demonyms() -> dict[tuple[str, ...], Place]:
 
 
 @cache
+@cache
+def merged_offices() -> frozenset[EntityKey]:
+    """Bodies whose regional and country offices are the body itself ('UNODC Regional Office for X')."""
+    return frozenset(
+        known.key
+        for (known, _), row in zip(bodies(), _load("bodies.json")["bodies"], strict=True)
+        if row.get("offices_merged")
+    )
+
+
 def registry_keys() -> frozenset[EntityKey]:
     """Keys of the shipped programmes and organisations (international bodies, not learnt from a text)."""
     return frozenset(known.key for known, _ in bodies())

@@ -17,6 +17,7 @@ PREPOSITIONS = frozenset(
 
 
 POSSESSIVE = frozenset({("'", "s"), ("’", "s")})
+BASED = ("-", "based")  # 'the Almaty-based X': the place before it qualifies X
 
 
 class Mentions:
@@ -81,9 +82,22 @@ class Mentions:
                 i += 1
             elif out and ctx.words[i + 1 : i + 3] in POSSESSIVE and i + 3 in self.by_first:
                 i += 3  # "the Government of Peru and Spain's Intelligence Centre"
+            elif ctx.folded[i + 1 : i + 3] == BASED:
+                i += 3  # 'and the Tehran-based Joint Planning Cell': a modifier of the next name
+            elif out and (j := self._unknown_item(i)) > i:
+                i = j  # 'A, Cyber Watch Africa, and B': a name no layer knows is still an item of the list
             else:
                 break
         return _unique(out)
+
+    def _unknown_item(self, i: int) -> int:
+        """Where a capitalised run at i ends when it sits between a list's commas, else i."""
+        ctx, j = self.ctx, i
+        while j < min(i + 6, len(ctx)) and ctx.is_capitalised(j) and j not in self.by_first:
+            j += 1
+        if j == i or ctx.words[i - 1] != "," or ctx.words[j : j + 1] != (",",):
+            return i
+        return j
 
     def backward(self, i: int, kinds: frozenset[Kind]) -> list[Mention]:
         """The coordinated list of mentions ending just before token i, without those inside a prepositional
@@ -111,7 +125,12 @@ class Mentions:
 
     def after(self, i: int, kinds: frozenset[Kind], skip: int = 3) -> list[Mention]:
         """The list that starts within `skip` tokens after i ('organised by the European Commission')."""
-        for k in range(i, min(i + skip + 1, len(self.ctx))):
+        stop = min(i + skip + 1, len(self.ctx))
+        for k in range(i, stop):
+            if k == i and self.ctx.words[k] == ":" and self.ctx.folded[k - 1 : k] == ("including",):
+                continue  # 'including: A, B and C'
+            if self.ctx.folded[k + 1 : k + 3] == BASED and k + 3 < len(self.ctx):
+                return self.after(k + 3, kinds, max(0, skip - (k - i)))  # 'the Almaty-based X'
             if k in self.by_first:
                 return self.forward(k, kinds)
             if self.ctx.words[k + 1 : k + 3] in POSSESSIVE and k + 3 in self.by_first:

@@ -10,6 +10,7 @@ from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.gazetteer import Known
 from crimjust_graph.extract.heads import (
     BARE,
+    EVENT_TRIGGERS,
     GENERIC,
     ORG_HEADS,
     PROGRAMME_HEADS,
@@ -26,6 +27,7 @@ from crimjust_graph.extract.places import (
     demonym_countries,
     regions_as_written,
     subdivisions,
+    towns_with_country,
 )
 from crimjust_graph.extract.tokens import CONNECTORS, STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind
@@ -102,6 +104,16 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
                 j += 1
             elif (
                 j > i
+                and ctx.words[j] == "("
+                and ctx.words[j + 2 : j + 3] == (")",)
+                and ctx.words[j + 1].isupper()
+                and ctx.folded[j + 3 : j + 4] != ()
+                and ctx.folded[j + 3] in PROGRAMME_HEADS | ORG_HEADS
+                and ctx.is_capitalised(j + 3)
+            ):
+                j += 3  # 'the Better Migration Management (BMM) Programme': the acronym sits inside the name
+            elif (
+                j > i
                 and j - 1 not in place_tokens
                 and ctx.words[j] in {"'", "’"}
                 and ctx.folded[j + 1 : j + 2] == ("s",)
@@ -125,10 +137,19 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         last = j
         while last > first and (ctx.folded[last - 1] in CONNECTORS or last - 1 in place_tokens):
             last -= 1
+        if ctx.folded[last - 1 : last] in {(h,) for h in PROGRAMME_HEADS} and ctx.folded[last : last + 1] == (
+            "for",
+        ):
+            k = last + 1  # 'the Regional Programme for Eastern Africa': the region is in the programme's name
+            while k < j and k in place_tokens:
+                k += 1
+            last = k if k > last + 1 else last
         i = j + 1
         if last <= first:
             continue
         head = head_of(ctx, first, last)
+        if _head_first(ctx, first, last):
+            head = ctx.folded[first]  # 'Project Scorpius'
         if head not in PROGRAMME_HEADS and head not in ORG_HEADS:
             continue
         kind = Kind.PROGRAMME if head in PROGRAMME_HEADS else Kind.PARTNER
@@ -162,9 +183,146 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             continue
         if all(w in BARE for w in ctx.folded[first:last]):
             continue  # 'the Project', 'the Committee', 'Steering Committee' heads alone, with no country
-        based = _demonym_country(ctx, first, last) or _trailing_key(ctx, last, countries)
+        based = (
+            _demonym_country(ctx, first, last)
+            or _trailing_key(ctx, last, countries)
+            or _leading_key(first, countries)
+        )
         out.append(Mention(first, last, known_as(kind, surface), (surface,), based))
     return out + _placed_if_named_elsewhere(out, unplaced)
+
+
+# Lower-case nouns that, after a country or its demonym, name one institution ('the German embassy',
+# 'the Senegalese police'); people and groups ('police officers', 'customs officials') are no body.
+INSTITUTION_NOUNS = frozenset({"embassy", "police", "navy", "coastguard", "gendarmerie", "customs"})
+# What may follow such a name: it ends there ('the Senegalese police, on behalf of').
+_AFTER_INSTITUTION = frozenset(
+    """, . ; : ) and or in of to from for at on with who which that was were is has have had took
+    participated attended joined also""".split()  # noqa: SIM905
+)
+
+
+def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the Senegalese police', 'the United States embassy': a country's institution named in lower case."""
+    demonyms = gazetteer.demonyms()
+    taken = {k for m in bodies for k in range(m.first, m.last)}
+    countries = {p.last: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for k, word in enumerate(ctx.folded):
+        embassies = _embassies(ctx, k, taken) if word in _EMBASSIES and k not in taken else []
+        if embassies:
+            out += embassies
+            continue
+        if word not in INSTITUTION_NOUNS or not ctx.words[k].islower() or k in taken or k < 1:
+            continue
+        if ctx.folded[k + 1 : k + 2] and ctx.folded[k + 1] not in _AFTER_INSTITUTION:
+            continue  # 'police officers', 'customs officials'
+        before = ctx.folded[k - 2 : k - 1]
+        if before and before[0] in {",", "and", "or"} | AREA_BEFORE_DEMONYM:
+            continue  # 'Brazilian, Colombian and Peruvian police': several countries' forces, no one body
+        country = countries.get(k)
+        demonym = demonyms.get(ctx.folded[k - 1]) if ctx.is_capitalised(k - 1) else None
+        if country is not None:
+            first, place_key, place_label = country.first, country.key, country.known.label
+        elif demonym is not None and k - 1 not in taken:
+            first, place_key, place_label = k - 1, demonym.key, demonym.label
+        else:
+            continue
+        surface = ctx.text(first, k + 1)
+        label = f"{word.capitalize()} of {place_label}"
+        known = Known((Kind.PARTNER, slugify(f"{word} {place_label}")), label)
+        out.append(Mention(first, k + 1, known, (surface,), place_key))
+    return out
+
+
+_EMBASSIES = frozenset({"embassy", "embassies"})
+
+
+def _embassies(ctx: Context, k: int, taken: set[int]) -> list[Mention]:
+    """'the French Embassy', 'the French and Spanish Embassies': each country's embassy, a body of its own.
+    (A lower-case 'embassy' after a country's name is read with the other institutions.)"""
+    demonyms = gazetteer.demonyms()
+    found: list[tuple[int, gazetteer.Place]] = []
+    j = k - 1
+    while j >= 0 and j not in taken and ctx.is_capitalised(j) and ctx.folded[j] in demonyms:
+        found.append((j, demonyms[ctx.folded[j]]))
+        if ctx.folded[j - 1 : j] not in {("and",), (",",)}:
+            break
+        j -= 2
+    if not found or (ctx.words[k].islower() and len(found) == 1):
+        return []
+    out = []
+    for n, (j, place) in enumerate(sorted(found, key=lambda f: f[0])):
+        last = k + 1 if n == len(found) - 1 else j + 1
+        known = Known((Kind.PARTNER, slugify(f"embassy {place.label}")), f"Embassy of {place.label}")
+        out.append(Mention(j, last, known, (f"{ctx.words[j]} Embassy",), place.key))
+    return out
+
+
+def _owner_in_name(ctx: Context, bodies: list[Mention]) -> list[Mention]:
+    """'the OSCE Border Management Staff College': a known body's acronym right before a body's name no
+    reference names is part of that name (the institution is the owner's own)."""
+    registry = gazetteer.registry_keys()
+    by_first = {m.first: m for m in bodies}
+    merged: set[int] = set()
+    out = []
+    for m in sorted(bodies, key=lambda m: m.first):
+        if m.first in merged:
+            continue
+        unit = by_first.get(m.last)
+        acronym = m.last - m.first == 1 and ctx.words[m.first].isupper() and len(ctx.words[m.first]) > 1
+        if (
+            unit is None
+            or not acronym
+            or m.key not in registry
+            or m.kind is not Kind.PARTNER
+            or unit.kind is not Kind.PARTNER
+            or unit.key in registry
+            or unit.country is not None
+            or _names_an_event(ctx, unit.last)
+        ):
+            out.append(m)
+            continue
+        label = ctx.text(m.first, unit.last)
+        merged.add(unit.first)
+        out.append(Mention(m.first, unit.last, known_as(Kind.PARTNER, label), (label, *unit.surfaces)))
+    return out
+
+
+# Words after 'Project' that name a person's post, not a project ('Project Manager').
+_POSTS = frozenset("manager officer coordinator director team staff leader lead assistant board".split())  # noqa: SIM905
+
+
+def _head_first(ctx: Context, first: int, last: int) -> bool:
+    """'Project Scorpius', 'Programme Harbour': a project named by its head word, then one proper name."""
+    if last - first != 2 or ctx.folded[first] not in {"project", "programme"}:
+        return False
+    name = ctx.folded[first + 1]
+    return (
+        name not in GENERIC
+        and name not in ORG_HEADS
+        and name not in _POSTS
+        and ctx.words[first + 1].isalpha()
+    )
+
+
+def _placed_acronyms(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'RCOC based in Seychelles': an acronym no layer knows, said to be based somewhere, is a body."""
+    taken = {k for m in [*bodies, *places] for k in range(m.first, m.last)}
+    out = []
+    for k, word in enumerate(ctx.words):
+        if len(word) < 3 or not word.isalpha() or not word.isupper() or k in taken:
+            continue
+        if ctx.folded[k + 1 : k + 3] == ("based", "in") or ctx.folded[k + 1 : k + 4] == (",", "based", "in"):
+            out.append(Mention(k, k + 1, known_as(Kind.PARTNER, word), (word,)))
+    return out
+
+
+def _names_an_event(ctx: Context, k: int) -> bool:
+    """'the EAPCCO Permanent Coordinating Committee (PCC) meeting': the name is an event's, not a body's."""
+    if ctx.words[k : k + 1] == ("(",) and ctx.words[k + 2 : k + 3] == (")",):
+        k += 3
+    return ctx.folded[k : k + 1] != () and ctx.folded[k] in EVENT_TRIGGERS
 
 
 def _two_names(ctx: Context, j: int) -> bool:
@@ -239,6 +397,8 @@ def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> 
         k = j
         while k < len(ctx) and ctx.is_capitalised(k) and ctx.folded[k] in UNIT_WORDS | ORG_HEADS:
             k += 1
+        if k == j and ctx.folded[k : k + 1] in {("delegation",), ("office",)}:
+            k += 1  # 'the European Union delegation in Ghana'
         if (
             m.key not in registry
             or m.kind is not Kind.PARTNER
@@ -249,9 +409,16 @@ def _field_units(ctx: Context, bodies: list[Mention], places: list[Mention]) -> 
             continue
         at = k + 1 + (ctx.folded[k + 1 : k + 2] == ("the",))
         place = by_first.get(at) if ctx.folded[k : k + 1] in {("in",), ("to",), ("for",)} else None
+        if place is None and k == j + 1 and ctx.folded[j] == "delegation" and ctx.is_capitalised(j):
+            surface = ctx.text(m.first, k)  # 'the EU Delegation': the body's mission where the story is
+            out.append(Mention(m.first, k, known_as(Kind.PARTNER, surface), (surface,)))
+            continue
         if place is None or ctx.sent_of[place.first] != ctx.sent_of[m.first]:
             out.append(m)
             continue
+        if m.key in gazetteer.merged_offices() and ctx.folded[k - 1] == "office":
+            out.append(replace(m, last=place.last, surfaces=(*m.surfaces, ctx.text(m.first, place.last))))
+            continue  # 'the UNODC Regional Office for Central Asia' is UNODC (SCHEMA convention 1)
         label = f"{m.known.label} {ctx.text(j, k)} {ctx.words[k]} {place.known.label}"
         country = place.key if place.kind is Kind.COUNTRY else None
         out.append(
@@ -298,6 +465,12 @@ def _trailing_country(ctx: Context, last: int, countries: _Countries) -> Mention
     if k == last:
         return None
     return countries.by_first.get(k)
+
+
+def _leading_key(first: int, countries: _Countries) -> EntityKey | None:
+    """'the Canada Border Services Agency', 'the Kenya Navy': a country's name opens the body's own name."""
+    found = countries.by_first.get(first)
+    return found.key if found is not None else None
 
 
 def _trailing_key(ctx: Context, last: int, countries: _Countries) -> EntityKey | None:
@@ -372,15 +545,30 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         for k in range(m.first, m.last):
             taken[k] = True
     bodies += _named_bodies(ctx, taken, places)
+    bodies += _national_institutions(ctx, bodies, places)
+    bodies = _owner_in_name(ctx, bodies)
+    bodies += _placed_acronyms(ctx, bodies, places)
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
+    places = [p for p in places if not _surname(ctx, p, body_tokens)]
     places += demonym_countries(ctx, bodies, places)
     places += adjective_countries(ctx, places, body_tokens)
     places += subdivisions(ctx, places, body_tokens)
+    places += towns_with_country(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)
+
+
+def _surname(ctx: Context, place: Mention, taken: set[int]) -> bool:
+    """'Ambassador Ramón Santos': a city's name right after a first name, inside a sentence, is a person's."""
+    k = place.first - 1
+    if place.kind is not Kind.CITY or k < 1 or k in taken or ctx.sent_of[k] != ctx.sent_of[place.first]:
+        return False
+    if ctx.sentence_ranges[ctx.sent_of[k]].start == k or not ctx.words[k].isalpha():
+        return False
+    return ctx.words[k][:1].isupper() and not ctx.words[k].isupper() and ctx.folded[k] not in STOPWORDS
 
 
 def _country_prefixed(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:

@@ -67,6 +67,37 @@ def subdivisions(ctx: Context, places: list[Mention], taken: set[int]) -> list[M
     return out
 
 
+# Words before 'X, Country' that make X a town: 'held in Malabo, Equatorial Guinea', 'at Paita, Peru'.
+_AT = frozenset({"in", "at"})
+
+
+def towns_with_country(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
+    """'in Malabo, Equatorial Guinea': a name the gazetteer lacks, written as 'in <Name>, <Country>', is a
+    city of that country (a dateline's 'ASAN CITY, Republic of Korea' too)."""
+    known = {k for p in places for k in range(p.first, p.last)} | taken
+    out = []
+    for country in places:
+        comma = country.first - 1
+        if country.kind is not Kind.COUNTRY or comma < 2 or ctx.words[comma] != ",":
+            continue
+        first = comma
+        while first > comma - 3 and ctx.is_capitalised(first - 1) and first - 1 not in known:
+            first -= 1
+        if first == comma or ctx.sent_of[first] != ctx.sent_of[comma]:
+            continue
+        opens = (
+            first == 0
+            or ctx.starts[first] == 0
+            or ctx.document.text[ctx.starts[first] - 2 : ctx.starts[first]] == "\n\n"
+        )
+        if ctx.folded[first - 1] not in _AT and not opens:
+            continue
+        name = " ".join(w if not w.isupper() else w.capitalize() for w in ctx.words[first:comma])
+        town = Known((Kind.CITY, slugify(name)), name)
+        out.append(Mention(first, comma, town, (ctx.text(first, comma),), country.key))
+    return out
+
+
 def demonym_countries(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
     """'Colombian National Police' also mentions Colombia, so basedIn has an object."""
     seen = {p.key for p in places}

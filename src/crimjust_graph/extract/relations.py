@@ -8,7 +8,7 @@ from itertools import islice
 from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract import gazetteer
-from crimjust_graph.extract.cues import Shape, phrases, without
+from crimjust_graph.extract.cues import Shape, phrases, verbs, without
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.tokens import Context
@@ -20,13 +20,16 @@ FUND_CUES = phrases(Predicate.FUNDED_BY, Shape.PASSIVE)
 IMPLEMENT_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.PASSIVE)
 PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.PASSIVE)
 COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.PASSIVE)
+NOMINAL_COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.NOMINAL)
+NOMINAL_COVER_NOUNS = frozenset(cue[0] for cue in NOMINAL_COVER_CUES)
 PART_CUES = without(phrases(Predicate.PART_OF, Shape.PASSIVE), "umbrella of")
 UMBRELLA_CUES = phrases(Predicate.PART_OF, Shape.PASSIVE, "umbrella of")
 BASED_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "based in", "headquartered in")
-HEADQUARTERS_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "headquarters in")
-# After an implementer list, more implementers: 'executed by A and B through C, together with D'; 'implemented
-# by A in partnership with B' makes B a partner (the partner cues' job), not an implementer.
-MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("as", "well", "as"))
+HEADQUARTERS_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "headquarters in", "headquarters,")
+# After an implementer list, more implementers: 'executed by A and B through C, together with D', 'implemented
+# by A with B and C' (not 'with support from B'); 'implemented by A in partnership with B' makes B a partner
+# (the partner cues' job), not an implementer.
+MORE_IMPLEMENTERS = (("through",), ("together", "with"), ("as", "well", "as"), ("with",))
 COMPONENT_NOUNS = frozenset({"component", "components", "pillar", "pillars", "sub-programmes"})
 PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiatives"})
 
@@ -145,10 +148,45 @@ def funded_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> It
             yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
 
 
+ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
+
+
+def _organising_programme(ctx: Context, bodies: Mentions, sent: int, cue: int) -> Mention | None:
+    """'AIRCOP organized a course in Dakar, in collaboration with A': the organiser works with A."""
+    for m in bodies.in_sentence(sent, PROGRAMMES):
+        k = m.last + (ctx.words[m.last : m.last + 1] == (")",))  # 'AIRCOP (UNODC's X Project) organized'
+        if k < cue and ctx.folded[k] in ORGANISE_VERBS:
+            return m
+    return None
+
+
+APPOSITIVE_PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.NOMINAL)
+_PARTNER_ADJECTIVES = frozenset(
+    {"a", "an", "the", "key", "main", "long-standing", "longstanding", "close", "its"}
+)
+
+
+def partners_appositive(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'The JRCC and UK Border Force, key partners in the implementation of AIRCOP' -> hasPartner."""
+    taken = -1
+    for a, b in _cues(ctx, sent, APPOSITIVE_PARTNER_CUES):
+        if a <= taken:
+            continue  # 'partners in the implementation of' already read; not again as 'partners in'
+        taken = b
+        k = a
+        while k > 0 and ctx.folded[k - 1] in _PARTNER_ADJECTIVES:
+            k -= 1
+        programme = bodies.after(b, PROGRAMMES, skip=1)[:1]
+        if k == 0 or ctx.words[k - 1] != "," or not programme or programme[0].kind is not Kind.PROGRAMME:
+            continue
+        partners = [m for m in bodies.backward(k - 1, PARTNERS) if m.key != programme[0].key]
+        yield from ((programme[0], Predicate.HAS_PARTNER, m, ctx.evidence(sent)) for m in partners)
+
+
 def partner_cue(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X, in partnership with A and B' -> hasPartner."""
     for a, b in _cues(ctx, sent, PARTNER_CUES):
-        subject = subject_or_topic(ctx, bodies, a, window=15)
+        subject = subject_or_topic(ctx, bodies, a, window=15) or _organising_programme(ctx, bodies, sent, a)
         if subject is not None:
             ev = ctx.evidence(sent)
             yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
@@ -322,6 +360,18 @@ def coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Ite
         yield from ((p, Predicate.COVERS_REGION, area, ev) for p in before for area in areas)
 
 
+def nominal_coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'the implementation of AIRCOP in Latin America and the Caribbean' -> coversRegion each area."""
+    for _, b in _cues(ctx, sent, NOMINAL_COVER_CUES):
+        programme = bodies.after(b, PROGRAMMES, skip=1)[:1]
+        if not programme or programme[0].kind is not Kind.PROGRAMME:
+            continue
+        k = programme[0].last
+        if ctx.folded[k : k + 1] == ("in",):
+            for area in _area_lists(ctx, places, k + 1):
+                yield programme[0], Predicate.COVERS_REGION, area, ctx.evidence(sent)
+
+
 # A programme's own presence in a country: 'AIRCOP focal points and task forces from A, B and C'.
 UNIT_NOUNS = frozenset(
     """units unit cells cell forces force teams team offices office points centres centers desks""".split()  # noqa: SIM905
@@ -400,14 +450,55 @@ def named_country(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[
 def based_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X, based in Y', 'X, headquartered in Y' -> basedIn."""
     for a, b in _cues(ctx, sent, BASED_CUES):
-        subject = bodies.nearest_before(a, PARTNERS, window=3)
+        subject = bodies.nearest_before(a, PARTNERS, window=3) or _described_before(ctx, bodies, a)
         sites = places.after(b, SITES | AREAS, skip=1)
         if subject is not None and sites:
             yield subject, Predicate.BASED_IN, sites[0], ctx.evidence(sent)
+            if sites[0].kind is Kind.CITY and sites[1:2] and sites[1].kind is Kind.COUNTRY:
+                yield subject, Predicate.BASED_IN, sites[1], ctx.evidence(sent)  # 'The Hague, Netherlands'
+
+
+def _described_before(ctx: Context, bodies: Mentions, a: int) -> Mention | None:
+    """The body a clause before a cue describes: 'X, which is based in', 'X, the EU agency for Y based in'."""
+    k = a
+    while k > 0 and ctx.folded[k - 1] in {"which", "that", "is", "was", "are", "were"}:
+        k -= 1
+    sent = ctx.sent_of[a]
+    start = ctx.sentence_ranges[sent].start
+    if k == start + 1 and ctx.folded[start] == "it" and sent > 0:  # 'X brings together A. It is based in'
+        before = bodies.in_sentence(sent - 1, PARTNERS)
+        opening = ctx.sentence_ranges[sent - 1].start
+        return before[0] if before and before[0].first <= opening + 1 else None
+    if k < a and ctx.words[k - 1 : k] == (",",):
+        m = bodies.by_last.get(k - 1) or bodies.by_last.get(k - 2)  # 'X (MAOC-N), which is based in'
+        return m if m is not None and m.kind in PARTNERS else None
+    for j in range(a - 1, max(a - 12, ctx.sentence_ranges[sent].start), -1):
+        if ctx.words[j] == ",":
+            m = bodies.by_last.get(j)
+            if (
+                m is not None
+                and m.kind in PARTNERS
+                and ctx.folded[j + 1 : j + 2] in {("the",), ("a",), ("an",)}
+            ):
+                return m  # an appositive: 'Europol, the EU agency for law enforcement cooperation based in'
+            return None
+    return None
+
+
+BASED_GLUED = phrases(Predicate.BASED_IN, Shape.GLUED)
+
+
+def hyphen_based(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'the Almaty-based Coordination Centre' -> basedIn Almaty."""
+    for a, b in _cues(ctx, sent, BASED_GLUED):
+        place = places.by_last.get(a)
+        body = bodies.by_first.get(b)
+        if place is not None and place.kind in SITES and body is not None and body.kind in PARTNERS:
+            yield body, Predicate.BASED_IN, place, ctx.evidence(sent)
 
 
 def headquarters(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """ "the WCO's headquarters in Brussels", 'its headquarters in Y' -> basedIn."""
+    """ "the WCO's headquarters in Brussels", 'its headquarters in Y', 'the AU Headquarters, Addis Ababa'."""
     for a, b in _cues(ctx, sent, HEADQUARTERS_CUES):
         owner = bodies.by_last.get(a) or bodies.by_last.get(a - 2)  # 'WCO headquarters', "WCO's"
         if owner is None and ctx.folded[a - 1 : a] == ("its",):
@@ -424,7 +515,8 @@ def city_in_country(ctx: Context, bodies: Mentions, places: Mentions) -> Iterato
         if m.kind is not Kind.CITY:
             continue
         place = gazetteer.place_by_key().get(m.key)
-        country = mentioned.get(place.parent) if place is not None and place.parent else None
+        parent = place.parent if place is not None else m.country  # a town the text placed ('in X, Peru')
+        country = mentioned.get(parent) if parent else None
         if country is not None:
             yield m, Predicate.IN_REGION, country, ctx.evidence(ctx.sent_of[m.first])
 

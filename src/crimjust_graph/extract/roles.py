@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from crimjust_graph.extract.cues import Shape, phrases, verbs
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
-from crimjust_graph.extract.lists import ACTORS, BODIES, PROGRAMMES, SITES, Mentions
+from crimjust_graph.extract.lists import ACTORS, BODIES, POSSESSIVE, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.relations import FUND_CUES
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Kind, Predicate
 
 ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
+FUND_VERBS = verbs(Predicate.FUNDED_BY)
 # An event held within a programme's frame is organised by it ('as part of the ENACT project').
 FRAME_CUES = phrases(Predicate.ORGANISED_BY, Shape.EVENT)
 PARTNERSHIP_CUES = phrases(Predicate.ORGANISED_BY, Shape.PASSIVE)
@@ -51,6 +52,20 @@ def _agent_by(ctx: Context, verb: int, stop: int) -> int | None:
     return None
 
 
+def _owners(ctx: Context, mentions: Mentions, units: list[Mention]) -> list[Mention]:
+    """ "UNODC's Terrorism Prevention Team organized X": the unit's owner organised it too."""
+    out = []
+    for m in units:
+        owner = mentions.by_last.get(m.first - 2)
+        if (
+            ctx.words[m.first - 2 : m.first] in POSSESSIVE
+            and owner is not None
+            and owner.kind is Kind.PARTNER
+        ):
+            out.append(owner)
+    return out
+
+
 def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last: int) -> list[Mention]:
     """Who organised the event whose mention spans [first, last) around `trigger`."""
     sent = ctx.sent_of[trigger]
@@ -77,7 +92,7 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
                     back = range(k - 2, max(rng.start, k - 14), -1)
                     opening = next((j for j in back if ctx.words[j] == ","), None)
                     found = mentions.backward(opening, BODIES) if opening is not None else []
-                out += found
+                out += found + _owners(ctx, mentions, found)
     if last + 1 < len(ctx) and ctx.folded[last] == "of":
         out += mentions.after(last + 1, BODIES, skip=1)
     k = first - 1
@@ -90,9 +105,15 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     if out or any(ctx.folded[i] in ORGANISE_VERBS for i in rng):
         for _, end in ctx.cues(sent, PARTNERSHIP_CUES):
             out += mentions.after(end, BODIES)
-    for _, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
+    for start, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
+        if ctx.folded[start] == "under" and end == start + 1 and _funded_before(ctx, rng.start, start):
+            continue  # 'funded by the EC under the Y Programme': Y pays through the funder, organises nothing
         out += mentions.after(end, PROGRAMMES, skip=1)[:1]
     return out
+
+
+def _funded_before(ctx: Context, first: int, cue: int) -> bool:
+    return any(ctx.folded[k] in FUND_VERBS for k in range(first, cue))
 
 
 def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
@@ -127,7 +148,12 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
         k = m.first - 1
         while k >= 0 and ctx.folded[k] == "the":
             k -= 1
-        after_site = bool(out) and out[-1].last + 1 == m.first and ctx.words[m.first - 1] in {",", "("}
+        after_site = (  # 'in Quito, Ecuador'; not 'in Brazil, Peru and Colombia', a list of countries
+            bool(out)
+            and out[-1].last + 1 == m.first
+            and ctx.words[m.first - 1] in {",", "("}
+            and out[-1].kind is not Kind.COUNTRY
+        )
         hosts = m.last < len(ctx) and ctx.folded[m.last] in SITE_VERBS
         if k >= 0 and ctx.folded[k] in {"in", "at"} and _planned(ctx, k):
             continue  # 'the next session, to be held in Lisbon': a planned event's place
@@ -171,6 +197,9 @@ def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
     A list found may go on after a further phrase: 'A, B and directors of other projects, such as C and D'.
     """
     found = mentions.after(i, kinds) or _list_after_phrase(ctx, mentions, i, kinds)
+    if len(found) == 1:
+        members = _members_named(ctx, mentions, found[0].last, kinds)
+        found = found if members is None else members
     while found:
         k = found[-1].last
         more = _list_after_phrase(ctx, mentions, k + 1, kinds) if ctx.folded[k : k + 1] == ("and",) else []
@@ -180,18 +209,41 @@ def _after_noun_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozense
     return found
 
 
+def _members_named(ctx: Context, mentions: Mentions, k: int, kinds: frozenset[Kind]) -> list[Mention] | None:
+    """'X cooperating partners, including A and B': a body used as a modifier; the list names who came
+    (None when no such list follows the body)."""
+    stop = min(k + 4, len(ctx))
+    while k < stop and ctx.words[k].isalpha() and ctx.words[k].islower() and ctx.folded[k] != "including":
+        k += 1
+    k += ctx.words[k : k + 1] == (",",)
+    if ctx.folded[k : k + 1] == ("including",):
+        return mentions.after(k + 1, kinds)
+    if ctx.folded[k : k + 2] == ("such", "as"):
+        return mentions.after(k + 2, kinds)
+    return None
+
+
 def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozenset[Kind]) -> list[Mention]:
     """The list after a short lower-case phrase ('the other [Route Programme] components – A, B')."""
     sent = ctx.sent_of[min(i, len(ctx) - 1)]
     k = i
-    while k < min(i + 8, len(ctx)):
+    titled = False  # 'Heads of Regional Police Organizations, including: A, B': the list after 'including'
+    while k < min(i + 10, len(ctx)):
         inside = mentions.by_first.get(k)
         if inside is not None and inside.kind in BODIES and k > i:  # 'the other [Route Programme] components'
             k = inside.last
             continue
-        if ctx.sent_of[k] != sent or not (ctx.words[k].islower() or ctx.words[k] == ","):
+        if ctx.sent_of[k] != sent:
             return []
-        if ctx.folded[k] in {"of", "from", "including"} or ctx.folded[k : k + 2] == ("such", "as"):
+        if not (ctx.words[k].islower() or ctx.words[k] == ","):
+            if not (ctx.words[k].isalpha() or ctx.words[k] in {"'", "’"}) or k in mentions.by_first:
+                return []
+            titled = True
+        if (
+            (not titled and ctx.folded[k] in {"of", "from"})
+            or ctx.folded[k] == "including"
+            or (ctx.folded[k : k + 2] == ("such", "as"))
+        ):
             found = mentions.after(k + (2 if ctx.folded[k] == "such" else 1), kinds)
             if found:
                 return found
@@ -271,6 +323,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
             if _from_before(ctx, m.first, sent) and (len(items) > 1 or _right_after_from(ctx, m.first)):
                 out += items
     for _, end in ctx.cues(sent, LIST_CUES):
+        end += ctx.folded[end : end + 1] in {(w,) for w in COPULA}  # 'in attendance were A and B'
         out += _after_noun_phrase(ctx, mentions, end, ACTORS)
     out += _speakers(ctx, mentions, sent)
     for start, end in ctx.cues(sent, SELF_CUES):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from crimjust_graph.extract import gazetteer, registry
+from crimjust_graph.extract.cues import without
 from crimjust_graph.extract.events import EventDraft, find_events
 from crimjust_graph.extract.heads import Mention
 from crimjust_graph.extract.lists import Mentions
@@ -72,7 +73,8 @@ def _country_of_venue(relations: list[Relation]) -> list[Relation]:
     ]
 
 
-_FRAME = re.compile("|".join(rf"\b{' '.join(cue)}\b" for cue in FRAME_CUES), re.IGNORECASE)
+# 'under X' alone sets an event in X's frame but says nothing of its host's tie to X ('UNODC, under X').
+_FRAME = re.compile("|".join(rf"\b{' '.join(cue)}\b" for cue in without(FRAME_CUES, "under")), re.IGNORECASE)
 
 
 def _hosts_of_a_programmes_events(relations: list[Relation]) -> list[Relation]:
