@@ -126,13 +126,21 @@ def describe(graph: nx.Graph[Any]) -> str:
         if k in counts
     ]
     drawn = ", ".join(parts) if parts else "nothing"
-    text = f"{drawn}, and {graph.number_of_edges()} links between them"
+    text = f"{drawn}, and {_lines(graph)} links between them"
     docs, latest = _sources(graph)
     if docs is not None:
         text += f", drawn from {docs} document{'s' if docs != 1 else ''}"
     if latest:
         text += f"; the latest date shown is {_clean(latest)}"
     return text[0].upper() + text[1:] + "."
+
+
+def _lines(graph: nx.Graph[Any]) -> int:
+    """Links as the page draws them: one line per linked pair (per direction in a directed graph), however
+    many facts it carries (see `_edges`)."""
+    if graph.is_directed():
+        return len({(u, v) for u, v in graph.edges() if u != v})
+    return len({frozenset((u, v)) for u, v in graph.edges() if u != v})
 
 
 def _sources(graph: nx.Graph[Any]) -> tuple[int | None, str | None]:
