@@ -204,23 +204,6 @@ def test_fuzzed_spellings_are_real_bypass_attempts(listener: Listener) -> None:
     assert fetched >= 8, fetched  # 10 of these 40 fetch; the others are spellings only the grammar allows
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "SELECT * WHERE { SERV\\u0049CE <http://e/> { ?s ?p ?o } }",
-        "SELECT * WHERE { \\u0053\\u0045\\u0052\\u0056\\u0049\\u0043\\u0045 <http://e/> { ?s ?p ?o } }",
-        "SELECT * WHERE { \\U00000053ERVICE <http://e/> { ?s ?p ?o } }",
-        "SELECT * WHERE { SERV\\u005Cu0049CE <http://e/> { ?s ?p ?o } }",
-        "SELECT * WHERE { ?s ?p ?o } # x\r\\u004cOAD <http://e/>",
-        "LO\\u0041D <http://e/>",
-        "INS\\u0045RT DATA { <urn:a> <urn:b> <urn:c> }",
-    ],
-)
-def test_codepoint_escapes_are_read_as_the_grammar_reads_them(query: str) -> None:
-    with pytest.raises(QueryError):
-        check_query(query)
-
-
 def test_what_the_check_read_is_what_runs(store: LocalStore) -> None:
     """Escapes and line ends are put in one form before parsing, and that form is the text that runs."""
     checked = check_query('SELECT ?l WHERE { ?p rdfs:label ?l # c\r FILTER(?l = "AIRCOP\\u0020in Dakar") }')

@@ -36,6 +36,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
         "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
         "DELETE WHERE { ?s ?p ?o }",
         "DROP ALL",
+        # codepoint escapes, read as the grammar reads them (SPARQL 1.1 §19.2)
+        "SELECT * WHERE { SERV\\u0049CE <http://e/> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\u0053\\u0045\\u0052\\u0056\\u0049\\u0043\\u0045 <http://e/> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\U00000053ERVICE <http://e/> { ?s ?p ?o } }",
+        "SELECT * WHERE { SERV\\u005Cu0049CE <http://e/> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o } # x\r\\u004cOAD <http://e/>",
+        "LO\\u0041D <http://e/>",
+        "INS\\u0045RT DATA { <urn:a> <urn:b> <urn:c> }",
     ],
 )
 def test_refused_before_running(query: str) -> None:

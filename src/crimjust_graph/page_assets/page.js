@@ -460,17 +460,19 @@
     if (/^[=+\-@\t\r]/.test(s)) s = "'" + s; // a spreadsheet must not read a document's text as a formula
     return '"' + s.replace(/"/g, '""') + '"';
   }
-  $("csv").addEventListener("click", () => {
-    const lines = [HEAD.map(csvCell).join(",")];
-    rows().forEach((r) => lines.push([r[0], ...r.slice(1).map((list) => list.join("; "))].map(csvCell).join(",")));
-    const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+  function download(blob, name) { // a file the browser saves; the page itself makes no request
     const a = el("a");
     a.href = URL.createObjectURL(blob);
-    a.download = "programmes.csv";
+    a.download = name;
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+  $("csv").addEventListener("click", () => {
+    const lines = [HEAD.map(csvCell).join(",")];
+    rows().forEach((r) => lines.push([r[0], ...r.slice(1).map((list) => list.join("; "))].map(csvCell).join(",")));
+    download(new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" }), "programmes.csv");
   });
 
   // ---- a picture for reports: the graph as shown, under the page's title and caption, with the legend ----
@@ -517,15 +519,7 @@
     return out;
   }
   $("png").addEventListener("click", () => {
-    picture().toBlob((blob) => {
-      const a = el("a");
-      a.href = URL.createObjectURL(blob);
-      a.download = "graph.png";
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    }, "image/png");
+    picture().toBlob((blob) => download(blob, "graph.png"), "image/png");
   });
 
   apply(true);
