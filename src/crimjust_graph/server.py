@@ -17,6 +17,7 @@ import os
 import re
 import resource
 import time
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
 from functools import cache
@@ -39,7 +40,12 @@ Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY = 1 << 20  # bytes of request body; queries are small, this only stops floods
 MAX_URL = 16 << 10  # bytes of query string (the HTTP parser refuses far longer lines itself)
-_STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+_STATIC = {
+    "app.js": "text/javascript; charset=utf-8",
+    "app.css": "text/css; charset=utf-8",
+    "editor.js": "text/javascript; charset=utf-8",  # built from frontend/ (CodeMirror 6)
+    "editor-licences.txt": "text/plain; charset=utf-8",
+}
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'"
@@ -83,7 +89,10 @@ _SETTINGS_ENV = "CRIMJUST_SERVE_SETTINGS"
 
 
 class App:
-    """The ASGI application: /sparql, /, /static/*, /queries, /prefixes, /health, /page."""
+    """The ASGI application: /sparql, /, /static/*, /queries, /prefixes, /vocabulary, /bind, /health, /page.
+
+    /vocabulary and /bind serve the query page (querypage.py).
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -92,6 +101,7 @@ class App:
         )
         self.store: QueryableStore | None = None
         self.page: tuple[int, Answer] | None = None
+        self.vocabulary: tuple[int, Answer] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -146,7 +156,7 @@ class App:
                 len(answer.body),
             )
         else:
-            answer = await self._other(method, path, extra)
+            answer = await self._other(method, path, extra, scope.get("query_string", b""))
         await self._send(send, answer, extra, headers.get("origin"), head=method == "HEAD")
 
     async def _sparql(
@@ -201,7 +211,9 @@ class App:
         )
         return await self.runner.run(job)
 
-    async def _other(self, method: str, path: str, extra: list[tuple[str, str]]) -> Answer:
+    async def _other(
+        self, method: str, path: str, extra: list[tuple[str, str]], query_string: bytes = b""
+    ) -> Answer:
         if method not in ("GET", "HEAD"):
             extra.append(("allow", "GET, HEAD"))
             return error(405, f"{method} is not allowed on {path}: use GET")
@@ -222,6 +234,8 @@ class App:
             from crimjust_graph.vocab import PREFIXES
 
             return _json(PREFIXES)
+        if path in ("/vocabulary", "/bind"):
+            return await self._query_page(path, query_string)
         if path == "/health":
             runner = self.runner
             status = "retiring" if runner.retiring else "ok"
@@ -237,6 +251,24 @@ class App:
                 self.page = (stamp, answer)  # rendered again once an ingest has changed the store
             return self.page[1]
         return error(404, f"nothing at {path}: the endpoint is /sparql, the query page is /")
+
+    async def _query_page(self, path: str, query_string: bytes) -> Answer:
+        """The editor's completion words (kept until the store changes), or a named query with its
+        parameters bound (querypage.py)."""
+        assert self.store is not None
+        if path == "/bind":
+            if len(query_string) > MAX_URL:
+                return error(414, f"the URL is over {MAX_URL} bytes")
+            params = dict(urllib.parse.parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
+            name = params.pop("name", "")
+            return await self.runner.run(functools.partial(_bound_query, self.store, name, params))
+        stamp = files_stamp(self.settings.store)
+        if self.vocabulary is None or self.vocabulary[0] != stamp:
+            answer = await self.runner.run(functools.partial(_vocabulary, self.store))
+            if answer.status != 200:
+                return answer
+            self.vocabulary = (stamp, answer)
+        return self.vocabulary[1]
 
     async def _send(
         self, send: Send, answer: Answer, extra: list[tuple[str, str]], origin: str | None, *, head: bool
@@ -436,6 +468,21 @@ def _render_page(store: QueryableStore) -> Answer:
 
     html = render_page(to_networkx(store), title="Crime-prevention programmes")
     return Answer(200, "text/html; charset=utf-8", html.encode(), "page")
+
+
+def _vocabulary(store: QueryableStore) -> Answer:
+    from crimjust_graph.querypage import vocabulary
+
+    return _json(vocabulary(store))
+
+
+def _bound_query(store: QueryableStore, name: str, params: dict[str, str]) -> Answer:
+    from crimjust_graph.querypage import bound_query
+
+    try:
+        return _json(bound_query(store, name, params))
+    except CrimjustError as exc:
+        return error(400, str(exc))
 
 
 def _json(value: object) -> Answer:
