@@ -10,8 +10,9 @@ import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } 
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import {
   bracketMatching,
-  defaultHighlightStyle,
+  HighlightStyle,
   indentOnInput,
+  LanguageSupport,
   syntaxHighlighting,
   syntaxTree,
 } from "@codemirror/language";
@@ -26,7 +27,8 @@ import {
   lineNumbers,
   placeholder,
 } from "@codemirror/view";
-import { sparql } from "codemirror-lang-sparql";
+import { styleTags, tags } from "@lezer/highlight";
+import { SparqlLanguage } from "codemirror-lang-sparql";
 
 const KEYWORDS = [
   "SELECT", "DISTINCT", "REDUCED", "WHERE", "OPTIONAL", "FILTER", "UNION", "MINUS", "GRAPH", "BIND",
@@ -129,6 +131,29 @@ function completeSparql(getOptions) {
   };
 }
 
+// The grammar tags Iri and VerbPath, but a tag reaches only text its node's children leave uncovered, and
+// PrefixedName / IriRef cover it all: tag the leaves, predicates (the verb of a triple) apart from others.
+const PREDICATE = ["PathPrimary/Iri/PrefixedName/Pname_ln", "PathPrimary/Iri/PrefixedName/Pname_ns", "PathPrimary/Iri/IriRef",
+  "VarOrIri/Iri/PrefixedName/Pname_ln", "VarOrIri/Iri/PrefixedName/Pname_ns", "VarOrIri/Iri/IriRef"];
+const sparql = () =>
+  new LanguageSupport(
+    SparqlLanguage.configure({
+      props: [styleTags({ "Pname_ln Pname_ns IriRef": tags.url, [PREDICATE.join(" ")]: tags.propertyName, A_predicate: tags.keyword })],
+    }),
+  );
+
+// Colours for the tags the SPARQL grammar gives: keywords, variables, predicates, IRIs, literals, comments.
+const highlight = HighlightStyle.define([
+  { tag: tags.keyword, color: "#7a1fa2", fontWeight: "600" },
+  { tag: tags.variableName, color: "#0b5cad" },
+  { tag: [tags.namespace, tags.propertyName], color: "#0d7a5f" },
+  { tag: [tags.url, tags.typeName], color: "#a3480b" },
+  { tag: tags.string, color: "#a31515" },
+  { tag: [tags.integer, tags.float, tags.bool], color: "#116644" },
+  { tag: tags.annotation, color: "#6b7785" },
+  { tag: tags.comment, color: "#6b7785", fontStyle: "italic" },
+]);
+
 const theme = EditorView.theme({
   "&": { border: "1px solid #b9c2cc", borderRadius: "4px", fontSize: "13px", backgroundColor: "#fff" },
   "&.cm-focused": { outline: "2px solid #1f4f8f", outlineOffset: "1px" },
@@ -168,7 +193,7 @@ export function create({ host, doc, label, onRun, onChange }) {
         bracketMatching(),
         closeBrackets(),
         highlightActiveLine(),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        syntaxHighlighting(highlight),
         sparql(),
         autocompletion({ override: [completeSparql(() => options)], activateOnTyping: true, maxRenderedOptions: 200 }),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap]),
