@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE := out/store
 export COUNT_ROWS := import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))) - 1)
 
-.PHONY: demo test lint venv clean browser bench
+.PHONY: demo test lint venv clean browser bench editor
 
 $(BIN)/crimjust-graph: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: venv
 
 test: venv browser
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# The query page's editor bundle, committed as src/crimjust_graph/static/editor.js: only when changing it.
+editor:
+	cd frontend && npm ci --no-audit --no-fund && npm run build
 
 bench: venv
 	$(BIN)/python benchmarks/run.py

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, cli
+from conftest import NEWS, ROOT, cli
 from test_browser import ARTIFACTS, CHROMIUM, FLAGS, SENTINEL
 from test_page import HOSTILE
 from test_server import Server, start_server, stop_server
@@ -331,6 +331,43 @@ def test_vocabulary_and_bind_endpoints(sample_server: Server) -> None:
         status, _, body = sample_server.request("GET", path)
         text = body.decode()
         assert status == 400 and needle in text and text.count("\n") == 1, (path, text)
+
+
+def test_page_headers_keep_the_strict_policy_and_ship_the_licences(sample_server: Server) -> None:
+    _, headers, _ = sample_server.request("GET", "/")
+    policy = headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "style-src 'self';" in policy and "unsafe" not in policy
+    assert "connect-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    status, headers, body = sample_server.request("GET", "/static/editor.js")
+    assert status == 200 and headers["content-type"].startswith("text/javascript")
+    assert b"editor-licences.txt" in body[:200]
+    status, _, body = sample_server.request("GET", "/static/editor-licences.txt")
+    licences = body.decode()
+    for package in ("@codemirror/view", "@codemirror/autocomplete", "@lezer/lr", "codemirror-lang-sparql"):
+        assert f"\n{package} " in licences, package
+    assert status == 200 and licences.count("MIT License") + licences.count("Copyright (C)") >= 14
+
+
+def test_vocabulary_follows_an_ingest_while_serving(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "news.txt").write_text(NEWS, encoding="utf-8")
+    assert cli("ingest", "--store", tmp_path / "store", docs).code == 0
+    server = start_server(tmp_path / "store", tmp_path / "serve.log", "--workers", "1")
+    try:
+
+        def names() -> set[str]:
+            status, _, body = server.request("GET", "/vocabulary")
+            assert status == 200, body
+            return {name for _, name, _ in json.loads(body)["entities"]}
+
+        assert "AIRCOP" in names() and "SEACOP" not in names()
+        later = "SEACOP in Lisbon\n\nSEACOP held a workshop in Lisbon, Portugal on 5 June 2019.\n"
+        (docs / "later.txt").write_text(later, encoding="utf-8")
+        assert cli("ingest", "--store", tmp_path / "store", docs).code == 0
+        assert "SEACOP" in names()  # kept only until the store changes
+    finally:
+        stop_server(server)
 
 
 @pytest.fixture(scope="module")
