@@ -58,6 +58,7 @@ class Opened:
     server: Server
     requests: list[str] = field(default_factory=list)
     console: list[tuple[str, str]] = field(default_factory=list)
+    runs: int = 0  # runs of a query waited for
 
     def errors(self) -> list[tuple[str, str]]:
         return [(kind, text) for kind, text in self.console if kind in ("error", "pageerror")]
@@ -70,9 +71,10 @@ class Opened:
         return str(self.page.locator("#editor .cm-content").inner_text())
 
     def wait_rows(self) -> int:
-        """Wait for the run to finish and return the row count the status line gives."""
-        self.page.locator("#status", has_text=re.compile(r"rows? in \d+ ms")).wait_for(timeout=30_000)
-        found = re.match(r"(\d+) rows?", self.page.locator("#status").inner_text())
+        """Wait for the next run to finish and return the row count the status line gives."""
+        self.runs += 1
+        self.page.wait_for_selector(f'body[data-runs="{self.runs}"]', state="attached", timeout=30_000)
+        found = re.match(r"(\d+) rows? in \d+ ms", self.page.locator("#status").inner_text())
         assert found is not None
         return int(found[1])
 
@@ -249,10 +251,34 @@ def test_the_examples_menu_marks_an_edited_query(sample_server: Server, open_pag
     page.keyboard.type(" LIMIT 3")
     page.keyboard.press("Escape")
     assert selected.inner_text().endswith("(edited)")
-    assert page.locator("#permalink").get_attribute("href").startswith("/?query=")
+    link = page.locator("#permalink").get_attribute("href")
+    assert link.startswith("/?name=programmes&query=")
+    again = open_page(sample_server, link)  # the link keeps the edit, and says what it was edited from
+    assert again.wait_rows() == 3
+    assert again.page.locator("#examples option:checked").inner_text().endswith("(edited)")
+    assert again.editor_text().rstrip().endswith("LIMIT 3")
     page.keyboard.press("Control+z")  # undone: the named query again, and a short link
     assert not selected.inner_text().endswith("(edited)")
     assert page.locator("#permalink").get_attribute("href") == "/?name=programmes"
+    assert opened.errors() == [] and again.errors() == []
+
+
+def test_back_and_forward_restore_earlier_queries(sample_server: Server, open_page: Any) -> None:
+    opened = open_page(sample_server, "/?" + urllib.parse.urlencode({"query": PROGRAMMES}))
+    page = opened.page
+    assert opened.wait_rows() == 8
+    page.select_option("#examples", "programme-timeline")
+    page.fill("#param-programme", "AIRCOP")
+    page.press("#param-programme", "Enter")
+    opened.wait_rows()
+    assert "programme=AIRCOP" in page.url
+    page.go_back()
+    assert opened.wait_rows() == 8 and opened.editor_text().strip() == PROGRAMMES
+    assert page.locator("#params").is_hidden()
+    page.go_forward()
+    opened.wait_rows()
+    assert page.locator("#param-programme").input_value() == "AIRCOP"
+    assert set(opened.column(2)) == {"AIRCOP"}
     assert opened.errors() == []
 
 

@@ -28,6 +28,7 @@ const state = {
   vocabulary: null,
   loaded: null, // {name, text, params}: the named query as chosen or bound, to tell edits from it
   table: null, // {vars, rows, sortVar, descending, page}
+  runs: 0,
 };
 
 function clear(node) {
@@ -236,6 +237,7 @@ function permalink() {
     params.set("name", loaded.name);
     for (const [variable, value] of Object.entries(loaded.params)) if (value) params.set(variable, value);
   } else {
+    if (loaded) params.set("name", loaded.name); // edited from this named query: the menu says so again
     params.set("query", queryText());
   }
   return `/?${params}`;
@@ -247,16 +249,21 @@ function remember() {
   if (`${location.pathname}${location.search}` !== url) history.pushState(null, "", url);
 }
 
-async function run() {
-  const query = queryText();
-  const graph = isGraphQuery(query);
-  remember();
+function clearResults() {
   $("error").hidden = true;
   $("graph").hidden = true;
   $("downloads").hidden = true;
   $("pager").hidden = true;
+  $("status").textContent = "";
   state.table = null;
   clear($("results"));
+}
+
+async function run() {
+  const query = queryText();
+  const graph = isGraphQuery(query);
+  remember();
+  clearResults();
   $("status").textContent = "running…";
   const started = performance.now();
   try {
@@ -281,6 +288,9 @@ async function run() {
   } catch (err) {
     $("status").textContent = "";
     showError(`The endpoint did not answer: ${err}`);
+  } finally {
+    state.runs += 1;
+    document.body.dataset.runs = String(state.runs); // how many runs have finished, for tests and tools
   }
 }
 
@@ -378,22 +388,31 @@ function formValues() {
   return values;
 }
 
-/** What the URL asks for: a named query (with parameters) or a query text; run it when there is one. */
-async function restore() {
+/** What the URL asks for: a named query (with parameters) or a query text; run it when there is one.
+ * Called on load and on the browser's back and forward (event), which also go back to the bare page. */
+async function restore(event) {
   const params = new URLSearchParams(location.search);
   const name = params.get("name");
+  const named = state.queries.find((q) => q.name === name);
   if (params.has("query")) {
+    state.loaded = named ? { name, text: named.text, params: {} } : null;
+    $("examples").value = named ? name : "";
+    if (named) showParams(named, {});
+    else $("params").hidden = true;
     setQueryText(params.get("query"));
-    state.loaded = null;
-    if (name && state.queries.some((q) => q.name === name)) {
-      $("examples").value = name;
-      showParams(state.queries.find((q) => q.name === name), {});
-    }
     markEdited();
     await run();
   } else if (name) {
     params.delete("name");
     await loadNamed(name, Object.fromEntries(params), { runIt: true });
+  } else if (event) {
+    // back to the bare page: its first query, not yet run
+    state.loaded = null;
+    $("examples").value = "";
+    $("params").hidden = true;
+    setQueryText($("initial-query").content.textContent);
+    clearResults();
+    markEdited();
   }
 }
 
