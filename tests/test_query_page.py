@@ -320,6 +320,8 @@ def test_evidence_rows_show_document_titles_and_file_names_not_paths(
     sources = opened.column(source)
     assert sources and all(re.fullmatch(r"[\w.-]+\.(txt|md|html|pdf)", s) for s in sources), sources
     assert str(ROOT) not in opened.page.locator("#results").inner_text()
+    where = opened.page.locator(f"#results tbody td:nth-child({source})").first.get_attribute("title")
+    assert where.startswith("/") and where.endswith("/" + sources[0])  # the whole path, on hover
     titles = opened.column(document)
     assert set(titles) <= set(opened.column(heads.index("title") + 1))  # a document shows as its title
     assert opened.errors() == []

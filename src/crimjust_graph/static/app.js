@@ -82,7 +82,8 @@ function display(term) {
   }
   if (term.type === "bnode") return { text: `_:${term.value}` };
   if (LOCAL_PATH.test(term.value) && /[\\/]/.test(term.value)) {
-    return { text: term.value.split(/[\\/]/).filter(Boolean).pop() || term.value }; // a document's file name
+    // a document's file name: the folder it was read from says nothing to a reader (hover shows it)
+    return { text: term.value.split(/[\\/]/).filter(Boolean).pop() || term.value, title: term.value };
   }
   return { text: term.value };
 }
