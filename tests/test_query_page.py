@@ -307,6 +307,15 @@ def test_completion_offers_prefixes_classes_and_entity_names(sample_server: Serv
     assert text.startswith(wanted), text
     page.keyboard.press("Control+Enter")
     assert opened.wait_rows() >= 1
+    for typed, wanted in (("dcter", "dcterms:"), ("programme:airc", "programme:aircopAIRCOP")):
+        type_query(opened, f"SELECT * WHERE {{ ?s ?p {typed}")
+        page.keyboard.press("Control+Space")
+        options.first.wait_for()
+        assert options.first.inner_text().replace("\n", "").startswith(wanted), options.all_inner_texts()
+    type_query(opened, "# a comment on cj:Prog")
+    page.keyboard.press("Control+Space")
+    page.wait_for_timeout(300)
+    assert options.count() == 0  # words in comments are not terms
     assert opened.errors() == []
 
 
