@@ -25,7 +25,8 @@ const state = {
   queries: [],
   prefixes: {},
   names: new Map(), // entity or document IRI -> its name
-  vocabulary: null,
+  vocabulary: null, // a promise, settled once /vocabulary has answered
+  vocabularyEntities: [], // [iri, name, other names] for the parameter form's name lists
   loaded: null, // {name, text, params}: the named query as chosen or bound, to tell edits from it
   table: null, // {vars, rows, sortVar, descending, page}
   runs: 0,
@@ -314,7 +315,7 @@ function entityChoices(variable) {
   const kind = KINDS.includes(variable) ? variable : null;
   const counts = new Map();
   const chosen = [];
-  for (const [iri, name] of state.vocabularyEntities || []) {
+  for (const [iri, name] of state.vocabularyEntities) {
     const path = iri.slice(ENTITY_BASE.length);
     const entityKind = path.split("/")[0];
     if (!KINDS.includes(entityKind) || (kind && entityKind !== kind)) continue;
