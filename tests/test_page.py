@@ -307,15 +307,17 @@ def test_timeline_bands_go_down_in_date_order_and_never_overlap_two_nodes() -> N
             assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (a, b)
 
 
-def test_only_a_crowded_full_view_not_narrowed_by_kind_opens_focused() -> None:
-    from crimjust_graph.views import filter_graph
+def test_only_a_crowded_view_with_a_focus_not_narrowed_by_kind_opens_focused() -> None:
+    from crimjust_graph.views import VIEWS, filter_graph
 
     big = graph(hostile=False)
     for i in range(50):
         big.add_node(f"{ID}partner/extra-{i}", **{**big.nodes[f"{ID}partner/n1-0"], "label": f"Extra {i}"})
-    assert page_data(render_page(big, title="T"))["focus"] is True
-    assert page_data(render_page(graph(hostile=False), title="T"))["focus"] is False  # small enough
+    assert page_data(render_page(big, title="T"))["focus"] == ["programme", "partner"]  # drawn as full
+    big.graph.update(VIEWS["full"].drawing())
+    assert page_data(render_page(big, title="T"))["focus"] == ["programme", "partner"]
+    assert page_data(render_page(graph(hostile=False), title="T"))["focus"] == []  # small enough
     by_kind = filter_graph(big, kinds={"partner", "event"})
-    assert page_data(render_page(by_kind, title="T"))["focus"] is False  # the reader chose the kinds
-    big.graph["view"] = "timeline"
-    assert page_data(render_page(big, title="T"))["focus"] is False
+    assert page_data(render_page(by_kind, title="T"))["focus"] == []  # the reader chose the kinds
+    big.graph.update(VIEWS["timeline"].drawing())
+    assert page_data(render_page(big, title="T"))["focus"] == []

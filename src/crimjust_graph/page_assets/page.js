@@ -35,7 +35,11 @@
     return item;
   });
   const neighbours = N.map(() => []);
-  E.forEach((e) => { neighbours[e.f].push(e.t); neighbours[e.t].push(e.f); });
+  const touching = N.map(() => []); // the lines at each node
+  E.forEach((e, j) => {
+    neighbours[e.f].push(e.t); neighbours[e.t].push(e.f);
+    touching[e.f].push(j); touching[e.t].push(j);
+  });
 
   // ---- controls: filled, and preset to the filters the page was written with ------------------------
   function fill(select, values) {
@@ -60,12 +64,12 @@
     const first = years.find((y) => y >= preset.since);
     if (first !== undefined) $("from").value = String(first);
   }
-  // A crowded full view opens on programmes and partners; events and places are one double-click away.
-  const ACTORS = ["programme", "partner"];
+  // A crowded view opens on its focus kinds (the full view: programmes and partners); the rest is one
+  // double-click away.
   const kindKeys = KINDS.map((k) => k.key);
-  const focused = DATA.focus;
+  const focused = DATA.focus.length > 0;
   if (focused) {
-    document.querySelectorAll("input.kind").forEach((box) => { box.checked = ACTORS.includes(kindKeys[Number(box.value)]); });
+    document.querySelectorAll("input.kind").forEach((box) => { box.checked = DATA.focus.includes(kindKeys[Number(box.value)]); });
   }
 
   const visible = new Uint8Array(N.length);
@@ -250,13 +254,31 @@
           el("dd", null, shown));
       });
       box.append(list);
-    }
+    } else if (touching[i].length) box.append(linkList(i));
     n.ev.forEach((ev) => {
       const quote = el("blockquote", "quote", "\u201c" + S[ev[0]] + "\u201d");
       if (ev[1]) quote.append(el("cite", null, S[ev[1]]));
       box.append(quote);
     });
     return box;
+  }
+  // A node's facts read from its own side: "European Union: funds SEACOP", "Dakar: venue of ...".
+  function linkList(i) {
+    const said = new Map();
+    touching[i].forEach((j) => E[j].facts.forEach((f) => {
+      const mine = f[0] === i || !DATA.directed;
+      const words = mine ? f[2] : (DATA.inverse[f[2]] || "\u2190 " + f[2]);
+      const other = f[0] === i ? f[1] : f[0];
+      if (!said.has(words)) said.set(words, new Set());
+      said.get(words).add(N[other].l);
+    }));
+    const list = el("dl", "facts");
+    Array.from(said.keys()).sort().forEach((words) => {
+      const names = Array.from(said.get(words)).sort((a, b) => a.localeCompare(b));
+      const shown = names.slice(0, 8).join(", ") + (names.length > 8 ? " and " + (names.length - 8) + " more" : "");
+      list.append(el("dt", null, words[0].toUpperCase() + words.slice(1)), el("dd", null, shown));
+    });
+    return list;
   }
   // One line per fact, read subject -> predicate -> object, then its evidence sentence and document.
   function factText(f) {
