@@ -49,10 +49,11 @@ def render_page(graph: nx.Graph[Any], *, title: str, caption: str | None = None)
     text = clean(caption) if caption is not None else describe(graph)
     blob = _script_json(data)
     app = _asset("page.js")
+    pictures = _asset("picture.js")
     vis = _vis_bundle()
     csp = (
         "default-src 'none'; "
-        f"script-src {_sha256(vis)} {_sha256(app)}; "
+        f"script-src {_sha256(vis)} {_sha256(app)} {_sha256(pictures)}; "
         "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
     )
     return _TEMPLATE.format(
@@ -65,6 +66,7 @@ def render_page(graph: nx.Graph[Any], *, title: str, caption: str | None = None)
         data=blob,
         vis=vis,
         app=app,
+        pictures=pictures,
     )
 
 
@@ -253,7 +255,9 @@ _TEMPLATE = """<!DOCTYPE html>
 <label>to <select id="to"><option value="">last year</option></select></label>
 <button type="reset" id="reset">Show all</button>
 <button type="button" id="png" title="The graph as shown, with title, caption and legend, as PNG">
-Save picture</button>
+Save PNG</button>
+<button type="button" id="svg" title="The same picture as SVG, sharp at any size in print">
+Save SVG</button>
 <span id="count" role="status"></span>
 </form>
 <main>
@@ -274,6 +278,7 @@ comes from; click to keep it here.</p></section>
 <script type="application/json" id="cj-data">{data}</script>
 <script>{vis}</script>
 <script>{app}</script>
+<script>{pictures}</script>
 </body>
 </html>
 """
