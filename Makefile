@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE := out/store
 export COUNT_ROWS := import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))) - 1)
 
-.PHONY: demo test lint venv clean browser bench
+.PHONY: demo test lint venv clean browser bench screenshots
 
 $(BIN)/crimjust-graph: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -42,6 +42,10 @@ test: venv browser
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
+
+# The README's pictures (docs/*.png), drawn by headless chromium from the sample data: they never go stale.
+screenshots: venv browser
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) out crimjust-store

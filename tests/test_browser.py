@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, cli
+from crimjust_graph.views import VIEWS
 from test_page import HOSTILE, LONG, graph
 
 pytestmark = pytest.mark.browser
@@ -482,11 +483,41 @@ def test_full_view_opens_on_programmes_and_partners_and_expands_a_node(
     assert opened.errors() == []
 
 
-@pytest.mark.parametrize("view", ["full", "timeline", "programme-partner"])
-def test_every_filter_refits_and_drops_what_it_hides_from_the_side_panel(
-    sample_store: Path, open_page: Any, view: str
+@pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_opens_in_the_frame_with_lines_from_subject_to_object(
+    sample_store: Path, open_page: Any, view: str, size: tuple[int, int]
 ) -> None:
-    opened = open_page(_render(sample_store, f"refit-{view}", "--view", view))
+    """Every registered view, at both sizes: all it shows inside the frame, each drawn line an arrow
+    from the subject of its facts to their object (co-participation, being symmetric, has no arrows)."""
+    opened = open_page(_render(sample_store, f"open-{view}", "--view", view), size)
+    layout = _layout(opened)
+    assert layout["nodes"] and _outside(layout) == []
+    drawn = opened.page.evaluate(
+        """() => { const p = window.cjPage, d = p.data, name = (i) => d.nodes[i].l;
+        return p.shownEdges().map((id) => { const e = p.edges.get(id), facts = d.edges[id].facts;
+            return {from: e.from, to: e.to, arrows: e.arrows || null, text: p.edgeText(id),
+                    facts: facts.map((f) => [f[0], f[1]]),
+                    said: facts.map((f) => [name(f[0]), f[2], name(f[1])].join(' \u2192 '))}; }); }"""
+    )
+    assert drawn, view
+    directed = view != "co-participation"
+    for edge in drawn:
+        assert edge["arrows"] == ("to" if directed else None)
+        for (subject, obj), sentence in zip(edge["facts"], edge["said"], strict=True):
+            assert [subject, obj] == [edge["from"], edge["to"]]
+            if directed:
+                assert sentence in edge["text"]  # the tooltip reads it subject -> predicate -> object
+    shot(opened, f"open-{view}-{size[0]}")
+    assert opened.errors() == []
+
+
+@pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_filter_refits_and_drops_what_it_hides_from_the_side_panel(
+    sample_store: Path, open_page: Any, view: str, size: tuple[int, int]
+) -> None:
+    opened = open_page(_render(sample_store, f"refit-{view}", "--view", view), size)
     page = opened.page
     _show_all(opened)
     page.evaluate("() => window.cjPage.choose(window.cjPage.data.nodes.findIndex((n) => n.l === 'COPOLAD'))")
@@ -498,7 +529,7 @@ def test_every_filter_refits_and_drops_what_it_hides_from_the_side_panel(
         assert layout["nodes"], (view, control)
         assert _outside(layout) == [], (view, control)
     assert "COPOLAD" not in page.locator("#details").inner_text()  # filtered out, so no longer described
-    shot(opened, f"refit-{view}")
+    shot(opened, f"refit-{view}-{size[0]}")
     assert opened.errors() == []
 
 
