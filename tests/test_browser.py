@@ -31,6 +31,7 @@ FLAGS = [
     "--disable-sync",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+NOTEBOOK = (960, 640)  # a page shown inline in a notebook cell
 SENTINEL = "window.__pwned"
 
 
@@ -311,6 +312,39 @@ def test_hostile_document_is_shown_as_text_and_never_runs(
     assert opened.errors() == []
 
 
+@pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_hostile_document_stays_text_in_every_view(
+    hostile_store: Path, open_page: Any, tmp_path: Path, view: str, size: tuple[int, int]
+) -> None:
+    """Every view of the hostile document, at both sizes: its markup is shown, never run or fetched,
+    in the title, the tooltips of every line and node, the side panel and the table."""
+    out = tmp_path / f"hostile-{view}.html"
+    run = cli("render", "--store", hostile_store, "-o", out, "--view", view, "--title", HOSTILE[0])
+    assert run.code == 0, run.stderr
+    opened = open_page(out, size)
+    page = opened.page
+    assert page.locator("h1").inner_text() == HOSTILE[0]
+    texts = page.evaluate(
+        """() => { const p = window.cjPage;
+        return p.edges.get().map((e) => p.edgeText(e.id)); }"""
+    )
+    # Views this one document gives nothing to (no programme-partner fact; see the timeline's caption)
+    # are drawn empty; the others quote its sentences, markup and all, as text.
+    if texts:
+        assert any(HOSTILE[0] in text or HOSTILE[2] in text for text in texts), view
+        index = page.evaluate("() => window.cjPage.shownNodes()[0]")
+        page.evaluate("(i) => window.cjPage.choose(i)", index)  # its details in the side panel
+        page.locator("#details .name").first.wait_for()
+    else:
+        assert page.evaluate("() => window.cjPage.data.nodes.length") == 0, view
+    assert page.locator("#details img, #details script, #details a, #table img, #table script").count() == 0
+    assert page.locator("img, script[src], iframe, object, embed").count() == 0
+    assert page.evaluate(f"() => typeof {SENTINEL}") == "undefined"
+    assert [url for url in opened.requests if not url.startswith("file://")] == []
+    assert opened.errors() == []
+
+
 def test_hostile_names_in_a_graph_are_shown_as_text(open_page: Any, tmp_path: Path) -> None:
     from crimjust_graph.page import write_page
 
@@ -435,9 +469,6 @@ def test_filtered_page_says_what_it_shows(sample_store: Path, open_page: Any) ->
     assert latest >= max(facts["last"])
     shot(opened, "filtered-aircop-2019")
     assert opened.errors() == []
-
-
-NOTEBOOK = (960, 640)  # a page shown inline in a notebook cell
 
 
 @pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])

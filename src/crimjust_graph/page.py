@@ -4,7 +4,8 @@ pyvis's own Network class is not used: it switches tooltips to raw HTML when one
 heading unescaped, links Bootstrap from a CDN and checks duplicates on every add_node (DESIGN §5). Only the
 vis-network bundle pyvis ships is taken, inlined. Document strings reach the page only inside one JSON block
 (escaped so nothing can close a <script>) and are put into the DOM with textContent; a Content-Security-Policy
-with script hashes blocks any script or handler that is not ours, and any request at all.
+with script hashes blocks any script or handler that is not ours, and any request at all. The script's data
+comes from page_data.py; this module writes the HTML around it: title, caption, controls, legend, CSP.
 """
 
 from __future__ import annotations

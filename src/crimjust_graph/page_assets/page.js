@@ -213,7 +213,7 @@
     });
     network.stabilize(physics.stabilization.iterations);
   }
-  if (big || timeline) {
+  if (big || timeline || nodeView.length === 0) { // nothing to settle: an empty view never stabilises
     network.setOptions({ physics: false });
     settle();
   } else {

@@ -27,6 +27,31 @@
     return KINDS.filter((k, j) => shown.has(j));
   };
 
+  // vis-network's shapes as its canvas paths draw them, centred on (x, y) with size r: the corners of a
+  // polygon, or null for a circle ("dot") or a square (drawn as such).
+  function outline(kind, x, y, r) {
+    if (kind === "diamond") return [[x, y + r], [x + r, y], [x, y - r], [x - r, y]];
+    if (kind === "hexagon") {
+      return [0, 1, 2, 3, 4, 5].map((k) => [x + r * Math.cos((k * Math.PI) / 3), y + r * Math.sin((k * Math.PI) / 3)]);
+    }
+    if (kind === "triangle" || kind === "triangleDown") {
+      const up = kind === "triangle" ? 1 : -1;
+      const n = r * 1.15, cy = y + up * 0.275 * n, ir = (Math.sqrt(3) / 6) * 2 * n;
+      const tall = Math.sqrt(4 * n * n - n * n);
+      return [[x, cy - up * (tall - ir)], [x + n, cy + up * ir], [x - n, cy + up * ir]];
+    }
+    return null;
+  }
+  function fillShape(ctx, kind, x, y, r) {
+    const corners = outline(kind, x, y, r);
+    ctx.beginPath();
+    if (corners) corners.forEach(([px, py], k) => (k ? ctx.lineTo(px, py) : ctx.moveTo(px, py)));
+    else if (kind === "square") ctx.rect(x - r, y - r, 2 * r, 2 * r);
+    else ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.closePath();
+    ctx.fill();
+  }
+
   // ---- PNG ------------------------------------------------------------------------------------------
   function png() {
     const graph = document.querySelector("#graph canvas");
@@ -53,9 +78,7 @@
     kinds.forEach((k, j) => {
       const y = out.height - pad - (kinds.length - j) * 18 * ratio;
       ctx.fillStyle = k.color;
-      ctx.beginPath();
-      ctx.arc(pad + 6 * ratio, y + 7 * ratio, 6 * ratio, 0, 2 * Math.PI);
-      ctx.fill();
+      fillShape(ctx, k.shape, pad + 6 * ratio, y + 7 * ratio, 6 * ratio);
       ctx.fillStyle = INK;
       ctx.fillText(k.name, pad + 18 * ratio, y);
     });
@@ -72,19 +95,10 @@
   }
   const r2 = (v) => Math.round(v * 100) / 100;
   const polygon = (list) => svgEl("polygon", { points: list.map(([x, y]) => r2(x) + "," + r2(y)).join(" ") });
-  // vis-network's shapes, as its canvas paths draw them, centred on (x, y) with size r.
   function shape(kind, x, y, r) {
+    const corners = outline(kind, x, y, r);
+    if (corners) return polygon(corners);
     if (kind === "square") return svgEl("rect", { x: r2(x - r), y: r2(y - r), width: r2(2 * r), height: r2(2 * r) });
-    if (kind === "diamond") return polygon([[x, y + r], [x + r, y], [x, y - r], [x - r, y]]);
-    if (kind === "hexagon") {
-      return polygon([0, 1, 2, 3, 4, 5].map((k) => [x + r * Math.cos((k * Math.PI) / 3), y + r * Math.sin((k * Math.PI) / 3)]));
-    }
-    if (kind === "triangle" || kind === "triangleDown") {
-      const up = kind === "triangle" ? 1 : -1;
-      const n = r * 1.15, cy = y + up * 0.275 * n, half = n, ir = (Math.sqrt(3) / 6) * 2 * n;
-      const tall = Math.sqrt(4 * n * n - n * n);
-      return polygon([[x, cy - up * (tall - ir)], [x + half, cy + up * ir], [x - half, cy + up * ir]]);
-    }
     return svgEl("circle", { cx: r2(x), cy: r2(y), r: r2(r) });
   }
   // A line as vis-network draws it (straight or curved, centre to centre, under the nodes) and, when the
