@@ -84,6 +84,7 @@ def test_page_takes_the_filters_render_takes(store: Path, server: Server, tmp_pa
         ({"programme": "AIRCUP"}, ("--programme 'AIRCUP' matches nothing", "AIRCOP")),
         ({"since": "2090"}, ("--since 2090 matches nothing",)),
         ({"since": "soon"}, ("'soon' is not a year",)),
+        ({"since": "9" * 5000}, ("is not a year",)),
         ({"kind": "person"}, ("unknown kind 'person'", "programme")),
         ({"colour": "red"}, ("not 'colour'",)),
     ],

@@ -91,9 +91,8 @@ class App:
             settings.timeout, settings.max_memory << 20 if settings.max_memory else None
         )
         self.store: QueryableStore | None = None
-        self.pages: dict[
-            PageRequest, Answer
-        ] = {}  # the last MAX_PAGES pages drawn, while the store is unchanged
+        # The last MAX_PAGES pages /page drew, while the store is unchanged.
+        self.pages: dict[PageRequest, Answer] = {}
         self.pages_stamp: int | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -467,7 +466,7 @@ def _page_request(query_string: str) -> PageRequest:
             raise ValueError(f"/page takes one {name}, got {len(values)}")
     one = {name: values[0] for name, values in params.items() if name != "kind"}
     since = one.get("since")
-    if since is not None and not since.isdigit():
+    if since is not None and not (since.isascii() and since.isdigit() and len(since) <= 4):
         raise ValueError(f"since={since!r} is not a year")
     kinds = tuple(sorted(set(params.get("kind", []))))
     return (
