@@ -80,7 +80,7 @@ def test_page_takes_the_filters_render_takes(store: Path, server: Server, tmp_pa
 @pytest.mark.parametrize(
     ("query", "needles"),
     [
-        ({"view": "nosuch"}, ("unknown view 'nosuch'", "programme-partner", "timeline")),
+        ({"view": "nosuch"}, ("unknown view 'nosuch'", "programme-partner (who implements", "timeline (")),
         ({"programme": "AIRCUP"}, ("--programme 'AIRCUP' matches nothing", "AIRCOP")),
         ({"since": "2090"}, ("--since 2090 matches nothing",)),
         ({"since": "soon"}, ("'soon' is not a year",)),

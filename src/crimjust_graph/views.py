@@ -193,7 +193,7 @@ class View:
 
     name: str
     project: Callable[[nx.MultiDiGraph], nx.Graph]
-    about: str  # one line for --help and error messages
+    about: str  # what it shows, in the message that lists the views
     title: str = ""  # heading after "Crime-prevention programmes: "
     layout: str = "clusters"  # "clusters": layout.py's clusters; "time": one band per date, top to bottom
     physics: bool = True  # small pages settle in the browser; False keeps the computed places
@@ -243,7 +243,8 @@ class UnknownView(CrimjustError):
     """A view name that is not registered: lists the ones that are."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"unknown view {name!r}; choose one of {', '.join(VIEWS)}")
+        views = "; ".join(f"{view.name} ({view.about})" for view in VIEWS.values())
+        super().__init__(f"unknown view {name!r}; choose one of: {views}")
 
 
 def draw(
