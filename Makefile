@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STORE := out/store
 export COUNT_ROWS := import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))) - 1)
 
-.PHONY: demo test lint venv clean browser bench editor
+.PHONY: demo test lint venv clean browser bench editor screenshots
 
 $(BIN)/crimjust-graph: pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,6 +46,10 @@ editor:
 
 bench: venv
 	$(BIN)/python benchmarks/run.py
+
+# The README's pictures (docs/*.png), drawn by headless chromium from the sample data: they never go stale.
+screenshots: venv browser
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) out crimjust-store

@@ -67,7 +67,7 @@ def _measure(path: Path, repeat: int) -> str:
     assert graph is not None
     start = time.perf_counter()
     for view in VIEWS.values():
-        view(graph)
+        view.project(graph)
     views = time.perf_counter() - start
     return (
         f"| {documents:,} | {quads:,} | {graph.number_of_nodes():,} | {graph.number_of_edges():,} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, cli
+from crimjust_graph.views import VIEWS
 from test_page import HOSTILE, LONG, graph
 
 pytestmark = pytest.mark.browser
@@ -29,6 +31,7 @@ FLAGS = [
     "--disable-sync",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+NOTEBOOK = (960, 640)  # a page shown inline in a notebook cell
 SENTINEL = "window.__pwned"
 
 
@@ -309,6 +312,39 @@ def test_hostile_document_is_shown_as_text_and_never_runs(
     assert opened.errors() == []
 
 
+@pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_hostile_document_stays_text_in_every_view(
+    hostile_store: Path, open_page: Any, tmp_path: Path, view: str, size: tuple[int, int]
+) -> None:
+    """Every view of the hostile document, at both sizes: its markup is shown, never run or fetched,
+    in the title, the tooltips of every line and node, the side panel and the table."""
+    out = tmp_path / f"hostile-{view}.html"
+    run = cli("render", "--store", hostile_store, "-o", out, "--view", view, "--title", HOSTILE[0])
+    assert run.code == 0, run.stderr
+    opened = open_page(out, size)
+    page = opened.page
+    assert page.locator("h1").inner_text() == HOSTILE[0]
+    texts = page.evaluate(
+        """() => { const p = window.cjPage;
+        return p.edges.get().map((e) => p.edgeText(e.id)); }"""
+    )
+    # Views this one document gives nothing to (no programme-partner fact; see the timeline's caption)
+    # are drawn empty; the others quote its sentences, markup and all, as text.
+    if texts:
+        assert any(HOSTILE[0] in text or HOSTILE[2] in text for text in texts), view
+        index = page.evaluate("() => window.cjPage.shownNodes()[0]")
+        page.evaluate("(i) => window.cjPage.choose(i)", index)  # its details in the side panel
+        page.locator("#details .name").first.wait_for()
+    else:
+        assert page.evaluate("() => window.cjPage.data.nodes.length") == 0, view
+    assert page.locator("#details img, #details script, #details a, #table img, #table script").count() == 0
+    assert page.locator("img, script[src], iframe, object, embed").count() == 0
+    assert page.evaluate(f"() => typeof {SENTINEL}") == "undefined"
+    assert [url for url in opened.requests if not url.startswith("file://")] == []
+    assert opened.errors() == []
+
+
 def test_hostile_names_in_a_graph_are_shown_as_text(open_page: Any, tmp_path: Path) -> None:
     from crimjust_graph.page import write_page
 
@@ -435,9 +471,6 @@ def test_filtered_page_says_what_it_shows(sample_store: Path, open_page: Any) ->
     assert opened.errors() == []
 
 
-NOTEBOOK = (960, 640)  # a page shown inline in a notebook cell
-
-
 @pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])
 @pytest.mark.parametrize("view", ["full", "timeline"])
 def test_first_draw_has_no_overlapping_labels_and_everything_in_the_frame(
@@ -481,11 +514,41 @@ def test_full_view_opens_on_programmes_and_partners_and_expands_a_node(
     assert opened.errors() == []
 
 
-@pytest.mark.parametrize("view", ["full", "timeline", "programme-partner"])
-def test_every_filter_refits_and_drops_what_it_hides_from_the_side_panel(
-    sample_store: Path, open_page: Any, view: str
+@pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_opens_in_the_frame_with_lines_from_subject_to_object(
+    sample_store: Path, open_page: Any, view: str, size: tuple[int, int]
 ) -> None:
-    opened = open_page(_render(sample_store, f"refit-{view}", "--view", view))
+    """Every registered view, at both sizes: all it shows inside the frame, each drawn line an arrow
+    from the subject of its facts to their object (co-participation, being symmetric, has no arrows)."""
+    opened = open_page(_render(sample_store, f"open-{view}", "--view", view), size)
+    layout = _layout(opened)
+    assert layout["nodes"] and _outside(layout) == []
+    drawn = opened.page.evaluate(
+        """() => { const p = window.cjPage, d = p.data, name = (i) => d.nodes[i].l;
+        return p.shownEdges().map((id) => { const e = p.edges.get(id), facts = d.edges[id].facts;
+            return {from: e.from, to: e.to, arrows: e.arrows || null, text: p.edgeText(id),
+                    facts: facts.map((f) => [f[0], f[1]]),
+                    said: facts.map((f) => [name(f[0]), f[2], name(f[1])].join(' \u2192 '))}; }); }"""
+    )
+    assert drawn, view
+    directed = view != "co-participation"
+    for edge in drawn:
+        assert edge["arrows"] == ("to" if directed else None)
+        for (subject, obj), sentence in zip(edge["facts"], edge["said"], strict=True):
+            assert [subject, obj] == [edge["from"], edge["to"]]
+            if directed:
+                assert sentence in edge["text"]  # the tooltip reads it subject -> predicate -> object
+    shot(opened, f"open-{view}-{size[0]}")
+    assert opened.errors() == []
+
+
+@pytest.mark.parametrize("size", [(1400, 900), NOTEBOOK])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_filter_refits_and_drops_what_it_hides_from_the_side_panel(
+    sample_store: Path, open_page: Any, view: str, size: tuple[int, int]
+) -> None:
+    opened = open_page(_render(sample_store, f"refit-{view}", "--view", view), size)
     page = opened.page
     _show_all(opened)
     page.evaluate("() => window.cjPage.choose(window.cjPage.data.nodes.findIndex((n) => n.l === 'COPOLAD'))")
@@ -497,7 +560,7 @@ def test_every_filter_refits_and_drops_what_it_hides_from_the_side_panel(
         assert layout["nodes"], (view, control)
         assert _outside(layout) == [], (view, control)
     assert "COPOLAD" not in page.locator("#details").inner_text()  # filtered out, so no longer described
-    shot(opened, f"refit-{view}")
+    shot(opened, f"refit-{view}-{size[0]}")
     assert opened.errors() == []
 
 
@@ -583,4 +646,144 @@ def test_save_picture_downloads_the_graph_with_title_and_caption(sample_store: P
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "saved-picture.png").write_bytes(picture)
     assert [url for url in opened.requests if not url.startswith("file://")] == []
+    assert opened.errors() == []
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+DRAWN = """() => { const p = window.cjPage, net = p.network, d = p.data;
+    const frame = document.getElementById('graph');
+    const at = (i) => ({x: net.body.nodes[i].x, y: net.body.nodes[i].y});  // exact: getPosition rounds
+    return {scale: net.getScale(), origin: net.canvasToDOM({x: 0, y: 0}),
+        title: document.querySelector('h1').textContent,
+        size: [frame.clientWidth, frame.clientHeight], directed: d.directed,
+        kinds: p.shownNodes().map((i) => d.kinds[d.nodes[i].k].name).filter((k, j, a) => a.indexOf(k) === j),
+        nodes: p.shownNodes().map((i) => ({...at(i), s: d.nodes[i].s, label: p.canvasLabel(i),
+            colour: d.kinds[d.nodes[i].k].color})),
+        edges: p.shownEdges().map((id) => {
+            const e = p.edges.get(id);
+            return {from: at(e.from), to: at(e.to)}; }),
+        box: [frame.getBoundingClientRect().left, frame.getBoundingClientRect().top]};
+}"""
+# Share of one picture's ink that the other has within 2 px (both as PNG data URLs), in a blank page.
+INK_SHARED = """async ([a, b]) => {
+    const pixels = async (url) => {
+        const img = new Image(); img.src = url; await img.decode();
+        const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+        const ctx = c.getContext('2d'); ctx.drawImage(img, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data, ink = new Uint8Array(c.width * c.height);
+        for (let i = 0; i < ink.length; i++) ink[i] = Math.min(d[4 * i], d[4 * i + 1], d[4 * i + 2]) < 200;
+        return {w: c.width, h: c.height, ink}; };
+    const [p, q] = [await pixels(a), await pixels(b)];
+    const near = (m, x, y) => {
+        for (let v = Math.max(0, y - 2); v <= Math.min(m.h - 1, y + 2); v++)
+            for (let u = Math.max(0, x - 2); u <= Math.min(m.w - 1, x + 2); u++)
+                if (m.ink[v * m.w + u]) return true;
+        return false; };
+    const share = (m, n) => { let all = 0, hit = 0;
+        for (let y = 0; y < m.h; y++) for (let x = 0; x < m.w; x++)
+            if (m.ink[y * m.w + x]) { all++; if (near(n, x, y)) hit++; }
+        return all ? hit / all : 0; };
+    return [share(p, q), share(q, p), p.w, p.h, q.w, q.h]; }"""
+
+
+def _points(element: Any) -> list[tuple[float, float]]:
+    """A shape's corner points (circle: its bounding box corners)."""
+    if element.tag == f"{SVG}circle":
+        x, y, r = (float(element.get(a)) for a in ("cx", "cy", "r"))
+        return [(x - r, y - r), (x + r, y + r)]
+    if element.tag == f"{SVG}rect":
+        x, y, w, h = (float(element.get(a)) for a in ("x", "y", "width", "height"))
+        return [(x, y), (x + w, y + h)]
+    return [tuple(float(v) for v in p.split(",")) for p in element.get("points").split()]  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("view", ["full", "timeline", "programme-partner"])
+def test_save_svg_draws_what_the_canvas_shows(
+    sample_store: Path, open_page: Any, browser: Any, view: str, tmp_path: Path
+) -> None:
+    """The SVG is drawn from vis-network's own positions: each node, label and line where the canvas has
+    it, and the two pictures share their ink."""
+    from xml.etree import ElementTree
+
+    opened = open_page(_render(sample_store, f"svg-{view}", "--view", view))
+    page = opened.page
+    drawn = page.evaluate(DRAWN)
+    with page.expect_download() as info:
+        page.click("#svg")
+    assert info.value.suggested_filename == "graph.svg"
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    root = ElementTree.fromstring(text)  # our own file; ElementTree fetches nothing
+    assert root.tag == f"{SVG}svg" and float(root.get("width") or 0) == drawn["size"][0]
+    head = float(root.get("height") or 0) - drawn["size"][1]
+    assert head > 30  # title and caption above the graph
+    assert root.find(f"{SVG}text").text == drawn["title"]  # type: ignore[union-attr]
+    # Nothing that could run, fetch or link: shapes and text only.
+    tags = {e.tag.removeprefix(SVG) for e in root.iter()}
+    assert tags <= {"svg", "rect", "text", "tspan", "defs", "clipPath", "g", "path", "polygon", "circle"}
+    assert not [a for e in root.iter() for a in e.attrib if "href" in a or a.lower().startswith("on")]
+    view_group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "view")
+    matrix = [float(v) for v in (view_group.get("transform") or "")[7:-1].split()]
+    assert matrix[0] == pytest.approx(drawn["scale"], rel=1e-4) and matrix[1:3] == [0, 0]
+    assert matrix[4:] == pytest.approx([drawn["origin"]["x"], drawn["origin"]["y"]], abs=0.01)
+    nodes = [g for g in view_group.iter(f"{SVG}g") if g.get("class") == "node"]
+    assert len(nodes) == len(drawn["nodes"]) >= 5
+    for group, node in zip(nodes, drawn["nodes"], strict=True):
+        mark = group[0]
+        assert mark.get("fill") == node["colour"]
+        xs, ys = zip(*_points(mark), strict=True)
+        assert min(xs) < node["x"] < max(xs) and min(ys) < node["y"] < max(ys)
+        assert (min(xs) + max(xs)) / 2 == pytest.approx(node["x"], abs=0.05)
+        assert (min(ys) + max(ys)) / 2 == pytest.approx(node["y"], abs=0.35 * node["s"])
+        label = group.find(f"{SVG}text")
+        assert label is not None and "\n".join(t.text or "" for t in label) == node["label"]
+    edges = [g for g in view_group.iter(f"{SVG}g") if g.get("class") == "edge"]
+    assert len(edges) == len(drawn["edges"]) >= 3
+    for group, edge in zip(edges, drawn["edges"], strict=True):
+        steps = (group[0].get("d") or "")[1:].split("L")
+        (x0, y0), (x1, y1) = (tuple(map(float, s.split())) for s in (steps[0], steps[-1]))
+        assert (x0, y0) == pytest.approx((edge["from"]["x"], edge["from"]["y"]), abs=0.01)
+        assert (x1, y1) == pytest.approx((edge["to"]["x"], edge["to"]["y"]), abs=0.01)
+        assert len(group) == (2 if drawn["directed"] else 1)  # the arrowhead
+    legend = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "legend")
+    assert [t.text for t in legend.iter(f"{SVG}text")] == drawn["kinds"]
+    # Faithful: the canvas and the SVG, drawn by the same browser, put their ink in the same places.
+    width, height = drawn["size"]
+    left, top = drawn["box"]
+    canvas_png = page.screenshot(clip={"x": left, "y": top, "width": width, "height": height})
+    svg_file = tmp_path / "graph.svg"
+    svg_file.write_text(text, encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": int(head) + height})
+    try:
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+        tab = context.new_page()
+        tab.goto(svg_file.as_uri())
+        svg_png = tab.screenshot(clip={"x": 0, "y": head, "width": width, "height": height})
+        blank = context.new_page()
+        urls = ["data:image/png;base64," + base64.b64encode(b).decode() for b in (canvas_png, svg_png)]
+        canvas_in_svg, svg_in_canvas, *sizes = blank.evaluate(INK_SHARED, urls)
+    finally:
+        context.close()
+    assert sizes[:2] == sizes[2:]
+    assert canvas_in_svg > 0.9 and svg_in_canvas > 0.9, (canvas_in_svg, svg_in_canvas)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"saved-{view}.svg").write_text(text, encoding="utf-8")
+    assert opened.errors() == []
+
+
+def test_saved_svg_keeps_hostile_text_as_text(hostile_store: Path, open_page: Any, tmp_path: Path) -> None:
+    from xml.etree import ElementTree
+
+    out = tmp_path / "hostile.html"
+    assert cli("render", "--store", hostile_store, "-o", out, "--title", HOSTILE[0] + HOSTILE[1]).code == 0
+    opened = open_page(out)
+    with opened.page.expect_download() as info:
+        opened.page.click("#svg")
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "<script" not in text and "<img" not in text  # escaped by the serializer
+    root = ElementTree.fromstring(text)
+    assert root.find(f"{SVG}text").text == HOSTILE[0] + HOSTILE[1]  # type: ignore[union-attr]
+    assert not [
+        e for e in root.iter() if e.tag.removeprefix(SVG) in ("script", "image", "foreignObject", "a")
+    ]
+    assert opened.page.evaluate(f"() => typeof {SENTINEL}") == "undefined"
     assert opened.errors() == []

@@ -10,7 +10,7 @@ import pytest
 
 from crimjust_graph.mapping import to_graph
 from crimjust_graph.model import Document, Entity, Evidence, Extraction, Kind, Predicate, Relation, Span
-from crimjust_graph.network import EDGE_LABELS, to_networkx
+from crimjust_graph.network import EDGE_LABELS, INVERSE_LABELS, to_networkx
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import run_query, to_python
 from crimjust_graph.store import LocalStore, open_store
@@ -109,6 +109,7 @@ def test_every_node_and_edge_carries_the_contract(graph: nx.MultiDiGraph) -> Non
         for name, kind in EDGE_TYPES.items():
             assert isinstance(data[name], kind), (u, v, key, name)
         assert key == data["predicate"] and data["label"] == EDGE_LABELS[key]
+        assert data["inverse"] == INVERSE_LABELS[key] and data["inverse"] != data["label"]
         if key != "inRegion":
             assert data["documents"] >= 1 and data["evidence_count"] >= 1 and data["quote"]
 
@@ -175,16 +176,16 @@ def test_two_builds_are_equal_and_sorted(graph: nx.MultiDiGraph, store: LocalSto
     assert list(graph.nodes) == sorted(graph.nodes)
     assert list(graph.edges(keys=True)) == sorted(graph.edges(keys=True))
     for view in VIEWS.values():
-        assert _snapshot(view(graph)) == _snapshot(view(again))
+        assert _snapshot(view.project(graph)) == _snapshot(view.project(again))
 
 
 def test_views_copy_node_attributes(graph: nx.MultiDiGraph) -> None:
-    assert VIEWS["full"](graph) is graph
+    assert VIEWS["full"].project(graph) is graph
     assert set(VIEWS) == {"full", "programme-partner", "co-participation", "programme-region", "timeline"}
     for name, view in VIEWS.items():
         if name == "full":
             continue
-        projected = view(graph)
+        projected = view.project(graph)
         assert projected.number_of_nodes() > 0 and projected.number_of_edges() > 0, name
         for node, data in projected.nodes(data=True):
             for key, value in graph.nodes[node].items():
@@ -237,7 +238,7 @@ def test_programme_region_keeps_coverage_and_event_places_apart(graph: nx.MultiD
     ]
     assert covered
     for u, v in covered:
-        assert view.edges[u, v, "coversRegion"]["label"] == "covers"
+        assert view.edges[u, v, "coversRegion"]["label"] == "covers region"
     for u, v, key, data in view.edges(keys=True, data=True):
         assert graph.nodes[u]["kind"] == "programme"
         assert graph.nodes[v]["kind"] in {"region", "country", "city"}

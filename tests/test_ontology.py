@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, SH
 from rdflib.term import Node
 
 from crimjust_graph import resources
-from crimjust_graph.model import Kind, Predicate
+from crimjust_graph.model import KINDS, PLACE_KINDS, PREDICATES, Kind, Predicate
 from crimjust_graph.validate import load_ontology, load_shapes
 from crimjust_graph.vocab import CJ, GEO, ORG, SCHEMA, SEM
 
@@ -191,6 +191,57 @@ def test_model_kinds_and_predicates_are_declared(onto: Graph) -> None:
         assert kind.value.capitalize() in declared, kind
     for predicate in Predicate:
         assert predicate.value in declared, predicate
+
+
+# --- the schema table (model.KINDS, model.PREDICATES) against the ontology --------------------------
+
+
+def test_schema_table_has_every_kind_and_predicate_as_the_ontology_names_them(onto: Graph) -> None:
+    assert set(KINDS) == set(Kind) and set(PREDICATES) == set(Predicate)
+    for kind, info in KINDS.items():
+        cls = CJ[info.cls]
+        assert (cls, RDF.type, OWL.Class) in onto, kind
+        assert str(onto.value(cls, RDFS.label)) == info.cls, kind  # the legend's word is the class's label
+        is_place = cls == CJ.Region or (cls, RDFS.subClassOf, CJ.Region) in onto
+        assert info.place is is_place, kind
+        assert info.plural.startswith(info.cls.lower()[:-1]) and info.plural != info.cls.lower(), kind
+    for predicate, info in PREDICATES.items():
+        prop = CJ[predicate.value]
+        assert (prop, RDF.type, OWL.ObjectProperty) in onto, predicate
+        assert str(onto.value(prop, RDFS.label)) == info.label, predicate  # pages read the ontology's words
+        assert info.inverse and info.inverse != info.label, predicate
+    assert len({i.colour.lower() for i in KINDS.values()}) == len(KINDS)  # the legend tells kinds apart
+    assert len({i.shape for i in KINDS.values()}) == len(KINDS)  # also in grey print
+    assert len({i.inverse for i in PREDICATES.values()}) == len(PREDICATES)
+    assert {kind for kind, info in KINDS.items() if info.place} == PLACE_KINDS
+
+
+def test_the_stages_read_the_schema_table() -> None:
+    """mapping, network, evaluate and the page take kinds and predicate labels from the one table."""
+    from crimjust_graph import evaluate, mapping, network, page_data
+
+    assert {kind: CJ[info.cls] for kind, info in KINDS.items()} == mapping.CLASS_OF_KIND
+    assert {p.value: info.label for p, info in PREDICATES.items()} == network.EDGE_LABELS
+    assert {p.value: info.inverse for p, info in PREDICATES.items()} == network.INVERSE_LABELS
+    assert {kind.value for kind in PLACE_KINDS} == network.PLACES
+    assert tuple(info.cls for info in KINDS.values()) == evaluate.KINDS
+    assert {KINDS[kind].cls for kind in PLACE_KINDS} == evaluate.PLACES
+    assert {k.value: (i.cls, i.plural, i.colour, i.shape) for k, i in KINDS.items()} == page_data.KINDS
+
+
+# Modules that once spelled kinds and predicates out themselves; they must read them from model.py now.
+READERS = ["mapping.py", "network.py", "evaluate.py", "page.py", "page_data.py", "views.py"]
+
+
+def test_no_reader_spells_out_a_kind_or_predicate_label_again() -> None:
+    texts = {name: (SRC / name).read_text(encoding="utf-8") for name in READERS}
+    texts["page.js"] = (SRC / "page_assets" / "page.js").read_text(encoding="utf-8")
+    for name, text in texts.items():
+        for info in KINDS.values():
+            assert info.colour.lower() not in text.lower(), (name, info.colour)
+        for pinfo in PREDICATES.values():
+            assert f'"{pinfo.label}"' not in text and f'"{pinfo.inverse}"' not in text, (name, pinfo.label)
+        assert not re.search(r"CJ\.(Programme|Partner|Event|Region|Country|City)\b", text), name
 
 
 # --- every cj: term the code uses is declared ------------------------------------------------

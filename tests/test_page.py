@@ -134,8 +134,9 @@ def test_hostile_strings_never_become_markup(hostile_page: str) -> None:
     }  # fmt: skip
     assert {tag for tag, _ in tags.tags} <= allowed
     assert not [a for _, attrs in tags.tags for a in attrs if a.startswith("on")]
-    assert sum(1 for tag, _ in tags.tags if tag == "script") == 3
-    assert hostile_page.lower().count("</script") == 3
+    # The data block, vis-network, the page's script and its pictures' script: nothing else.
+    assert sum(1 for tag, _ in tags.tags if tag == "script") == 4
+    assert hostile_page.lower().count("</script") == 4
     assert "<img" not in hostile_page and "<a " not in hostile_page and "<!--" not in hostile_page
     assert tags.title == HOSTILE[0] + HOSTILE[1]  # shown as text, exactly
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in hostile_page  # the escaped heading
@@ -188,7 +189,7 @@ def test_content_security_policy_allows_only_our_scripts(hostile_page: str) -> N
     script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
     assert "unsafe" not in script_src
     executable = [s for s in re.findall(r"<script>(.*?)</script>", hostile_page, re.S)]
-    assert len(executable) == 2
+    assert len(executable) == 3  # vis-network, page.js, picture.js (the data block has a type)
     for script in executable:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in script_src
@@ -251,7 +252,7 @@ def test_any_text_round_trips_through_the_page(text: str) -> None:
     g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     g.add_node("x", kind="partner", label=text, aliases=[text], evidence=[{"quote": text, "title": text}])
     page = render_page(g, title=text, caption=text)
-    assert page.lower().count("</script") == 3 and "<!--" not in page
+    assert page.lower().count("</script") == 4 and "<!--" not in page  # our four script elements
     data = page_data(page)
     clean = "".join(c for c in text.encode("utf-8", "replace").decode() if c >= " " or c in "\t\n").strip()
     assert data["nodes"][0]["l"] in (clean, "x")
@@ -307,15 +308,17 @@ def test_timeline_bands_go_down_in_date_order_and_never_overlap_two_nodes() -> N
             assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (a, b)
 
 
-def test_only_a_crowded_full_view_not_narrowed_by_kind_opens_focused() -> None:
-    from crimjust_graph.views import filter_graph
+def test_only_a_crowded_view_with_a_focus_not_narrowed_by_kind_opens_focused() -> None:
+    from crimjust_graph.views import VIEWS, filter_graph
 
     big = graph(hostile=False)
     for i in range(50):
         big.add_node(f"{ID}partner/extra-{i}", **{**big.nodes[f"{ID}partner/n1-0"], "label": f"Extra {i}"})
-    assert page_data(render_page(big, title="T"))["focus"] is True
-    assert page_data(render_page(graph(hostile=False), title="T"))["focus"] is False  # small enough
+    assert page_data(render_page(big, title="T"))["focus"] == ["programme", "partner"]  # drawn as full
+    big.graph.update(VIEWS["full"].drawing())
+    assert page_data(render_page(big, title="T"))["focus"] == ["programme", "partner"]
+    assert page_data(render_page(graph(hostile=False), title="T"))["focus"] == []  # small enough
     by_kind = filter_graph(big, kinds={"partner", "event"})
-    assert page_data(render_page(by_kind, title="T"))["focus"] is False  # the reader chose the kinds
-    big.graph["view"] = "timeline"
-    assert page_data(render_page(big, title="T"))["focus"] is False
+    assert page_data(render_page(by_kind, title="T"))["focus"] == []  # the reader chose the kinds
+    big.graph.update(VIEWS["timeline"].drawing())
+    assert page_data(render_page(big, title="T"))["focus"] == []

@@ -23,14 +23,14 @@ from crimjust_graph.store import open_store
 WORDS = {
     "implemented by": "implementedBy",
     "funded by": "fundedBy",
-    "partner": "hasPartner",
+    "has partner": "hasPartner",
     "part of": "partOf",
-    "covers": "coversRegion",
+    "covers region": "coversRegion",
     "organised by": "organisedBy",
-    "participant": "hasParticipant",
+    "has participant": "hasParticipant",
     "held in": "heldIn",
     "based in": "basedIn",
-    "in": "inRegion",
+    "in region": "inRegion",
 }
 CJ = "https://w3id.org/crimjust/ontology#"
 PREFIXES = f"""PREFIX cj: <{CJ}>

@@ -41,3 +41,18 @@ def test_render_png_without_a_browser_is_one_line(sample_store: Path, tmp_path: 
     )  # fmt: skip
     assert_one_line_error(run, str(page), "no-such-chromium is missing")
     assert page.exists() and not png.exists()  # the page itself was written
+
+
+def test_screenshot_points_at_a_node_and_shows_its_tooltip(sample_store: Path, tmp_path: Path) -> None:
+    """What `make screenshots` draws the README's picture with: the window, pointing at AIRCOP."""
+    from crimjust_graph.picture import PictureError, write_screenshot
+
+    page, plain, pointing = tmp_path / "page.html", tmp_path / "plain.png", tmp_path / "pointing.png"
+    assert cli("render", "--store", sample_store, "-o", page).code == 0
+    write_screenshot(page, plain)
+    size = write_screenshot(page, pointing, width=1200, height=800, point_at="AIRCOP")
+    assert size == pointing.stat().st_size and _png_size(pointing.read_bytes()) == (1200, 800)
+    assert _png_size(plain.read_bytes()) == (1400, 900)
+    with pytest.raises(PictureError, match="no node labelled 'NOSUCH' is shown"):
+        write_screenshot(page, tmp_path / "never.png", point_at="NOSUCH")
+    assert not (tmp_path / "never.png").exists()

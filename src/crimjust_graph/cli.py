@@ -430,7 +430,7 @@ def render(
     update_endpoint: UpdateEndpointOption = None,
     view: Annotated[
         str,
-        typer.Option(help="full, programme-partner, co-participation, programme-region or timeline."),
+        typer.Option(help="Which view to draw (an unknown name lists them all), e.g. programme-partner."),
     ] = "full",
     kind: Annotated[
         list[str] | None,
@@ -449,19 +449,20 @@ def render(
 ) -> None:
     """Write the interactive page for stakeholders: one HTML file that works offline and can be e-mailed."""
     from crimjust_graph import network, page, views
+    from crimjust_graph.model import Kind
 
     if view not in views.VIEWS:
-        raise typer.BadParameter(f"unknown view {view!r}; choose one of {', '.join(views.VIEWS)}")
-    unknown = sorted(set(kind or ()) - set(page.KINDS))
+        raise typer.BadParameter(str(views.UnknownView(view)))
+    unknown = sorted(set(kind or ()) - {k.value for k in Kind})
     if unknown:
-        raise typer.BadParameter(f"unknown kind {unknown[0]!r}; choose from {', '.join(page.KINDS)}")
-    db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
-    graph = views.VIEWS[view](network.to_networkx(db))
-    if kind or programme is not None or region is not None or since is not None:
-        graph = views.filter_graph(
-            graph, kinds=set(kind) if kind else None, programme=programme, region=region, since=since
+        raise typer.BadParameter(
+            f"unknown kind {unknown[0]!r}; choose from {', '.join(k.value for k in Kind)}"
         )
-    heading = title or ("Crime-prevention programmes" + ("" if view == "full" else f": {view} view"))
+    db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
+    graph, heading = views.draw(
+        network.to_networkx(db), view, kinds=set(kind or ()), programme=programme, region=region, since=since
+    )
+    heading = title or heading
     info = page.write_page(graph, output, title=heading)
     out.print(
         f"wrote {info.path} ({info.bytes / 1024 / 1024:.1f} MB; {info.nodes} nodes, {info.edges} links)",

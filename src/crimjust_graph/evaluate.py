@@ -21,13 +21,14 @@ import pyoxigraph as ox
 
 from crimjust_graph.documents import SUPPORTED_SUFFIXES
 from crimjust_graph.errors import InputError
+from crimjust_graph.model import KINDS as SCHEMA
 from crimjust_graph.model import Predicate
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import run_query, to_rows
 from crimjust_graph.store import LocalStore
 
-KINDS = ("Programme", "Partner", "Event", "Region", "Country", "City")
-PLACES = frozenset({"Region", "Country", "City"})
+KINDS = tuple(info.cls for info in SCHEMA.values())  # gold files name kinds by class
+PLACES = frozenset(info.cls for info in SCHEMA.values() if info.place)
 RELATIONS = tuple(p.value for p in Predicate)
 
 _ENTITIES = """

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from crimjust_graph.model import Evidence, Extraction, Kind, Predicate
+from crimjust_graph.model import KINDS, Evidence, Extraction, Kind, Predicate
 from crimjust_graph.vocab import (
     CJ,
     REFERENCE_GRAPH,
@@ -23,14 +23,7 @@ from crimjust_graph.vocab import (
 if TYPE_CHECKING:
     from crimjust_graph.extract.gazetteer import Place
 
-CLASS_OF_KIND: dict[Kind, URIRef] = {
-    Kind.PROGRAMME: CJ.Programme,
-    Kind.PARTNER: CJ.Partner,
-    Kind.EVENT: CJ.Event,
-    Kind.REGION: CJ.Region,
-    Kind.COUNTRY: CJ.Country,
-    Kind.CITY: CJ.City,
-}
+CLASS_OF_KIND: dict[Kind, URIRef] = {kind: CJ[info.cls] for kind, info in KINDS.items()}
 KIND_OF_CLASS: dict[URIRef, Kind] = {cls: kind for kind, cls in CLASS_OF_KIND.items()}
 
 

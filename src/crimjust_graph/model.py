@@ -19,9 +19,6 @@ class Kind(StrEnum):
     CITY = "city"
 
 
-PLACE_KINDS = frozenset({Kind.REGION, Kind.COUNTRY, Kind.CITY})
-
-
 class Predicate(StrEnum):
     """Relations between entities; the value is the local name in the cj: namespace."""
 
@@ -35,6 +32,55 @@ class Predicate(StrEnum):
     HELD_IN = "heldIn"
     BASED_IN = "basedIn"
     IN_REGION = "inRegion"
+
+
+# ---- the schema table: the one place each kind and predicate is spelled out --------------------------
+# mapping.py reads the classes, network.py the predicate labels, evaluate.py the class names and page.py
+# the legend (names, colours, shapes); tests/test_ontology.py checks the table against ontology/.
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    """How one entity kind is named in the ontology and drawn on pages."""
+
+    cls: str  # local name of its class in the cj: namespace (also its rdfs:label)
+    plural: str  # "3 countries"
+    colour: str  # Okabe-Ito, safe for colour-blind readers
+    shape: str  # a vis-network shape; distinct per kind so a grey print still tells them apart
+    place: bool  # a Region or one of its subclasses
+
+
+KINDS: dict[Kind, KindInfo] = {
+    Kind.PROGRAMME: KindInfo("Programme", "programmes", "#E69F00", "diamond", place=False),
+    Kind.PARTNER: KindInfo("Partner", "partners", "#0072B2", "dot", place=False),
+    Kind.EVENT: KindInfo("Event", "events", "#009E73", "triangle", place=False),
+    Kind.REGION: KindInfo("Region", "regions", "#CC79A7", "hexagon", place=True),
+    Kind.COUNTRY: KindInfo("Country", "countries", "#56B4E9", "square", place=True),
+    Kind.CITY: KindInfo("City", "cities", "#D55E00", "triangleDown", place=True),
+}
+PLACE_KINDS = frozenset(kind for kind, info in KINDS.items() if info.place)
+
+
+@dataclass(frozen=True)
+class PredicateInfo:
+    """How one relation reads: `label` from subject to object (its rdfs:label), `inverse` the other way."""
+
+    label: str  # "SEACOP -> funded by -> European Union"
+    inverse: str  # "European Union -> funds -> SEACOP"
+
+
+PREDICATES: dict[Predicate, PredicateInfo] = {
+    Predicate.IMPLEMENTED_BY: PredicateInfo("implemented by", "implements"),
+    Predicate.FUNDED_BY: PredicateInfo("funded by", "funds"),
+    Predicate.HAS_PARTNER: PredicateInfo("has partner", "partner in"),
+    Predicate.PART_OF: PredicateInfo("part of", "has part"),
+    Predicate.COVERS_REGION: PredicateInfo("covers region", "covered by"),
+    Predicate.ORGANISED_BY: PredicateInfo("organised by", "organised"),
+    Predicate.HAS_PARTICIPANT: PredicateInfo("has participant", "took part in"),
+    Predicate.HELD_IN: PredicateInfo("held in", "venue of"),
+    Predicate.BASED_IN: PredicateInfo("based in", "home of"),
+    Predicate.IN_REGION: PredicateInfo("in region", "contains"),
+}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from crimjust_graph.errors import QueryError
 from crimjust_graph.mapping import KIND_OF_CLASS
-from crimjust_graph.model import Kind, Predicate
+from crimjust_graph.model import PLACE_KINDS, PREDICATES, Kind, Predicate
 from crimjust_graph.sparql import QueryableStore, run_query
 from crimjust_graph.vocab import CJ, REFERENCE_GRAPH
 
@@ -20,20 +20,10 @@ TITLE = "crimjust-graph"
 MAX_TITLES = 10
 MAX_EVIDENCE = 3
 
-EDGE_LABELS: dict[str, str] = {
-    Predicate.IMPLEMENTED_BY.value: "implemented by",
-    Predicate.FUNDED_BY.value: "funded by",
-    Predicate.HAS_PARTNER.value: "partner",
-    Predicate.PART_OF.value: "part of",
-    Predicate.COVERS_REGION.value: "covers",
-    Predicate.ORGANISED_BY.value: "organised by",
-    Predicate.HAS_PARTICIPANT.value: "participant",
-    Predicate.HELD_IN.value: "held in",
-    Predicate.BASED_IN.value: "based in",
-    Predicate.IN_REGION.value: "in",
-}
+EDGE_LABELS: dict[str, str] = {p.value: info.label for p, info in PREDICATES.items()}
+INVERSE_LABELS: dict[str, str] = {p.value: info.inverse for p, info in PREDICATES.items()}
 PROGRAMME, PARTNER, EVENT = Kind.PROGRAMME.value, Kind.PARTNER.value, Kind.EVENT.value
-PLACES = frozenset({Kind.REGION.value, Kind.COUNTRY.value, Kind.CITY.value})
+PLACES = frozenset(kind.value for kind in PLACE_KINDS)
 ACTORS = frozenset({PROGRAMME, PARTNER})
 ROLES = (Predicate.IMPLEMENTED_BY.value, Predicate.FUNDED_BY.value, Predicate.HAS_PARTNER.value)
 HELD_IN = Predicate.HELD_IN.value
@@ -275,6 +265,7 @@ def _edge_attributes(predicate: str, fact: _Fact) -> dict[str, Any]:
     return {
         "predicate": predicate,
         "label": EDGE_LABELS.get(predicate, predicate),
+        "inverse": INVERSE_LABELS.get(predicate, ""),
         "evidence_count": len(fact.evidence),
         "documents": len(fact.graphs),
         "document_ids": sorted(fact.graphs),
@@ -354,8 +345,8 @@ def _add_context(
 
 
 SUMMARY_ROLES = {
-    Predicate.IMPLEMENTED_BY.value: "implemented by",
-    Predicate.FUNDED_BY.value: "funded by",
+    Predicate.IMPLEMENTED_BY.value: EDGE_LABELS[Predicate.IMPLEMENTED_BY.value],
+    Predicate.FUNDED_BY.value: EDGE_LABELS[Predicate.FUNDED_BY.value],
     Predicate.HAS_PARTNER.value: "partners",
     Predicate.COVERS_REGION.value: "covers",
 }

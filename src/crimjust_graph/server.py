@@ -100,8 +100,10 @@ class App:
             settings.timeout, settings.max_memory << 20 if settings.max_memory else None
         )
         self.store: QueryableStore | None = None
-        self.page: tuple[int, Answer] | None = None
         self.vocabulary: tuple[int, Answer] | None = None
+        # The last MAX_PAGES pages /page drew, while the store is unchanged.
+        self.pages: dict[PageRequest, Answer] = {}
+        self.pages_stamp: int | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -155,6 +157,8 @@ class App:
                 (time.perf_counter() - start) * 1000,
                 len(answer.body),
             )
+        elif path == "/page" and method in ("GET", "HEAD"):
+            answer = await self._page(scope.get("query_string", b""), extra)
         else:
             answer = await self._other(method, path, extra, scope.get("query_string", b""))
         await self._send(send, answer, extra, headers.get("origin"), head=method == "HEAD")
@@ -240,16 +244,6 @@ class App:
             runner = self.runner
             status = "retiring" if runner.retiring else "ok"
             return _json({"status": status, "worker": os.getpid(), "running": runner.running})
-        if path == "/page":
-            extra += _NO_FRAMES
-            stamp = files_stamp(self.settings.store)
-            if self.page is None or self.page[0] != stamp:
-                assert self.store is not None
-                answer = await self.runner.run(functools.partial(_render_page, self.store))
-                if answer.status != 200:
-                    return answer
-                self.page = (stamp, answer)  # rendered again once an ingest has changed the store
-            return self.page[1]
         return error(404, f"nothing at {path}: the endpoint is /sparql, the query page is /")
 
     async def _query_page(self, path: str, query_string: bytes) -> Answer:
@@ -269,6 +263,28 @@ class App:
                 return answer
             self.vocabulary = (stamp, answer)
         return self.vocabulary[1]
+
+    async def _page(self, query_string: bytes, extra: list[tuple[str, str]]) -> Answer:
+        """The stakeholder page, as `render` draws it: ?view=NAME&programme=&region=&since=&kind=..."""
+        extra += _NO_FRAMES
+        if len(query_string) > MAX_URL:
+            return error(414, f"the URL is over {MAX_URL} bytes")
+        try:
+            request = _page_request(query_string.decode("latin-1"))
+        except ValueError as exc:
+            return error(400, str(exc))
+        stamp = files_stamp(self.settings.store)
+        if self.pages_stamp != stamp:
+            self.pages, self.pages_stamp = {}, stamp  # drawn again once an ingest has changed the store
+        answer = self.pages.get(request)
+        if answer is None:
+            assert self.store is not None
+            answer = await self.runner.run(functools.partial(_render_page, self.store, request))
+            if answer.status == 200:
+                if len(self.pages) >= MAX_PAGES:
+                    self.pages.pop(next(iter(self.pages)))
+                self.pages[request] = answer
+        return answer
 
     async def _send(
         self, send: Send, answer: Answer, extra: list[tuple[str, str]], origin: str | None, *, head: bool
@@ -461,12 +477,58 @@ def _base(scope: Scope, host: str | None) -> str:
     return f"http://{host}/sparql"
 
 
-def _render_page(store: QueryableStore) -> Answer:
-    """The stakeholder page of the whole store, as `render` writes it."""
+PageRequest = tuple[str, tuple[str, ...], str | None, str | None, int | None]  # view, kinds, programme, ...
+MAX_PAGES = 16
+_PAGE_PARAMS = {"view", "kind", "programme", "region", "since"}
+
+
+def _page_request(query_string: str) -> PageRequest:
+    """/page's parameters, as `render`'s options; ValueError (one line) for anything else."""
+    from urllib.parse import parse_qs
+
+    try:
+        params = parse_qs(query_string, strict_parsing=bool(query_string), max_num_fields=64)
+    except ValueError:
+        raise ValueError(f"cannot read the query string {query_string[:200]!r}") from None
+    unknown = sorted(set(params) - _PAGE_PARAMS)
+    if unknown:
+        raise ValueError(f"/page takes {', '.join(sorted(_PAGE_PARAMS))}, not {unknown[0]!r}")
+    for name, values in params.items():
+        if name != "kind" and len(values) > 1:
+            raise ValueError(f"/page takes one {name}, got {len(values)}")
+    one = {name: values[0] for name, values in params.items() if name != "kind"}
+    since = one.get("since")
+    if since is not None and not (since.isascii() and since.isdigit() and len(since) <= 4):
+        raise ValueError(f"since={since!r} is not a year")
+    kinds = tuple(sorted(set(params.get("kind", []))))
+    return (
+        one.get("view", "full"),
+        kinds,
+        one.get("programme"),
+        one.get("region"),
+        None if since is None else int(since),
+    )
+
+
+def _render_page(store: QueryableStore, request: PageRequest) -> Answer:
+    """The stakeholder page `render` would write with these options; a 400 naming a filter that matches
+    nothing or an unknown view or kind."""
+    from crimjust_graph.model import Kind
     from crimjust_graph.network import to_networkx
     from crimjust_graph.page import render_page
+    from crimjust_graph.views import NoMatch, UnknownView, draw
 
-    html = render_page(to_networkx(store), title="Crime-prevention programmes")
+    view, kinds, programme, region, since = request
+    unknown = sorted(set(kinds) - {k.value for k in Kind})
+    if unknown:
+        return error(400, f"unknown kind {unknown[0]!r}; choose from {', '.join(Kind)}")
+    try:
+        graph, heading = draw(
+            to_networkx(store), view, kinds=set(kinds), programme=programme, region=region, since=since
+        )
+    except (NoMatch, UnknownView) as exc:
+        return error(400, str(exc))
+    html = render_page(graph, title=heading)
     return Answer(200, "text/html; charset=utf-8", html.encode(), "page")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -38,10 +39,11 @@ def _copy(value: Any) -> Any:
 
 
 def _new(kind: type[nx.Graph], source: nx.Graph, view: str, nodes: Iterable[str]) -> nx.Graph:
-    """A graph of `kind` with source's graph attributes and copies of the given nodes, in sorted order."""
+    """A graph of `kind` with source's graph attributes, the view's drawing settings and copies of the
+    given nodes, in sorted order."""
     result = kind()
     result.graph.update(_copy(dict(source.graph)))
-    result.graph["view"] = view
+    result.graph.update(VIEWS[view].drawing())
     result.add_nodes_from((n, _copy(dict(source.nodes[n]))) for n in sorted(nodes))
     return result
 
@@ -119,6 +121,7 @@ def co_participation(graph: nx.MultiDiGraph) -> nx.Graph:
             weight=len(events),
             events=labels,
             label=f"met at {_count(len(events), 'shared event')}",
+            inverse=f"met at {_count(len(events), 'shared event')}",
             **_sources(graph, events),
             **evidence,
         )
@@ -151,6 +154,7 @@ def programme_region(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             key=HAS_EVENTS_IN,
             predicate=HAS_EVENTS_IN,
             label=f"has events in ({_count(len(events), 'event')})",
+            inverse=f"hosted events of ({_count(len(events), 'event')})",
             weight=len(events),
             events=[graph.nodes[e]["label"] for e in ordered],
             **_sources(graph, events),
@@ -180,13 +184,88 @@ def timeline(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return result
 
 
-VIEWS: dict[str, Callable[[nx.MultiDiGraph], nx.Graph | nx.MultiDiGraph]] = {
-    "full": full,
-    "programme-partner": programme_partner,
-    "co-participation": co_participation,
-    "programme-region": programme_region,
-    "timeline": timeline,
+@dataclass(frozen=True)
+class View:
+    """One registered view: how to project the graph and how the page draws the result.
+
+    `render` and the server's /page both go through `draw`, so a new view is one entry in VIEWS.
+    """
+
+    name: str
+    project: Callable[[nx.MultiDiGraph], nx.Graph]
+    about: str  # what it shows, in the message that lists the views
+    title: str = ""  # heading after "Crime-prevention programmes: "
+    layout: str = "clusters"  # "clusters": layout.py's clusters; "time": one band per date, top to bottom
+    physics: bool = True  # small pages settle in the browser; False keeps the computed places
+    focus: tuple[str, ...] = ()  # kinds a crowded page opens on (the rest one double-click away)
+
+    def drawing(self) -> dict[str, Any]:
+        """Graph attributes page.py reads to draw this view (a graph without them is drawn as `full`)."""
+        return {"view": self.name, "layout": self.layout, "physics": self.physics, "focus": list(self.focus)}
+
+
+VIEWS: dict[str, View] = {
+    view.name: view
+    for view in (
+        View(
+            "full",
+            full,
+            "everything the documents state",
+            focus=(PROGRAMME, PARTNER),
+        ),
+        View(
+            "programme-partner",
+            programme_partner,
+            "who implements, funds and partners with each programme",
+            "who runs what",
+        ),
+        View("co-participation", co_participation, "who met whom at events", "who met whom"),
+        View(
+            "programme-region",
+            programme_region,
+            "the regions each programme covers and where its events were held",
+            "where programmes work",
+        ),
+        View(
+            "timeline",
+            timeline,
+            "dated events top to bottom, with who organised them and took part",
+            "events over time",
+            layout="time",
+            physics=False,  # the timeline's places are its meaning
+        ),
+    )
 }
+HEADING = "Crime-prevention programmes"
+
+
+class UnknownView(CrimjustError):
+    """A view name that is not registered: lists the ones that are."""
+
+    def __init__(self, name: str) -> None:
+        views = "; ".join(f"{view.name} ({view.about})" for view in VIEWS.values())
+        super().__init__(f"unknown view {name!r}; choose one of: {views}")
+
+
+def draw(
+    graph: nx.MultiDiGraph,
+    view: str = "full",
+    *,
+    kinds: set[str] | None = None,
+    programme: str | None = None,
+    region: str | None = None,
+    since: int | None = None,
+) -> tuple[nx.Graph, str]:
+    """The named view of `graph`, filtered, and its heading: what `render` and the server's /page draw."""
+    chosen = VIEWS.get(view)
+    if chosen is None:
+        raise UnknownView(view)
+    result = chosen.project(graph)
+    if result is not graph:  # a new graph: stamp how to draw it (the full view's input is drawn as is)
+        result.graph.update(chosen.drawing())
+    if kinds or programme is not None or region is not None or since is not None:
+        result = filter_graph(result, kinds=kinds or None, programme=programme, region=region, since=since)
+    return result, HEADING + (f": {chosen.title}" if chosen.title else "")
 
 
 def _folded(data: dict[str, Any], attribute: str) -> set[str]:

@@ -35,7 +35,11 @@
     return item;
   });
   const neighbours = N.map(() => []);
-  E.forEach((e) => { neighbours[e.f].push(e.t); neighbours[e.t].push(e.f); });
+  const touching = N.map(() => []); // the lines at each node
+  E.forEach((e, j) => {
+    neighbours[e.f].push(e.t); neighbours[e.t].push(e.f);
+    touching[e.f].push(j); touching[e.t].push(j);
+  });
 
   // ---- controls: filled, and preset to the filters the page was written with ------------------------
   function fill(select, values) {
@@ -60,12 +64,12 @@
     const first = years.find((y) => y >= preset.since);
     if (first !== undefined) $("from").value = String(first);
   }
-  // A crowded full view opens on programmes and partners; events and places are one double-click away.
-  const ACTORS = ["programme", "partner"];
+  // A crowded view opens on its focus kinds (the full view: programmes and partners); the rest is one
+  // double-click away.
   const kindKeys = KINDS.map((k) => k.key);
-  const focused = DATA.focus;
+  const focused = DATA.focus.length > 0;
   if (focused) {
-    document.querySelectorAll("input.kind").forEach((box) => { box.checked = ACTORS.includes(kindKeys[Number(box.value)]); });
+    document.querySelectorAll("input.kind").forEach((box) => { box.checked = DATA.focus.includes(kindKeys[Number(box.value)]); });
   }
 
   const visible = new Uint8Array(N.length);
@@ -115,19 +119,23 @@
   });
 
   // The timeline: one band per date, top to bottom, its date written at the left (canvas text, not HTML).
+  // In canvas units; the SVG picture draws the same bands.
   const DATE_WIDTH = 150;
+  const right = timeline ? N.reduce((m, n) => Math.max(m, n.x), -Infinity) + 80 : 0;
+  const bands = DATA.axis.map((a, j) => ({ x: -DATE_WIDTH, y: a.y0, w: right + DATE_WIDTH, h: a.y1 - a.y0,
+    fill: j % 2 ? "#f4f6f8" : "#ffffff", label: a.l, lx: -24, ly: a.y0 + 12 }));
+  const BAND_FONT = "bold 14px system-ui, sans-serif";
   if (timeline) {
     network.on("beforeDrawing", (ctx) => {
-      const right = Math.max(...N.map((n) => n.x)) + 80;
       ctx.save();
-      ctx.font = "bold 14px system-ui, sans-serif";
+      ctx.font = BAND_FONT;
       ctx.textAlign = "right";
       ctx.textBaseline = "top";
-      DATA.axis.forEach((a, j) => {
-        ctx.fillStyle = j % 2 ? "#f4f6f8" : "#ffffff";
-        ctx.fillRect(-DATE_WIDTH, a.y0, right + DATE_WIDTH, a.y1 - a.y0);
+      bands.forEach((b) => {
+        ctx.fillStyle = b.fill;
+        ctx.fillRect(b.x, b.y, b.w, b.h);
         ctx.fillStyle = "#333";
-        ctx.fillText(a.l, -24, a.y0 + 12);
+        ctx.fillText(b.label, b.lx, b.ly);
       });
       ctx.restore();
     });
@@ -205,7 +213,7 @@
     });
     network.stabilize(physics.stabilization.iterations);
   }
-  if (big || timeline) {
+  if (big || timeline || nodeView.length === 0) { // nothing to settle: an empty view never stabilises
     network.setOptions({ physics: false });
     settle();
   } else {
@@ -250,13 +258,31 @@
           el("dd", null, shown));
       });
       box.append(list);
-    }
+    } else if (touching[i].length) box.append(linkList(i));
     n.ev.forEach((ev) => {
       const quote = el("blockquote", "quote", "\u201c" + S[ev[0]] + "\u201d");
       if (ev[1]) quote.append(el("cite", null, S[ev[1]]));
       box.append(quote);
     });
     return box;
+  }
+  // A node's facts read from its own side: "European Union: funds SEACOP", "Dakar: venue of ...".
+  function linkList(i) {
+    const said = new Map();
+    touching[i].forEach((j) => E[j].facts.forEach((f) => {
+      const mine = f[0] === i || !DATA.directed;
+      const words = mine ? f[2] : (DATA.inverse[f[2]] || "\u2190 " + f[2]);
+      const other = f[0] === i ? f[1] : f[0];
+      if (!said.has(words)) said.set(words, new Set());
+      said.get(words).add(N[other].l);
+    }));
+    const list = el("dl", "facts");
+    Array.from(said.keys()).sort().forEach((words) => {
+      const names = Array.from(said.get(words)).sort((a, b) => a.localeCompare(b));
+      const shown = names.slice(0, 8).join(", ") + (names.length > 8 ? " and " + (names.length - 8) + " more" : "");
+      list.append(el("dt", null, words[0].toUpperCase() + words.slice(1)), el("dd", null, shown));
+    });
+    return list;
   }
   // One line per fact, read subject -> predicate -> object, then its evidence sentence and document.
   function factText(f) {
@@ -475,54 +501,9 @@
     download(new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" }), "programmes.csv");
   });
 
-  // ---- a picture for reports: the graph as shown, under the page's title and caption, with the legend ----
-  function wrap(ctx, text, width) {
-    const lines = [];
-    text.split(/\s+/).forEach((word) => {
-      const last = lines.length ? lines[lines.length - 1] + " " + word : word;
-      if (lines.length && ctx.measureText(last).width <= width) lines[lines.length - 1] = last;
-      else lines.push(word);
-    });
-    return lines;
-  }
-  function picture() {
-    const graph = document.querySelector("#graph canvas");
-    const ratio = graph.width / graph.clientWidth;
-    const out = document.createElement("canvas");
-    const ctx = out.getContext("2d");
-    const pad = 16 * ratio;
-    ctx.font = 13 * ratio + "px system-ui, sans-serif";
-    const caption = wrap(ctx, $("caption").textContent + " " + $("count").textContent + ".", graph.width - 2 * pad);
-    const head = pad + 26 * ratio + caption.length * 18 * ratio + pad / 2;
-    out.width = graph.width;
-    out.height = graph.height + head;
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.fillStyle = "#1d232a";
-    ctx.textBaseline = "top";
-    ctx.font = "bold " + 20 * ratio + "px system-ui, sans-serif";
-    ctx.fillText(document.querySelector("h1").textContent, pad, pad);
-    ctx.font = 13 * ratio + "px system-ui, sans-serif";
-    ctx.fillStyle = "#444";
-    caption.forEach((line, j) => ctx.fillText(line, pad, pad + 28 * ratio + j * 18 * ratio));
-    ctx.drawImage(graph, 0, head);
-    const kinds = KINDS.filter((k, j) => nodeView.get().some((n) => N[n.id].k === j));
-    kinds.forEach((k, j) => {
-      const y = out.height - pad - (kinds.length - j) * 18 * ratio;
-      ctx.fillStyle = k.color;
-      ctx.beginPath();
-      ctx.arc(pad + 6 * ratio, y + 7 * ratio, 6 * ratio, 0, 2 * Math.PI);
-      ctx.fill();
-      ctx.fillStyle = "#1d232a";
-      ctx.fillText(k.name, pad + 18 * ratio, y);
-    });
-    return out;
-  }
-  $("png").addEventListener("click", () => {
-    picture().toBlob((blob) => download(blob, "graph.png"), "image/png");
-  });
-
   apply(true);
   window.cjPage = { network: network, nodes: nodes, edges: edges, data: DATA, choose: choose,
-    edgeText: (i) => edgeInfo(i).textContent, expand: expand };
+    edgeText: (i) => edgeInfo(i).textContent, expand: expand, download: download, bands: bands,
+    bandFont: BAND_FONT, shownNodes: () => nodeView.getIds(), shownEdges: () => edgeView.getIds(),
+    canvasLabel: (i) => N[i].c || short(N[i].l), options: options };
 })();
