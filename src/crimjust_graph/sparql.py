@@ -467,6 +467,21 @@ def named_query(name: str) -> NamedQuery:
     return queries[name]
 
 
+def prepare(
+    store: QueryableStore, sparql: str, params: Mapping[str, str] | None
+) -> tuple[str, dict[str, str]]:
+    """Query text and bindings, as every door (CLI, Python, page) reads them: `sparql` is query text or a
+    named query's name; `params` (variable -> entity by name, acronym, kind/slug or IRI) become IRIs.
+
+    A named query takes only the parameters it declares; a query of one's own may bind any variable it
+    returns. An entity the store does not hold is an error, never an empty answer.
+    """
+    named = named_queries().get(sparql)
+    if named is not None:
+        return named.text, named.bindings(params or {}, store)
+    return sparql, {var: resolve_entity(store, value, sparql) for var, value in (params or {}).items()}
+
+
 @dataclass(frozen=True)
 class Rows:
     """SELECT results for Python users: column names and rows of plain values."""
