@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -232,3 +233,13 @@ def test_an_entity_is_asked_for_by_any_of_its_names_in_the_cli_and_in_python(
     for wrong, says in (("AIRCOPP", "did you mean 'AIRCOP'"), ("UNODC meeting", "names 2 entities")):
         with pytest.raises(QueryError, match=says):
             api_query("aliases", open_store(store), params={"entity": wrong})
+
+
+def test_serve_on_a_busy_port_is_one_line_naming_the_port(tmp_path: Path, news_file: Path) -> None:
+    store, _ = _seeded_store(tmp_path, news_file)
+    with socket.create_server(("127.0.0.1", 0)) as busy:  # a real listener holds the port
+        port = busy.getsockname()[1]
+        run = cli("serve", "--store", store, "--port", str(port), timeout=60)
+        assert_one_line_error(run, f"port {port} on 127.0.0.1 is already in use", "--port")
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # the listener that was there first is untouched

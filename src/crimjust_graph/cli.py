@@ -390,7 +390,7 @@ def evaluate(
 def serve(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 7878,
     workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
     timeout: Annotated[float, typer.Option(help="Per-query time limit in seconds.")] = 30.0,
     max_rows: Annotated[
