@@ -172,3 +172,18 @@ def test_make_demo_is_short_and_ends_saying_where_to_look(tmp_path: Path) -> Non
     assert first, tail
     run = subprocess.run(shlex.split(first[1]), capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0 and "AIRCOP" in run.stdout, run.stderr
+
+
+def test_code_points_to_the_design_kept_in_the_repository() -> None:
+    """Comments cite docs/design.md by section, and each section they cite is there."""
+    design = (ROOT / "docs" / "design.md").read_text("utf-8")
+    sections = set(re.findall(r"^## (\d+)\. ", design, re.MULTILINE))
+    cited: set[str] = set()
+    for folder in ("src", "tests", "benchmarks"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix not in {".py", ".md"} or "work" in path.parts:
+                continue
+            text = path.read_text("utf-8")
+            assert not re.search(r"\bDESIGN §", text), f"{path} cites a design file outside the repository"
+            cited |= set(re.findall(r"docs/design\.md §(\d+)", text))
+    assert len(cited) >= 4 and cited <= sections, cited - sections

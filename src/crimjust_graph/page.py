@@ -1,10 +1,11 @@
 """Page stage: networkx graph -> one self-contained, offline, escaped HTML page (vis-network via pyvis).
 
 pyvis's own Network class is not used: it switches tooltips to raw HTML when one contains "href", leaves the
-heading unescaped, links Bootstrap from a CDN and checks duplicates on every add_node (DESIGN §5). Only the
-vis-network bundle pyvis ships is taken, inlined. Document strings reach the page only inside one JSON block
-(escaped so nothing can close a <script>) and are put into the DOM with textContent; a Content-Security-Policy
-with script hashes blocks any script or handler that is not ours, and any request at all.
+heading unescaped, links Bootstrap from a CDN and checks duplicates on every add_node (docs/design.md §5).
+Only the vis-network bundle pyvis ships is taken, inlined. Document strings reach the page only inside one
+JSON block (escaped so nothing can close a <script>) and are put into the DOM with textContent; a
+Content-Security-Policy with script hashes blocks any script or handler that is not ours, and any request at
+all.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from crimjust_graph.files import write_atomically
 from crimjust_graph.layout import along_time, layout
 
 MAX_BYTES = 10 * 1024 * 1024  # bigger than this is too big to e-mail
-PHYSICS_LIMIT = 300  # above this many nodes the browser would take too long to settle (DESIGN §5)
+PHYSICS_LIMIT = 300  # above this many nodes the browser would take too long to settle (docs/design.md §5)
 LABEL_CHARS = 60  # longer labels are cut on the canvas; the tooltip shows them in full
 LABEL_LINE = 22  # a longer name is written as its acronym, or on up to LABEL_LINES lines of this length
 LABEL_LINES = 3

@@ -307,7 +307,7 @@ def run_query(
     named_graphs: Iterable[str] | None = None,
     bindings: Mapping[str, str] | None = None,
 ) -> QueryResult:
-    """Check and run a query; dataset clauses select among graphs in the store and never fetch (DESIGN §2).
+    """Check and run a query; dataset clauses pick among graphs in the store, never fetch (docs/design.md §2).
 
     `bindings` (variable -> IRI) narrows the answer to those entities: the engine starts from them, so a
     question about one programme or one triple does not cost what listing every one does.
