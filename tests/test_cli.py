@@ -227,6 +227,11 @@ def test_an_entity_is_asked_for_by_any_of_its_names_in_the_cli_and_in_python(
     assert_one_line_error(ambiguous, "'UNODC meeting' names 2 entities", "event/unodc-meeting-", "kind/slug")
     assert_one_line_error(names("programme/aircopp"), "'programme/aircopp' is not in the store", "AIRCOP")
 
+    prefixed = cli(
+        "query", "--store", store, "--format", "csv", "SELECT ?l WHERE { programme:aircop rdfs:label ?l }"
+    )
+    assert prefixed.stdout.split() == ["l", "AIRCOP"]  # one prefix per kind, predeclared
+
     rows = {form: api_query("aliases", open_store(store), params={"entity": form}) for form in forms}
     assert all(isinstance(r, Rows) and r.rows for r in rows.values())
     assert len({json.dumps(r.rows, sort_keys=True) for r in rows.values() if isinstance(r, Rows)}) == 1
