@@ -2,7 +2,8 @@
 PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STORE := out/store
+OUT ?= out
+STORE := $(OUT)/store
 export COUNT_ROWS := import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))) - 1)
 
 .PHONY: demo test lint venv clean browser bench editor screenshots
@@ -20,14 +21,19 @@ demo: venv
 	$(BIN)/crimjust-graph ingest --store $(STORE) data/
 	$(BIN)/crimjust-graph validate --store $(STORE)
 	$(BIN)/crimjust-graph query --store $(STORE) --name programmes --format table
-	@mkdir -p out/queries
+	@mkdir -p $(OUT)/queries
 	@for q in $$($(BIN)/crimjust-graph query --list --names-only); do \
-		$(BIN)/crimjust-graph query --store $(STORE) --name $$q --format csv > out/queries/$$q.csv || exit 1; \
-		printf '%-24s %5d rows  out/queries/%s.csv\n' $$q $$($(BIN)/python -c "$$COUNT_ROWS" out/queries/$$q.csv) $$q; \
+		$(BIN)/crimjust-graph query --store $(STORE) --name $$q --format csv > $(OUT)/queries/$$q.csv || exit 1; \
+		printf '%-24s %5d rows  $(OUT)/queries/%s.csv\n' $$q $$($(BIN)/python -c "$$COUNT_ROWS" $(OUT)/queries/$$q.csv) $$q; \
 	done
-	$(BIN)/crimjust-graph export --store $(STORE) --format trig -o out/graph.trig
-	$(BIN)/crimjust-graph render --store $(STORE) -o out/graph.html
-	@echo "Done: the store in $(STORE), every named query in out/queries/, out/graph.trig, out/graph.html"
+	$(BIN)/crimjust-graph export --store $(STORE) --format trig -o $(OUT)/graph.trig
+	$(BIN)/crimjust-graph render --store $(STORE) -o $(OUT)/graph.html
+	@echo
+	@echo "Done. Where to look:"
+	@echo "  the page        $(OUT)/graph.html (open it in a browser; it works offline)"
+	@echo "  the store       $(STORE); every named query as CSV in $(OUT)/queries/, the dataset in $(OUT)/graph.trig"
+	@echo "  a first query   $(BIN)/crimjust-graph query --store $(STORE) --name programme-partners --param programme=AIRCOP"
+	@echo "  the query page  $(BIN)/crimjust-graph serve --store $(STORE), then http://127.0.0.1:7878/"
 
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

@@ -1,6 +1,7 @@
 """Benchmark: RDF -> NetworkX (network.to_networkx) on stores built from the generated corpus.
 
-DESIGN §6 target: < 5 s at 1M triples. Stores are built once under benchmarks/work/network/ and reused.
+Target (docs/design.md §6): < 5 s at 1M triples. Stores are built once under benchmarks/work/network/
+and reused.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def main() -> None:
         "",
         f"Command: `python benchmarks/network.py --docs {' '.join(map(str, args.docs))} "
         f"--repeat {args.repeat}`; {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}. Target (DESIGN §6): < 5 s at 1M triples.",
+        f"Python {platform.python_version()}. Target (docs/design.md §6): < 5 s at 1M triples.",
         "",
         "`to_networkx(store)` on a read-only LocalStore, 8 bulk SELECTs plus batched evidence look-ups. "
         "Quads count every graph (documents, reference, ontology, shapes). CPU is this process's CPU time, "

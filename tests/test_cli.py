@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pyoxigraph
+import pytest
 
-from conftest import CLI, NEWS, assert_one_line_error, cli
+from conftest import CLI, NEWS, Run, assert_one_line_error, cli
+from crimjust_graph import Rows, open_store
+from crimjust_graph import query as api_query
+from crimjust_graph.errors import QueryError
 
 
 def _count(store: Path) -> int:
@@ -191,3 +196,55 @@ def test_sigkill_mid_ingest_leaves_whole_documents(tmp_path: Path) -> None:
     assert len({(d["entities"], d["relations"]) for d in listed}) == 1
     assert cli("ingest", "--store", store, folder).code == 0
     assert len(json.loads(cli("documents", "--store", store, "--format", "json").stdout)) == count
+
+
+MEETING = "{city} officers meet\n\nUNODC held a meeting with the Airport Communication Programme in {city}.\n"
+
+
+def test_an_entity_is_asked_for_by_any_of_its_names_in_the_cli_and_in_python(
+    tmp_path: Path, news_file: Path
+) -> None:
+    """Label, acronym, other name, kind/slug, kind:slug or IRI give the same answer; a name the store lacks
+    or shares among several entities is exit 1 and one line with the nearest candidates, never 0 rows."""
+    for city in ("Accra", "Lomé"):
+        (news_file.parent / f"{city}.txt").write_text(MEETING.format(city=city), encoding="utf-8")
+    store = tmp_path / "store"
+    assert cli("ingest", "--store", store, news_file.parent).code == 0
+    iri = "https://w3id.org/crimjust/id/programme/aircop"
+
+    def names(entity: str) -> Run:
+        return cli("query", "--store", store, "--name", "aliases", "--param", f"entity={entity}")
+
+    expected = names("programme/aircop")
+    assert expected.code == 0 and len(expected.stdout.splitlines()) >= 2, expected.stderr
+    forms = ["AIRCOP", "aircop", "Airport Communication Programme", "programme:aircop", iri, f"<{iri}>"]
+    for form in forms:
+        run = names(form)
+        assert (run.code, run.stdout) == (0, expected.stdout), form
+    unknown = names("AIRCOPP")
+    assert_one_line_error(unknown, "no entity is called 'AIRCOPP'", "did you mean 'AIRCOP'")
+    ambiguous = names("UNODC meeting")
+    assert_one_line_error(ambiguous, "'UNODC meeting' names 2 entities", "event/unodc-meeting-", "kind/slug")
+    assert_one_line_error(names("programme/aircopp"), "'programme/aircopp' is not in the store", "AIRCOP")
+
+    prefixed = cli(
+        "query", "--store", store, "--format", "csv", "SELECT ?l WHERE { programme:aircop rdfs:label ?l }"
+    )
+    assert prefixed.stdout.split() == ["l", "AIRCOP"]  # one prefix per kind, predeclared
+
+    rows = {form: api_query("aliases", open_store(store), params={"entity": form}) for form in forms}
+    assert all(isinstance(r, Rows) and r.rows for r in rows.values())
+    assert len({json.dumps(r.rows, sort_keys=True) for r in rows.values() if isinstance(r, Rows)}) == 1
+    for wrong, says in (("AIRCOPP", "did you mean 'AIRCOP'"), ("UNODC meeting", "names 2 entities")):
+        with pytest.raises(QueryError, match=says):
+            api_query("aliases", open_store(store), params={"entity": wrong})
+
+
+def test_serve_on_a_busy_port_is_one_line_naming_the_port(tmp_path: Path, news_file: Path) -> None:
+    store, _ = _seeded_store(tmp_path, news_file)
+    with socket.create_server(("127.0.0.1", 0)) as busy:  # a real listener holds the port
+        port = busy.getsockname()[1]
+        run = cli("serve", "--store", store, "--port", str(port), timeout=60)
+        assert_one_line_error(run, f"port {port} on 127.0.0.1 is already in use", "--port")
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # the listener that was there first is untouched

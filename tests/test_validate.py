@@ -27,7 +27,7 @@ PREFIXES = """
 @prefix city: <https://w3id.org/crimjust/id/city/> .
 """
 
-# One document graph as DESIGN §2 describes it: document, entities, relations, evidence.
+# One document graph as docs/design.md §2 describes it: document, entities, relations, evidence.
 DOCUMENT = """
 doc:0123456789abcdef a cj:Document ;
     dcterms:source "/data/news/crimjust.txt" ;

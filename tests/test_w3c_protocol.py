@@ -7,7 +7,7 @@ The 14 update tests do not apply: the endpoint is read-only.
 - The 7 update_* tests expect an update to succeed. We assert instead that each is refused with
   403 and a one-line reason and that the store is left unchanged (the follow-up ASK is false).
 The tests that name `data0.rdf` give no data for it; a server that never fetches dataset IRIs
-(DESIGN §2) must hold the graph, so the store has an empty named graph with that IRI. data1-3.nt
+(docs/design.md §2) must hold the graph, so the store has an empty named graph with that IRI. data1-3.nt
 are loaded into the named graphs their `ut:graphData` labels give.
 Results: benchmarks/results/w3c-protocol.md.
 """

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crimjust_graph.pipeline import IngestReport
+from crimjust_graph.extract.curation import Curation, curation_for
+from crimjust_graph.pipeline import TIME_LIMIT, IngestReport
 from crimjust_graph.pipeline import ingest as _ingest
 from crimjust_graph.sandbox import run_offline
-from crimjust_graph.sparql import Rows, named_queries, resolve_entity, run_query, to_python
+from crimjust_graph.sparql import Rows, prepare, run_query, to_python
 from crimjust_graph.store import LocalStore, Store, open_store
 from crimjust_graph.validate import ValidationReport
 from crimjust_graph.validate import validate as _validate
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 __all__ = [
+    "Curation",
     "IngestReport",
     "Rows",
     "Store",
@@ -32,9 +34,30 @@ __all__ = [
 ]
 
 
-def ingest(paths: Iterable[Path | str], store: Store | None = None) -> IngestReport:
-    """Ingest files or folders into `store` (default: the writable default store)."""
-    return _ingest(paths, store if store is not None else open_store(writable=True))
+def ingest(
+    paths: Iterable[Path | str],
+    store: Store | None = None,
+    *,
+    curation: Path | str | Curation | None = None,
+    workers: int | None = None,
+    time_limit: float | None = TIME_LIMIT,
+    progress: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Ingest files or folders into `store` (default: the writable default store), as `ingest` does.
+
+    `curation` is a curation file (or a read `Curation`); by default the `crimjust-curation.toml` beside
+    or in the store folder applies when there is one. `workers` extraction processes (default: up to 4);
+    each document may take `time_limit` seconds to read and extract (None or 0: no limit).
+    """
+    db = store if store is not None else open_store(writable=True)
+    return _ingest(
+        paths,
+        db,
+        workers=workers,
+        progress=progress,
+        curation=curation_for(curation, db.path if isinstance(db, LocalStore) else None),
+        time_limit=time_limit or None,
+    )
 
 
 def query(
@@ -47,19 +70,15 @@ def query(
 ) -> Rows | bool | list[tuple[str, str, str]]:
     """Run a checked SPARQL query: Rows for SELECT (`.to_dataframe()`), bool for ASK, triples otherwise.
 
-    `sparql` is query text or the name of a competency query (`query --list`); `params` binds variables to
-    entities (IRIs or kind/slug): `query("programme-timeline", params={"programme": "programme/crimjust"})`.
+    `sparql` is query text or the name of a competency query (`query --list`); `params` binds variables
+    to entities by name, acronym, kind/slug or IRI: `query("evidence", params={"subject": "AIRCOP"})`.
     """
     db = store if store is not None else open_store()
-    named = named_queries().get(sparql)
-    if named is not None:
-        sparql, bindings = named.text, named.bindings(params or {}, db)
-    else:
-        bindings = {var: resolve_entity(db, value, sparql) for var, value in (params or {}).items()}
 
     def answer() -> Rows | bool | list[tuple[str, str, str]]:
+        text, bindings = prepare(db, sparql, params)
         result = run_query(
-            db, sparql, default_graphs=default_graphs, named_graphs=named_graphs, bindings=bindings
+            db, text, default_graphs=default_graphs, named_graphs=named_graphs, bindings=bindings
         )
         return to_python(result)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import sys
@@ -15,12 +16,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import crimjust_graph as api
 from crimjust_graph import sparql
 from crimjust_graph.errors import CrimjustError, QueryError, StoreError, printable
-from crimjust_graph.extract.curation import find_curation, read_curation
+from crimjust_graph.extract.curation import FILE_NAME, Curation, curation_for
 from crimjust_graph.files import write_atomically
 from crimjust_graph.pipeline import TIME_LIMIT
-from crimjust_graph.pipeline import ingest as run_ingest
 from crimjust_graph.sandbox import deny_network
 from crimjust_graph.store import RDF_FORMATS, LocalStore, Store, default_store_path, open_store
 from crimjust_graph.vocab import ID
@@ -82,39 +83,66 @@ UpdateEndpointOption = Annotated[
         show_default=False,
     ),
 ]
+OpenStore = Callable[[], Store]
 
 
-def _store(
-    path: Path | None,
-    *,
-    writable: bool = False,
-    endpoint: str | None = None,
-    update_endpoint: str | None = None,
-) -> Store:
-    if endpoint is not None or update_endpoint is not None:
-        if path is not None:
-            raise typer.BadParameter("give --store or --endpoint, not both")
-        return open_store(writable=writable, endpoint=endpoint, update_endpoint=update_endpoint)
-    return open_store(path if path is not None else default_store_path(), writable=writable)
+def uses_store(*, writable: bool = False) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Give a command the store options, declared here once (--store, --endpoint, --update-endpoint).
+
+    The command takes `open_db: OpenStore` instead and calls it once its own arguments are checked, so
+    `query --list` or a bad `--format` never opens (or creates) a store.
+    """
+
+    def decorate(command: Callable[..., R]) -> Callable[..., R]:
+        @functools.wraps(command)
+        def wrapper(
+            *args: object,
+            store: Path | None = None,
+            endpoint: str | None = None,
+            update_endpoint: str | None = None,
+            **kwargs: object,
+        ) -> R:
+            def opener() -> Store:
+                if store is not None and (endpoint is not None or update_endpoint is not None):
+                    raise typer.BadParameter("give --store or --endpoint, not both")
+                try:
+                    return open_store(
+                        store, writable=writable, endpoint=endpoint, update_endpoint=update_endpoint
+                    )
+                except OSError as exc:  # a full disk while the store sets itself up
+                    raise StoreError(f"cannot open store {store or default_store_path()}: {exc}") from None
+
+            return command(*args, open_db=opener, **kwargs)
+
+        signature = inspect.signature(command, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != "open_db"]
+        options = {"store": StoreOption, "endpoint": EndpointOption, "update_endpoint": UpdateEndpointOption}
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        added = [inspect.Parameter(n, keyword, default=None, annotation=a) for n, a in options.items()]
+        wrapper.__signature__ = signature.replace(parameters=[*own, *added])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in [*own, *added]}
+        return wrapper
+
+    return decorate
 
 
 @app.command()
 @reports_errors
+@uses_store(writable=True)
 def ingest(
     # readable=False: an unreadable file is one failed document (one line, exit 1), not a usage error.
     paths: Annotated[
         list[Path], typer.Argument(help="Files or folders (.txt, .md, .html, .pdf).", readable=False)
     ],
-    store: StoreOption = None,
-    endpoint: EndpointOption = None,
-    update_endpoint: UpdateEndpointOption = None,
+    open_db: OpenStore,
     workers: Annotated[int | None, typer.Option(help="Worker processes for extraction.")] = None,
     curation: Annotated[
         Path | None,
         typer.Option(
             "--curation",
-            help="Curation file (TOML: merge, split, drop, retype); default: crimjust-curation.toml next to "
-            "the store. A changed file re-extracts every document.",
+            help="Curation file (TOML, see the README): drop, merge, split or retype entities, drop or "
+            "correct relations; default: crimjust-curation.toml beside the store. A changed file "
+            "re-extracts every document.",
             show_default=False,
         ),
     ] = None,
@@ -128,28 +156,19 @@ def ingest(
     ] = TIME_LIMIT,
 ) -> None:
     """Read documents, extract what they state and store one named graph per document."""
-    try:
-        db = _store(store, writable=True, endpoint=endpoint, update_endpoint=update_endpoint)
-    except OSError as exc:  # a full disk while the store sets itself up
-        raise StoreError(f"cannot open store {store or default_store_path()}: {exc}") from None
-    if curation is None and endpoint is None and update_endpoint is None:
-        curation = find_curation(store if store is not None else default_store_path())
-    corrections = read_curation(curation) if curation is not None else None
+    db = open_db()
+    corrections = curation_for(curation, db.path if isinstance(db, LocalStore) else None)
+    run = functools.partial(
+        api.ingest, paths, db, curation=corrections or Curation(), workers=workers, time_limit=time_limit
+    )
     if err.is_terminal:
         from rich.progress import Progress
 
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("ingesting", total=None)
-            report = run_ingest(
-                paths,
-                db,
-                workers=workers,
-                progress=lambda _: progress.advance(task),
-                curation=corrections,
-                time_limit=time_limit or None,
-            )
+            report = run(progress=lambda _: progress.advance(task))
     else:
-        report = run_ingest(paths, db, workers=workers, curation=corrections, time_limit=time_limit or None)
+        report = run()
     total = report.new + report.unchanged + report.replaced
     out.print(
         f"{total} documents: {report.new} new, {report.unchanged} unchanged, {report.replaced} replaced, "
@@ -158,7 +177,7 @@ def ingest(
         highlight=False,
     )
     if report.review:
-        where = curation or "crimjust-curation.toml"
+        where = corrections.source if corrections else f"{FILE_NAME} beside the store (see the README)"
         err.print(
             f"review: {len(report.review)} merges were guesses; fix wrong ones in {where}",
             markup=False,
@@ -176,14 +195,13 @@ def ingest(
 
 @app.command()
 @reports_errors
+@uses_store()
 def documents(
-    store: StoreOption = None,
-    endpoint: EndpointOption = None,
-    update_endpoint: UpdateEndpointOption = None,
+    open_db: OpenStore,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """List ingested documents with their source, title, date and counts."""
-    infos = _store(store, endpoint=endpoint, update_endpoint=update_endpoint).documents()
+    infos = open_db().documents()
     if fmt == "json":
         sys.stdout.write(json.dumps([info.__dict__ for info in infos], indent=2) + "\n")
         return
@@ -196,22 +214,23 @@ def documents(
 
 @app.command()
 @reports_errors
+@uses_store(writable=True)
 def remove(
     source: Annotated[str, typer.Argument(help="The file path (or URL) the document was ingested from.")],
-    store: StoreOption = None,
-    endpoint: EndpointOption = None,
-    update_endpoint: UpdateEndpointOption = None,
+    open_db: OpenStore,
 ) -> None:
     """Remove one document's named graph."""
     key = source if "://" in source else str(Path(source).resolve())
-    if not _store(store, writable=True, endpoint=endpoint, update_endpoint=update_endpoint).remove(key):
+    if not open_db().remove(key):
         _fail(f"{source}: no document from this source is in the store")
     out.print(f"removed {key}", markup=False, highlight=False)
 
 
 @app.command()
 @reports_errors
+@uses_store()
 def query(
+    open_db: OpenStore,
     text: Annotated[str | None, typer.Argument(help="SPARQL query text.", show_default=False)] = None,
     file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a file.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Run a named competency query.")] = None,
@@ -219,8 +238,8 @@ def query(
         list[str] | None,
         typer.Option(
             "--param",
-            help="With --name: VAR=ENTITY narrows the answer to one entity, given by name, acronym, "
-            "kind/slug or IRI (programme=AIRCOP); `--list` shows each query's parameters. Repeatable.",
+            help="VAR=ENTITY narrows the answer to one entity, given by name, acronym, kind/slug or IRI "
+            "(programme=AIRCOP); `--list` shows each named query's parameters. Repeatable.",
             show_default=False,
         ),
     ] = None,
@@ -232,9 +251,6 @@ def query(
             "--format", help="table (default on a terminal), json, xml, csv, tsv; turtle, ntriples."
         ),
     ] = None,
-    store: StoreOption = None,
-    endpoint: EndpointOption = None,
-    update_endpoint: UpdateEndpointOption = None,
 ) -> None:
     """Run SPARQL over all documents (usual prefixes predeclared; SERVICE refused)."""
     if list_queries or names_only:
@@ -248,29 +264,22 @@ def query(
     given = [x for x in (text, file, name) if x is not None]
     if len(given) != 1:
         raise typer.BadParameter("give exactly one of QUERY, -f FILE or --name NAME")
-    if params and name is None:
-        raise typer.BadParameter("--param goes with --name: a query of your own can say VALUES itself")
-    bindings: dict[str, str] = {}
-    wanted: dict[str, str] = {}
+    pairs = [p.partition("=") for p in params or []]
+    if any(not var.strip() or not sep or not value for var, sep, value in pairs):
+        raise typer.BadParameter("--param takes VAR=ENTITY, e.g. --param programme=AIRCOP")
     if file is not None:
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeError) as exc:
             _fail(f"{file}: cannot read query file ({exc.__class__.__name__})")
     elif name is not None:
-        named = sparql.named_query(name)
-        text = named.text
-        pairs = [p.partition("=") for p in params or []]
-        if any(not var or not sep or not value for var, sep, value in pairs):
-            raise typer.BadParameter("--param takes VAR=ENTITY, e.g. --param programme=AIRCOP")
-        wanted = {var.strip(): value for var, _, value in pairs}
+        text = sparql.named_query(name).name  # an unknown name fails here, before the store opens
     assert text is not None
-    db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
-    if name is not None:
-        bindings = sparql.named_query(name).bindings(wanted, db)
+    db = open_db()
     if isinstance(db, LocalStore):
         deny_network()  # the query runs in this thread, which needs no socket from here on (sandbox.py)
-    result = sparql.run_query(db, text, bindings=bindings)
+    query_text, bindings = sparql.prepare(db, text, {var.strip(): value for var, _, value in pairs})
+    result = sparql.run_query(db, query_text, bindings=bindings)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     if fmt == "table" and not isinstance(result, ox.QueryTriples):
         _print_table(result)
@@ -278,7 +287,7 @@ def query(
     try:
         sys.stdout.buffer.write(sparql.serialize(result, fmt))
     except QueryError as exc:
-        raise QueryError(text, exc.reason) from None
+        raise QueryError(query_text, exc.reason) from None
     sys.stdout.flush()
 
 
@@ -305,15 +314,12 @@ def _cell(value: object) -> str:
 
 @app.command()
 @reports_errors
-def validate(
-    store: StoreOption = None,
-    endpoint: EndpointOption = None,
-    update_endpoint: UpdateEndpointOption = None,
-) -> None:
+@uses_store()
+def validate(open_db: OpenStore) -> None:
     """Check every document graph against the SHACL shapes; exit 1 with a report when one does not conform."""
     from crimjust_graph.validate import validate as run_validate
 
-    report = run_validate(_store(store, endpoint=endpoint, update_endpoint=update_endpoint).data_graph())
+    report = run_validate(open_db().data_graph())
     out.print(report.summary(), markup=False, highlight=False)
     if not report.conforms:
         raise typer.Exit(1)
@@ -325,21 +331,20 @@ _GRAPH_FORMATS = ("graphml", "gexf", "json")
 
 @app.command()
 @reports_errors
+@uses_store()
 def export(
+    open_db: OpenStore,
     fmt: Annotated[
         str,
         typer.Option("--format", help=f"One of: {', '.join((*RDF_FORMATS, *_GRAPH_FORMATS))}."),
     ] = "trig",
     output: Annotated[Path, typer.Option("-o", "--output", help="Output file ('-' for stdout).")] = Path("-"),
-    store: StoreOption = None,
-    endpoint: EndpointOption = None,
-    update_endpoint: UpdateEndpointOption = None,
 ) -> None:
     """Write the whole graph for other tools: RDF for triple stores; GraphML, GEXF or JSON for Gephi."""
     if fmt not in RDF_FORMATS and fmt not in _GRAPH_FORMATS:
         known = ", ".join((*RDF_FORMATS, *_GRAPH_FORMATS))
         raise typer.BadParameter(f"unknown format {fmt!r}; choose one of {known}")
-    db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
+    db = open_db()
     if fmt in _GRAPH_FORMATS:
         from crimjust_graph.exports import graph_bytes, write_graph
         from crimjust_graph.network import to_networkx
@@ -385,7 +390,7 @@ def evaluate(
 def serve(
     store: StoreOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 7878,
     workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
     timeout: Annotated[float, typer.Option(help="Per-query time limit in seconds.")] = 30.0,
     max_rows: Annotated[
@@ -423,11 +428,10 @@ def serve(
 
 @app.command()
 @reports_errors
+@uses_store()
 def render(
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")],
-    store: StoreOption = None,
-    endpoint: EndpointOption = None,
-    update_endpoint: UpdateEndpointOption = None,
+    open_db: OpenStore,
     view: Annotated[
         str,
         typer.Option(help="Which view to draw (an unknown name lists them all), e.g. programme-partner."),
@@ -458,7 +462,7 @@ def render(
         raise typer.BadParameter(
             f"unknown kind {unknown[0]!r}; choose from {', '.join(k.value for k in Kind)}"
         )
-    db = _store(store, endpoint=endpoint, update_endpoint=update_endpoint)
+    db = open_db()
     graph, heading = views.draw(
         network.to_networkx(db), view, kinds=set(kind or ()), programme=programme, region=region, since=since
     )

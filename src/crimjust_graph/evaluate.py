@@ -1,8 +1,8 @@
 """Evaluation stage: gold folder -> temporary store -> SPARQL read-back -> precision, recall and F1.
 
-Matching follows DESIGN §4 (`evaluate`): entities one-to-one per document; Region, Country and City match
-one another; labels compare after NFKC, case folding, punctuation removal and a leading "the" dropped; an
-Event also matches on its start date; a relation matches when both ends matched and the predicate agrees.
+Matching follows docs/design.md §4 (`evaluate`): entities one-to-one per document; Region, Country and City
+match one another; labels compare after NFKC, case folding, punctuation removal and a leading "the" dropped;
+an Event also matches on its start date; a relation matches when both ends matched and the predicate agrees.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ _TEXT_SUFFIXES = (".txt", *sorted(SUPPORTED_SUFFIXES - {".txt"}))
 
 
 def normalise(label: str) -> str:
-    """Matching key (DESIGN §4): NFKC, case-folded, punctuation gone, spaces collapsed, no leading "the"."""
+    """Matching key (docs/design.md §4): NFKC, case folded, no punctuation or leading "the", one space."""
     text = _PUNCTUATION.sub(" ", unicodedata.normalize("NFKC", label).casefold()).strip()
     return text.removeprefix("the ").strip()
 
@@ -359,7 +359,7 @@ def _name(found: dict[str, Found], iri: str) -> str:
 
 
 def evaluate(gold: Path | str, *, workers: int | None = None) -> Scores:
-    """Ingest a gold folder's texts into a temporary store and score what the graph holds (DESIGN §4)."""
+    """Ingest a gold folder's texts into a temporary store, score what the graph holds (docs/design.md §4)."""
     started = time.perf_counter()
     docs = read_gold(Path(gold))
     scores = Scores()

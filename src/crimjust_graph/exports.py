@@ -16,7 +16,7 @@ from crimjust_graph.files import write_atomically
 FORMATS = ("graphml", "gexf", "json")
 
 # Characters XML 1.0 cannot hold, plus the other control characters (tab and newline stay): the GraphML
-# and GEXF writers produce unreadable files or fail on them (DESIGN §5).
+# and GEXF writers produce unreadable files or fail on them (docs/design.md §5).
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 

@@ -1,10 +1,10 @@
 """Node positions for big pages: adjacency lists -> (x, y) per node, fast, deterministic, pure Python.
 
-networkx's spring_layout needs numpy and took 41 s at 5,000 nodes (DESIGN §6). This layout is a two-level
-one: the best-connected nodes ("anchors") are placed by a small Fruchterman-Reingold run, every other node is
-attached to its nearest anchor and placed on a sunflower spiral around it, so clusters never overlap inside
-and anchors are pushed apart by the size of their clusters. Small components are packed in rows below.
-Pure Python floats make the output the same on every run and every machine with IEEE doubles.
+networkx's spring_layout needs numpy and took 41 s at 5,000 nodes (docs/design.md §6). This layout is a
+two-level one: the best-connected nodes ("anchors") are placed by a small Fruchterman-Reingold run, every
+other node is attached to its nearest anchor and placed on a sunflower spiral around it, so clusters never
+overlap inside and anchors are pushed apart by the size of their clusters. Small components are packed in rows
+below. Pure Python floats make the output the same on every run and every machine with IEEE doubles.
 """
 
 from __future__ import annotations

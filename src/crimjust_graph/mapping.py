@@ -40,7 +40,7 @@ def to_ntriples(triples: Iterable[ox.Triple]) -> str:
 
 
 def document_triples(extraction: Extraction) -> list[ox.Triple]:
-    """One document's named graph: the document node, its entities, relations and evidence (DESIGN §2).
+    """One document's named graph: the document node, its entities, relations, evidence (docs/design.md §2).
 
     Built from pyoxigraph terms rather than an rdflib Graph: ingest maps every document, and rdflib's
     term checks and indexes cost three times what the extraction itself does.

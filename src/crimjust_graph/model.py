@@ -9,7 +9,7 @@ from functools import cached_property
 
 
 class Kind(StrEnum):
-    """Entity kinds; the value is the IRI path segment of DESIGN §2."""
+    """Entity kinds; the value is the IRI path segment of docs/design.md §2."""
 
     PROGRAMME = "programme"
     PARTNER = "partner"
@@ -104,7 +104,7 @@ class Document:
 
     @cached_property
     def id(self) -> str:
-        """First 16 hex digits of the SHA-256 of the extracted text (DESIGN §2).
+        """First 16 hex digits of the SHA-256 of the extracted text (docs/design.md §2).
 
         Cached: mapping names every evidence node after it, and hashing the whole text each time made
         mapping one long report take time in the square of its length.

@@ -1,11 +1,12 @@
 """Page stage: networkx graph -> one self-contained, offline, escaped HTML page (vis-network via pyvis).
 
 pyvis's own Network class is not used: it switches tooltips to raw HTML when one contains "href", leaves the
-heading unescaped, links Bootstrap from a CDN and checks duplicates on every add_node (DESIGN §5). Only the
-vis-network bundle pyvis ships is taken, inlined. Document strings reach the page only inside one JSON block
-(escaped so nothing can close a <script>) and are put into the DOM with textContent; a Content-Security-Policy
-with script hashes blocks any script or handler that is not ours, and any request at all. The script's data
-comes from page_data.py; this module writes the HTML around it: title, caption, controls, legend, CSP.
+heading unescaped, links Bootstrap from a CDN and checks duplicates on every add_node (docs/design.md §5).
+Only the vis-network bundle pyvis ships is taken, inlined. Document strings reach the page only inside one
+JSON block (escaped so nothing can close a <script>) and are put into the DOM with textContent; a
+Content-Security-Policy with script hashes blocks any script or handler that is not ours, and any request at
+all. The script's data comes from page_data.py; this module writes the HTML around it: title, caption,
+controls, legend, CSP.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from crimjust_graph.layout import along_time, layout
 from crimjust_graph.model import KINDS as SCHEMA
 from crimjust_graph.model import PREDICATES, Predicate
 
-PHYSICS_LIMIT = 300  # above this many nodes the browser would take too long to settle (DESIGN §5)
+PHYSICS_LIMIT = 300  # above this many nodes the browser would take too long to settle (docs/design.md §5)
 LABEL_CHARS = 60  # longer labels are cut on the canvas; the tooltip shows them in full
 LABEL_LINE = 22  # a longer name is written as its acronym, or on up to LABEL_LINES lines of this length
 LABEL_LINES = 3

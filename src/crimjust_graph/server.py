@@ -9,6 +9,7 @@ request, a cap on the size of its head, and room kept for new clients when slow 
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import ipaddress
 import json
@@ -16,6 +17,7 @@ import logging
 import os
 import re
 import resource
+import socket
 import time
 import urllib.parse
 from collections.abc import Awaitable, Callable
@@ -600,9 +602,28 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 7878) -> N
         timeout_graceful_shutdown=max(int(settings.timeout) + 1, 5),
         server_header=False,
     )
-    socket = config.bind_socket()
+    listener = _listen(host, port)
     log.info("crimjust-graph endpoint on http://%s:%d/sparql (query page at /)", host, port)
-    Multiprocess(config, sockets=[socket]).run()
+    Multiprocess(config, sockets=[listener]).run()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here rather than by uvicorn, whose failure is a log line and exit 3:
+    a busy port is one line naming it."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT only, never a live listener
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
+            reason = "is already in use: stop what listens there or choose another --port"
+        else:
+            reason = f"cannot be listened on ({exc.strerror or exc})"
+        raise CrimjustError(f"port {port} on {host} {reason}") from None
+    listener.set_inheritable(True)  # the worker processes accept on it
+    return listener
 
 
 def _raise_file_limit() -> None:

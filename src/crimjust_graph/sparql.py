@@ -93,7 +93,8 @@ def resolve_entity(store: QueryableStore, value: str, query: str = "") -> str:
     if _FULL_IRI.fullmatch(text):
         if _ask(store, f"ASK {{ {ox.NamedNode(text)} rdfs:label ?name }}"):
             return text
-        raise QueryError(query, f"{value!r} is not in the store{_closest(store, _slug_words(text))}")
+        within = text.rsplit("/", 1)[0] + "/"  # a programme's IRI: the nearest programmes
+        raise QueryError(query, f"{value!r} is not in the store{_closest(store, _slug_words(text), within)}")
     found = _named(store, text)
     if len(found) == 1:
         return found[0]
@@ -124,16 +125,18 @@ def _named(store: QueryableStore, name: str) -> list[str]:
     )
 
 
-def _closest(store: QueryableStore, text: str) -> str:
-    """'; did you mean ...' with the nearest names in the store, or nothing when none is near."""
-    names = {str(row["name"].value) for row in store.query(_NAMES)}  # type: ignore[union-attr]
-    near = difflib.get_close_matches(text, sorted(names), n=3, cutoff=0.6)
-    if not near:
-        folded = {name.casefold(): name for name in names}
-        near = [
-            folded[n] for n in difflib.get_close_matches(text.casefold(), sorted(folded), n=3, cutoff=0.6)
-        ]
-    return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+def _closest(store: QueryableStore, text: str, within: str = "") -> str:
+    """'; did you mean ...' with the nearest names in the store (of entities whose IRI starts with `within`,
+    compared without case), or nothing when none is near."""
+    names: dict[str, str] = {}
+    rows = store.query(_NAMES)
+    assert isinstance(rows, ox.QuerySolutions)
+    for row in rows:
+        if str(row["entity"].value).startswith(within):
+            name = str(row["name"].value)
+            names.setdefault(name.casefold(), name)
+    near = difflib.get_close_matches(text.casefold(), sorted(names), n=3, cutoff=0.6)
+    return f"; did you mean {', '.join(repr(names[n]) for n in near)}?" if near else ""
 
 
 def _slug_words(iri: str) -> str:
@@ -304,7 +307,7 @@ def run_query(
     named_graphs: Iterable[str] | None = None,
     bindings: Mapping[str, str] | None = None,
 ) -> QueryResult:
-    """Check and run a query; dataset clauses select among graphs in the store and never fetch (DESIGN §2).
+    """Check and run a query; dataset clauses pick among graphs in the store, never fetch (docs/design.md §2).
 
     `bindings` (variable -> IRI) narrows the answer to those entities: the engine starts from them, so a
     question about one programme or one triple does not cost what listing every one does.
@@ -465,6 +468,21 @@ def named_query(name: str) -> NamedQuery:
     if name not in queries:
         raise QueryError(name, f"no named query {name!r}; `crimjust-graph query --list` shows them")
     return queries[name]
+
+
+def prepare(
+    store: QueryableStore, sparql: str, params: Mapping[str, str] | None
+) -> tuple[str, dict[str, str]]:
+    """Query text and bindings, as every door (CLI, Python, page) reads them: `sparql` is query text or a
+    named query's name; `params` (variable -> entity by name, acronym, kind/slug or IRI) become IRIs.
+
+    A named query takes only the parameters it declares; a query of one's own may bind any variable it
+    returns. An entity the store does not hold is an error, never an empty answer.
+    """
+    named = named_queries().get(sparql)
+    if named is not None:
+        return named.text, named.bindings(params or {}, store)
+    return sparql, {var: resolve_entity(store, value, sparql) for var, value in (params or {}).items()}
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ class _Backend(QueryableStore, Protocol):
 
 
 def default_store_path() -> Path:
-    """`CRIMJUST_STORE` when set, else ./crimjust-store (DESIGN §4)."""
+    """`CRIMJUST_STORE` when set, else ./crimjust-store (docs/design.md §4)."""
     return Path(os.environ.get("CRIMJUST_STORE") or DEFAULT_STORE)
 
 

@@ -1,4 +1,4 @@
-"""Namespaces and IRI minting (DESIGN §2); pure functions, no I/O."""
+"""Namespaces and IRI minting (docs/design.md §2); pure functions, no I/O."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ REFERENCE_GRAPH = URIRef("https://w3id.org/crimjust/graph/reference")
 ONTOLOGY_GRAPH = URIRef("https://w3id.org/crimjust/graph/ontology")
 SHAPES_GRAPH = URIRef("https://w3id.org/crimjust/graph/shapes")
 
-# The usual prefixes, predeclared for every query (DESIGN §4).
+# The usual prefixes, predeclared for every query (docs/design.md §4).
 PREFIXES: dict[str, str] = {
     "cj": str(CJ),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -29,7 +29,7 @@ ORG_WORDS = ORG_HEADS | frozenset(
     organizacion organizzazione policía policia polizia guardia ministerio ministère ministero agence
     agencia""".split()  # noqa: SIM905
 )
-# A name made only of these words is a bare head: never an entity of its own (DESIGN §2).
+# A name made only of these words is a bare head: never an entity of its own (docs/design.md §2).
 BARE = (
     PROGRAMME_HEADS
     | ORG_HEADS
