@@ -39,12 +39,15 @@ _PATH = re.compile(rf"/id/({'|'.join(KINDS)})/([A-Za-z0-9][A-Za-z0-9_-]{{0,255}}
 # Media type -> format, in the order served when the client likes several equally (browsers first).
 OFFERED: dict[str, str] = {
     "text/html": "html",
-    "application/xhtml+xml": "html",
     "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
     "application/ld+json": "jsonld",
     "application/n-triples": "ntriples",
     "application/rdf+xml": "rdfxml",
+}
+# Other names for the same formats, honoured only when a client names them (never through a wildcard).
+ALIASES: dict[str, str] = {
+    "application/xhtml+xml": "html",
+    "application/x-turtle": "turtle",
     "application/json": "jsonld",
 }
 MEDIA_TYPE = {
@@ -140,6 +143,9 @@ def negotiate(accept: str | None) -> str | None:
         q = _quality(media, ranges)
         if q > best_q:
             best, best_q = fmt, q
+    for media, q in ranges:
+        if q > best_q and media in ALIASES:
+            best, best_q = ALIASES[media], q
     return best
 
 
