@@ -180,7 +180,7 @@ def _facts(section: str, title: str, facts: list[Fact], max_rows: int, *, hide: 
     for fact in facts[:max_rows]:
         cells = {
             "subject": _link(fact.subject),
-            "relation": escape(property_name(fact.predicate)),
+            "relation": f"<span class='relation'>{escape(property_name(fact.predicate))}</span>",
             "object": _link(fact.object),
             "sentence": escape(fact.quote) if fact.quote else "<span class='note'>reference data</span>",
             "document": _link(fact.document) if fact.document else "",
@@ -233,7 +233,7 @@ def picture(me: Node, out: list[Fact], into: list[Fact]) -> str:
     ]
     for i, node in enumerate(shown):
         angle = 2 * math.pi * i / len(shown) - math.pi / 2
-        x, y = _CX + 250 * math.cos(angle), _CY + 150 * math.sin(angle)
+        x, y = _CX + 190 * math.cos(angle), _CY + 150 * math.sin(angle)
         parts.append(_arrow(x, y, directions[node], ", ".join(sorted(relations[node]))))
         parts.append(_dot(node, x, y, 9, 13))
     parts.append(_dot(me, _CX, _CY, 14, 14) + "</svg>")
@@ -245,7 +245,7 @@ def picture(me: Node, out: list[Fact], into: list[Fact]) -> str:
     return "".join(parts)
 
 
-_WIDTH, _HEIGHT, _CX, _CY = 720, 420, 360.0, 210.0
+_WIDTH, _HEIGHT, _CX, _CY = 900, 420, 450.0, 210.0  # room for a 28-character name each side
 
 
 def _arrow(x: float, y: float, directions: set[str], relation: str) -> str:
@@ -271,7 +271,7 @@ def _dot(node: Node, x: float, y: float, radius: int, size: int) -> str:
     anchor = "start" if dx > 20 else "end" if dx < -20 else "middle"
     tx = x + (14 if anchor == "start" else -14 if anchor == "end" else 0)
     ty = y + 4 if anchor != "middle" else y + (radius + 20 if y >= _CY else -radius - 7)
-    name = node.label if len(node.label) <= 32 else node.label[:31] + "…"
+    name = node.label if len(node.label) <= 28 else node.label[:27] + "…"
     centre = x == _CX and y == _CY
     ring = " stroke='#1d2733' stroke-width='2'" if centre else ""
     weight = " font-weight='bold'" if centre else ""
