@@ -15,7 +15,6 @@ from pathlib import PurePath
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 
 from crimjust_graph.entity_html import (
     DocumentView,
@@ -26,7 +25,6 @@ from crimjust_graph.entity_html import (
     entity_html,
     property_name,
 )
-from crimjust_graph.mapping import to_ntriples
 from crimjust_graph.model import Kind, Predicate
 from crimjust_graph.protocol import Answer, error
 from crimjust_graph.sparql import QueryableStore, run_query
@@ -57,7 +55,12 @@ MEDIA_TYPE = {
     "ntriples": "application/n-triples",
     "rdfxml": "application/rdf+xml",
 }
-_RDFLIB_FORMAT = {"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt", "rdfxml": "xml"}
+RDF_FORMAT = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 MAX_ROWS = 500  # relation rows an HTML table shows; the RDF forms carry every fact
 
 _RDF = PREFIXES["rdf"]
@@ -66,22 +69,31 @@ _SKOS = PREFIXES["skos"]
 _DCTERMS = PREFIXES["dcterms"]
 _PROV = PREFIXES["prov"]
 _RELATIONS = {str(CJ[p.value]) for p in Predicate}
-_EVIDENCE_LINKS = {f"{_RDF}subject", f"{_RDF}object", str(CJ.mentions)}
 _SOURCE = f"{_DCTERMS}source"  # an absolute path on the ingesting machine: never published
 
 # Everything the graph says about ?entity, what says something of it, the evidence for those facts, and the
-# labels, kinds and titles of what they link to. Each part binds ?s ?p ?o and starts from ?entity (a VALUES
-# block or a union of starting points joined afterwards makes the engine scan every label first: 100x slower).
+# labels, kinds and titles of what they link to. Each part binds ?s ?p ?o and starts from ?entity through a
+# fixed predicate where it can: a VALUES block, a trailing union of starting points or a variable predicate
+# filtered afterwards make the engine scan far more first (AIRCOP 3.7 s -> 25 ms; a hub with 9,000 sentences
+# in a 2M-triple store 15 s -> 4 s).
 _NAMES = "FILTER(?p IN (rdf:type, rdfs:label, dcterms:title, dcterms:issued))"
-_DESCRIBE = f"""SELECT DISTINCT ?entity ?s ?p ?o WHERE {{
-  {{ ?entity ?p ?o BIND(?entity AS ?s) }}
-  UNION {{ ?s ?p ?entity BIND(?entity AS ?o) }}
-  UNION {{ ?s ?link ?entity . ?s a cj:Evidence ; ?p ?o
-           FILTER(?link IN (rdf:subject, rdf:object, cj:mentions)) }}
-  UNION {{ ?entity ?q ?s FILTER(isIRI(?s)) ?s ?p ?o {_NAMES} }}
-  UNION {{ ?s ?q ?entity . ?s ?p ?o {_NAMES} }}
-  UNION {{ ?evidence ?link ?entity ; prov:wasDerivedFrom ?s . ?s ?p ?o {_NAMES} }}
-}}"""
+_EVIDENCE = ("rdf:subject", "rdf:object", "cj:mentions")
+_DESCRIBE = (
+    "\n  UNION ".join(
+        [
+            "SELECT DISTINCT ?entity ?s ?p ?o WHERE {\n  { ?entity ?p ?o BIND(?entity AS ?s) }",
+            "{ ?s ?p ?entity BIND(?entity AS ?o) }",
+            *(f"{{ ?s {link} ?entity . ?s ?p ?o }}" for link in _EVIDENCE),
+            f"{{ ?entity ?q ?s FILTER(isIRI(?s)) ?s ?p ?o {_NAMES} }}",
+            f"{{ ?s ?q ?entity FILTER(?q NOT IN ({', '.join(_EVIDENCE)})) ?s ?p ?o {_NAMES} }}",
+            *(
+                f"{{ ?evidence {link} ?entity ; prov:wasDerivedFrom ?s . ?s ?p ?o {_NAMES} }}"
+                for link in _EVIDENCE
+            ),
+        ]
+    )
+    + "\n}"
+)
 # A document is its own named graph; the graph is complete once it carries its dcterms:source (store.py).
 _DOCUMENT = "SELECT ?graph ?s ?p ?o WHERE { GRAPH ?graph { ?s ?p ?o } }"
 
@@ -190,17 +202,11 @@ def _rows(store: QueryableStore, sparql: str, variable: str, iri: str) -> list[o
 
 
 def _serialize(triples: list[ox.Triple], fmt: str) -> bytes:
-    """rdflib's serializers, with the project's prefixes (only those the description uses)."""
-    graph = Graph()
-    graph.parse(data=to_ntriples(triples), format="nt")
-    used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
-    for prefix, namespace in PREFIXES.items():
-        if any(iri.startswith(namespace) for iri in used):
-            graph.bind(prefix, namespace, override=True, replace=True)
-    if fmt == "jsonld":
-        context = {prefix: namespace for prefix, namespace in graph.namespaces() if prefix in PREFIXES}
-        return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
-    return graph.serialize(format=_RDFLIB_FORMAT[fmt], encoding="utf-8")
+    """Oxigraph's serializers (JSON-LD comes expanded, without a context). rdflib's took 14 s (Turtle) and
+    11 s (compacted JSON-LD) for the 70,000 triples describing a hub in a 2M-triple store; Oxigraph's 0.2 s.
+    """
+    out = ox.serialize(triples, None, RDF_FORMAT[fmt], prefixes=PREFIXES)
+    return out if isinstance(out, bytes) else b""
 
 
 @dataclass(frozen=True)
