@@ -155,6 +155,12 @@ def test_html_page_shows_names_relations_evidence_and_picture(server: Server) ->
     links = page.links()
     assert page_path(UNODC) in links and any(link.startswith("/id/document/") for link in links)
     assert all(link.startswith(("/id/", "?format=", "/")) for link in links)
+    [named] = select(
+        server,
+        f"SELECT (COUNT(DISTINCT ?doc) AS ?n) WHERE {{ ?ev cj:mentions <{AIRCOP}> ; "
+        "prov:wasDerivedFrom ?doc }",
+    )
+    assert f"Named in {named['n']} documents" in "".join(page.text) and int(named["n"]) > 3
     svg_links = [a["href"] for tag, a in page.tags if tag == "a" and a.get("href", "").startswith("/id/")]
     assert len([tag for tag, _ in page.tags if tag == "circle"]) >= 10 and svg_links
 

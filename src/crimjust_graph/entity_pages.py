@@ -78,22 +78,33 @@ _SOURCE = f"{_DCTERMS}source"  # an absolute path on the ingesting machine: neve
 # in a 2M-triple store 15 s -> 4 s).
 _NAMES = "FILTER(?p IN (rdf:type, rdfs:label, dcterms:title, dcterms:issued))"
 _EVIDENCE = ("rdf:subject", "rdf:object", "cj:mentions")
-_DESCRIBE = (
-    "\n  UNION ".join(
-        [
-            "SELECT DISTINCT ?entity ?s ?p ?o WHERE {\n  { ?entity ?p ?o BIND(?entity AS ?s) }",
-            "{ ?s ?p ?entity BIND(?entity AS ?o) }",
-            *(f"{{ ?s {link} ?entity . ?s ?p ?o }}" for link in _EVIDENCE),
-            f"{{ ?entity ?q ?s FILTER(isIRI(?s)) ?s ?p ?o {_NAMES} }}",
-            f"{{ ?s ?q ?entity FILTER(?q NOT IN ({', '.join(_EVIDENCE)})) ?s ?p ?o {_NAMES} }}",
-            *(
-                f"{{ ?evidence {link} ?entity ; prov:wasDerivedFrom ?s . ?s ?p ?o {_NAMES} }}"
-                for link in _EVIDENCE
-            ),
-        ]
+
+
+def _describe(*, page: bool) -> str:
+    """The describing query; a page needs only each mention's document (a hub has thousands of mentions)."""
+    mentions = (
+        "{ ?s cj:mentions ?entity ; prov:wasDerivedFrom ?o BIND(prov:wasDerivedFrom AS ?p) }"
+        if page
+        else "{ ?s cj:mentions ?entity . ?s ?p ?o }"
     )
-    + "\n}"
-)
+    parts = [
+        "{ ?entity ?p ?o BIND(?entity AS ?s) }",
+        "{ ?s ?p ?entity BIND(?entity AS ?o) }",
+        "{ ?s rdf:subject ?entity . ?s ?p ?o }",
+        "{ ?s rdf:object ?entity . ?s ?p ?o }",
+        mentions,
+        f"{{ ?entity ?q ?s FILTER(isIRI(?s)) ?s ?p ?o {_NAMES} }}",
+        f"{{ ?s ?q ?entity FILTER(?q NOT IN ({', '.join(_EVIDENCE)})) ?s ?p ?o {_NAMES} }}",
+        *(
+            f"{{ ?evidence {link} ?entity ; prov:wasDerivedFrom ?s . ?s ?p ?o {_NAMES} }}"
+            for link in _EVIDENCE
+        ),
+    ]
+    return "SELECT DISTINCT ?entity ?s ?p ?o WHERE {\n  " + "\n  UNION ".join(parts) + "\n}"
+
+
+_DESCRIBE = _describe(page=False)
+_DESCRIBE_PAGE = _describe(page=True)
 # A document is its own named graph; the graph is complete once it carries its dcterms:source (store.py).
 _DOCUMENT = "SELECT ?graph ?s ?p ?o WHERE { GRAPH ?graph { ?s ?p ?o } }"
 
@@ -181,7 +192,8 @@ def answer(store: QueryableStore, request: Request) -> Answer:
         if not any(t.predicate.value == _SOURCE for t in triples):
             return error(404, f"no document <{request.iri}> in this store")
     else:
-        triples = _rows(store, _DESCRIBE, "entity", request.iri)
+        describe = _DESCRIBE_PAGE if request.format == "html" else _DESCRIBE
+        triples = _rows(store, describe, "entity", request.iri)
         if not any(t.subject == ox.NamedNode(request.iri) for t in triples):
             return error(404, f"no entity <{request.iri}> in this store")
     published = [t for t in triples if t.predicate.value != _SOURCE]
@@ -265,12 +277,14 @@ def entity_view(iri: str, triples: list[ox.Triple]) -> EntityView:
     evidence: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
     mentions: dict[str, int] = defaultdict(int)
     for ev in index.evidence():
-        doc = index.one(ev, f"{_PROV}wasDerivedFrom") or ""
         fact = index.fact(ev)
         if fact is not None:
-            evidence[fact].append((index.one(ev, str(CJ.quote)) or "", doc))
-        elif iri in index.values(ev, str(CJ.mentions)) and doc:
-            mentions[doc] += 1
+            quote = index.one(ev, str(CJ.quote)) or ""
+            evidence[fact].append((quote, index.one(ev, f"{_PROV}wasDerivedFrom") or ""))
+    for s, facts in index.about.items():
+        if (str(CJ.mentions), _Object(iri, iri=True)) in facts:
+            for doc in index.values(s, f"{_PROV}wasDerivedFrom"):
+                mentions[doc] += 1
     out: list[Fact] = []
     into: list[Fact] = []
     for s, facts in index.about.items():
