@@ -41,7 +41,7 @@ def _store(docs: int) -> Path:
     return path
 
 
-def _rows(store: QueryableStore, sparql: str) -> list[list[object]]:
+def _rows(store: QueryableStore, sparql: str) -> list[list[str | int | float | bool | None]]:
     result = to_python(run_query(store, sparql))
     assert not isinstance(result, bool | list)
     return result.rows
