@@ -47,6 +47,7 @@ _STATIC = {
     "app.css": "text/css; charset=utf-8",
     "editor.js": "text/javascript; charset=utf-8",  # built from frontend/ (CodeMirror 6)
     "editor-licences.txt": "text/plain; charset=utf-8",
+    "entity.css": "text/css; charset=utf-8",  # entity pages (entity_pages.py)
 }
 _PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; "
@@ -161,6 +162,8 @@ class App:
             )
         elif path == "/page" and method in ("GET", "HEAD"):
             answer = await self._page(scope.get("query_string", b""), extra)
+        elif path.startswith("/id/"):
+            answer = await self._entity(scope, method, headers.get("accept"), extra)
         else:
             answer = await self._other(method, path, extra, scope.get("query_string", b""))
         await self._send(send, answer, extra, headers.get("origin"), head=method == "HEAD")
@@ -216,6 +219,26 @@ class App:
             protocol.answer, self.store, op, accept, self.settings.max_rows, self.settings.max_bytes
         )
         return await self.runner.run(job)
+
+    async def _entity(
+        self, scope: Scope, method: str, accept: str | None, extra: list[tuple[str, str]]
+    ) -> Answer:
+        """Linked Data: /id/{kind}/{slug} described as HTML, Turtle or JSON-LD by content negotiation."""
+        from crimjust_graph import entity_pages
+
+        extra.append(("vary", "Accept"))
+        if method not in ("GET", "HEAD"):
+            extra.append(("allow", "GET, HEAD"))
+            return error(405, f"{method} is not allowed on entity pages: use GET")
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        request = entity_pages.read_request(scope["path"], raw_path, scope.get("query_string", b""), accept)
+        if isinstance(request, Answer):
+            return request
+        assert self.store is not None
+        answer = await self.runner.run(functools.partial(entity_pages.answer, self.store, request))
+        if answer.media_type.startswith("text/html"):
+            extra += [("content-security-policy", _PAGE_CSP), _NO_FRAMES[1]]
+        return answer
 
     async def _other(
         self, method: str, path: str, extra: list[tuple[str, str]], query_string: bytes = b""
