@@ -51,7 +51,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         encoding="utf-8",
     )
     curation = work / "curation.toml"
-    curation.write_text(f"[merge]\n\"partner/interpol\" = {json.dumps(HOSTILE_LABEL)}\n", encoding="utf-8")
+    curation.write_text(f'[merge]\n"partner/interpol" = {json.dumps(HOSTILE_LABEL)}\n', encoding="utf-8")
     run = cli("ingest", "--store", work / "store", "--curation", curation, doc)
     assert run.code == 0, run.stderr
     running = start_server(work / "store", work / "serve.log", "--workers", "1")
