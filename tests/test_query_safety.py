@@ -317,7 +317,7 @@ def test_a_long_values_table_is_data_not_structure(store: LocalStore) -> None:
 
 
 def test_deep_or_long_queries_do_not_crash_the_endpoint(store_path: Path, tmp_path: Path) -> None:
-    server: Server = start_server(store_path, tmp_path / "serve.log", "--workers", "1")
+    server: Server = start_server(store_path, tmp_path / "serve.log", "--workers", "1", "--timeout", "300")
     try:
         for query, reason in [*((q, "nests") for q in DEEP.values()), *((q, "parts") for q in LONG.values())]:
             status, _, body = server.request(
