@@ -194,3 +194,21 @@ def test_a_committee_that_met_is_a_meeting_named_by_its_noun_phrase() -> None:
     assert meeting.start == "2019-11-05"
     ex = run("Committee\n\nThe steering committee of the Harbour Shield Programme approved a budget in 2019.")
     assert not events(ex)
+
+
+def test_a_place_before_the_trigger_tells_which_event_not_a_new_one() -> None:
+    ex = run(
+        "Port officers train\n\nOn 4 March 2021, UNODC opened a two-day workshop in Mombasa, Kenya. "
+        "The officers said the Mombasa workshop would serve as a model for others."
+    )
+    found = events(ex)
+    assert len(found) == 1, found
+    (workshop,) = found.values()
+    assert workshop.start == "2021-03-04"
+    assert "Mombasa workshop" in workshop.aliases
+    assert places_of(ex, workshop) == {"Mombasa", "Kenya"}
+
+
+def test_a_proper_name_before_the_trigger_still_names_an_event() -> None:
+    ex = run("Port officers train\n\nOn 4 March 2021, the Harbour Shield workshop opened in Mombasa, Kenya.")
+    assert "Harbour Shield workshop" in events(ex)

@@ -297,6 +297,15 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "basedIn",
     ),
     (
+        "partner_cue",
+        "The seminar was given by the Harbour Shield Programme, which is run by UNODC in partnership with "
+        "INTERPOL.",
+        ("Harbour Shield Programme", "hasPartner", "INTERPOL"),
+        # the event is the clause's subject; the programme is only its frame: INTERPOL co-organised the event
+        "The seminar was organised by UNODC under the Harbour Shield Programme together with INTERPOL.",
+        "hasPartner",
+    ),
+    (
         "city_in_country",
         "The workshop was held in Accra, Ghana.",
         ("Accra", "inRegion", "Ghana"),

@@ -172,7 +172,16 @@ _SERIES = frozenset({"series", "round", "rounds", "cycle", "set", "edition", "nu
 _MODALS = frozenset({"to", "will", "would", "shall", "may", "can", "could", "should", "must"})
 
 
-def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: set[int]) -> _Hit | None:
+def _hit(
+    ctx: Context,
+    t: int,
+    bodies: Mentions,
+    taken: set[int],
+    open_bodies: set[int],
+    sited: frozenset[int] = frozenset(),
+) -> _Hit | None:
+    """One mention of an event around its trigger; a place before it ('the Bogotá workshop') names no event,
+    it tells which one (`sited`: the tokens of place names)."""
     n = len(ctx)
     sent = ctx.sent_of[t]
     if t + 1 < n and ctx.folded[t + 1] in EVENT_TRIGGERS and ctx.sent_of[t + 1] == sent:
@@ -208,9 +217,9 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
         dated = w in MONTHS and k > 0 and ctx.words[k - 1].isdigit()  # 'the 25 June meeting'
         if not (ctx.words[k].isalnum() or ctx.words[k] == "-"):
             return None
-        if ctx.words[k][:1].isupper() and k not in taken and not hyphenated and not dated:
+        if ctx.words[k][:1].isupper() and k not in taken and k not in sited and not hyphenated and not dated:
             proper = True  # 'the Paris Pact Expert Working Group meeting': a name, if a determiner opens it
-        if k not in taken and ctx.words[k].isalpha() and not hyphenated and not dated and not proper:
+        if k not in taken | sited and ctx.words[k].isalpha() and not hyphenated and not dated and not proper:
             modifiers.insert(0, ctx.words[k])  # a name's words ('the Vienna conference') are no modifiers
         k -= 1
     else:
@@ -340,6 +349,7 @@ def _open_bodies(bodies: Mentions) -> set[int]:
 def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventDraft]:
     """Events of one document; repeated mentions ('the meeting') join the event they refer to."""
     taken = {k for m in bodies.all for k in range(m.first, m.last)}
+    sited = frozenset(k for m in places.all for k in range(m.first, m.last)) - taken
     open_bodies = _open_bodies(bodies)
     titles = _titles(ctx)
     title_tokens = {k for _, a, b in titles.values() for k in range(a, b)}
@@ -361,14 +371,14 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
             continue
         elif t in titles:
             title, _, _ = titles[t]
-            plain = _hit(ctx, t, bodies, taken, open_bodies)
+            plain = _hit(ctx, t, bodies, taken, open_bodies, sited)
             hit = _Hit(t, plain.first if plain else t, t + 1, title, plain.modifiers if plain else (), True)
         elif w in REFERENCES:
             if not (t > 0 and ctx.folded[t - 1] in {"the", "this", "that"} and order):
                 continue
             hit = _Hit(t, t, t + 1, None, (), True)
         else:
-            found = _hit(ctx, t, bodies, taken, open_bodies)
+            found = _hit(ctx, t, bodies, taken, open_bodies, sited)
             if found is None:
                 continue
             hit = _copular_name(ctx, found)

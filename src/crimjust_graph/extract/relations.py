@@ -183,10 +183,21 @@ def partners_appositive(ctx: Context, bodies: Mentions, places: Mentions, sent: 
         yield from ((programme[0], Predicate.HAS_PARTNER, m, ctx.evidence(sent)) for m in partners)
 
 
+def _event_clause(ctx: Context, programme: Mention, sent: int, cue: int) -> bool:
+    """An event is the clause's subject and the programme only its frame ('the workshop ... under X'), not
+    a relative clause about the programme ('delivered by X, which is run by A in partnership with B')."""
+    opening = ctx.sentence_ranges[sent].start
+    relative = any(ctx.folded[k] in {"which", "that", "who"} for k in range(programme.last, cue))
+    framed = _in_pp(ctx, programme, _PP) and not relative
+    return framed and any(ctx.folded[k] in EVENT_TRIGGERS for k in range(opening, programme.first))
+
+
 def partner_cue(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X, in partnership with A and B' -> hasPartner."""
     for a, b in _cues(ctx, sent, PARTNER_CUES):
         subject = subject_or_topic(ctx, bodies, a, window=15) or _organising_programme(ctx, bodies, sent, a)
+        if subject is not None and _event_clause(ctx, subject, sent, a):
+            continue  # 'the workshop was organised by A under X together with B': B co-organised the event
         if subject is not None:
             ev = ctx.evidence(sent)
             yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
