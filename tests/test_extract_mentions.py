@@ -190,3 +190,8 @@ def test_a_known_bodys_delegation_named_alone_is_a_body() -> None:
 
 def test_a_known_bodys_other_unit_named_alone_stays_the_body() -> None:
     assert "EU Headquarters" not in partners("Representatives from the EU Headquarters took part.")
+
+
+def test_a_generic_police_name_keeps_its_country() -> None:
+    found = partners("The Judiciary Police of Cabo Verde hosted the centre.")
+    assert "Judiciary Police of Cabo Verde" in found

@@ -237,3 +237,19 @@ def test_the_owner_of_the_organising_unit_organised_too() -> None:
 def test_a_unit_named_without_its_owner_brings_no_owner() -> None:
     ex = run("On 3 May 2021 the Harbour Prevention Team organized in Valletta a workshop for INTERPOL.")
     assert "INTERPOL" not in roles(ex, "organisedBy")
+
+
+def test_a_body_that_sent_people_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. The Togo Revenue Authority sent two "
+        "observers and the Benin Harbour Police sent a liaison officer."
+    )
+    assert {"Revenue Authority of Togo", "Benin Harbour Police"} <= roles(ex, "hasParticipant")
+
+
+def test_a_body_that_sent_a_letter_did_not_take_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. The Togo Revenue Authority sent a "
+        "letter of thanks afterwards."
+    )
+    assert "Revenue Authority of Togo" not in roles(ex, "hasParticipant")

@@ -236,6 +236,8 @@ CUES: tuple[Cue, ...] = (
             "made a presentation",
             "gave a presentation",
             "joined",
+            "sent",  # 'A and B sent liaison officers'
+            "deployed",  # 'A deployed analysts to the centre'
         )
     ),
     # verbs whose arguments the rules find from the clause around them

@@ -309,6 +309,13 @@ PEOPLE = frozenset(
 )
 
 
+# Verbs of sending that make a body a participant only when people are what it sent.
+SENDING = frozenset({"sent", "deployed"})
+SENT_PEOPLE = PEOPLE | frozenset(
+    "officer expert official representative delegate analyst investigator observer observers liaison".split()  # noqa: SIM905
+)
+
+
 def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     """Attendees and presenters named in one sentence."""
     out: list[Mention] = []
@@ -329,6 +336,8 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     for start, end in ctx.cues(sent, SELF_CUES):
         if ctx.folded[end : end + 1] == ("by",):
             continue
+        if ctx.folded[start] in SENDING and not SENT_PEOPLE & set(ctx.folded[end : end + 4]):
+            continue  # 'A sent liaison officers' took part; 'A sent a letter' did not
         k = start
         if k > 0 and ctx.folded[k - 1] in PEOPLE and (k - 1) in mentions.by_last:
             k -= 1  # 'INTERPOL staff presented', 'Europol analysts briefed': the body named just before
