@@ -195,3 +195,16 @@ def test_a_known_bodys_other_unit_named_alone_stays_the_body() -> None:
 def test_a_generic_police_name_keeps_its_country() -> None:
     found = partners("The Judiciary Police of Cabo Verde hosted the centre.")
     assert "Judiciary Police of Cabo Verde" in found
+
+
+def test_a_body_known_by_its_english_and_its_own_name() -> None:
+    text = (
+        "The programme is implemented by the International and Ibero-American Foundation for Administration "
+        "and Public Policies (FIIAPP)."
+    )
+    ex = extract(document_from_text("Bodies\n\n" + text, "memory://bodies", title="Bodies"))
+    (fiiapp,) = [e for e in ex.entities if e.kind is Kind.PARTNER]
+    assert fiiapp.acronym == "FIIAPP"
+    assert (
+        "International and Ibero-American Foundation for Administration and Public Policies" in fiiapp.aliases
+    )

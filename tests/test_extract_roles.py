@@ -253,3 +253,19 @@ def test_a_body_that_sent_a_letter_did_not_take_part() -> None:
         "letter of thanks afterwards."
     )
     assert "Revenue Authority of Togo" not in roles(ex, "hasParticipant")
+
+
+def test_the_body_before_an_aside_took_part_not_the_place_inside_it() -> None:
+    ex = run(
+        "On 3 May 2021 a conference was held in Vienna, Austria. The Harbour Board, based in Lisbon, "
+        "Portugal, also took part and described its system."
+    )
+    assert "Harbour Board" in roles(ex, "hasParticipant")
+    assert "Portugal" not in roles(ex, "hasParticipant")
+
+
+def test_a_country_opening_the_clause_still_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a conference was held in Vienna, Austria. Portugal, Spain and Italy also took part."
+    )
+    assert {"Portugal", "Spain", "Italy"} <= roles(ex, "hasParticipant")

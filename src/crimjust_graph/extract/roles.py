@@ -309,6 +309,20 @@ PEOPLE = frozenset(
 )
 
 
+def _aside_start(ctx: Context, k: int) -> int | None:
+    """The comma opening an aside that ends right before token k (', based in Lisbon, Portugal, also took
+    part'), when the aside opens with a lower-case word; None without one."""
+    rng = ctx.sentence_ranges[ctx.sent_of[k]]
+    while k > rng.start and ctx.folded[k - 1] in {"also", "too", "then", "later"}:
+        k -= 1
+    if k <= rng.start or ctx.words[k - 1] != ",":
+        return None
+    for j in range(k - 2, max(rng.start, k - 14), -1):
+        if ctx.words[j] == "," and ctx.words[j + 1].isalpha() and ctx.words[j + 1].islower():
+            return j  # past the commas inside the aside's own list ('Lisbon, Portugal')
+    return None
+
+
 # Verbs of sending that make a body a participant only when people are what it sent.
 SENDING = frozenset({"sent", "deployed"})
 SENT_PEOPLE = PEOPLE | frozenset(
@@ -341,7 +355,11 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
         k = start
         if k > 0 and ctx.folded[k - 1] in PEOPLE and (k - 1) in mentions.by_last:
             k -= 1  # 'INTERPOL staff presented', 'Europol analysts briefed': the body named just before
-        out += mentions.backward(k, ACTORS)
+        found = mentions.backward(k, ACTORS)
+        aside = _aside_start(ctx, k)
+        if aside is not None:  # 'The X Centre, based in Lisbon, Portugal, also took part': X, not Portugal
+            found = [m for m in found if m.last <= aside] or mentions.backward(aside, ACTORS)
+        out += found
         k = end
         while k < len(ctx) and ctx.words[k] == ",":
             k += 1
