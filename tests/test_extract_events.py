@@ -212,3 +212,13 @@ def test_a_place_before_the_trigger_tells_which_event_not_a_new_one() -> None:
 def test_a_proper_name_before_the_trigger_still_names_an_event() -> None:
     ex = run("Port officers train\n\nOn 4 March 2021, the Harbour Shield workshop opened in Mombasa, Kenya.")
     assert "Harbour Shield workshop" in events(ex)
+
+
+def test_a_headline_naming_the_event_does_not_hide_the_place_where_agencies_met() -> None:
+    ex = run(
+        "Accra meeting on port controls\n\nPort agencies met in Accra, Ghana, in July 2021 to review. "
+        "The meeting was organised by UNODC."
+    )
+    (meeting,) = events(ex).values()
+    assert places_of(ex, meeting) == {"Accra", "Ghana"}
+    assert meeting.start == "2021-07"

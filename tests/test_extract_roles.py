@@ -269,3 +269,41 @@ def test_a_country_opening_the_clause_still_took_part() -> None:
         "On 3 May 2021 a conference was held in Vienna, Austria. Portugal, Spain and Italy also took part."
     )
     assert {"Portugal", "Spain", "Italy"} <= roles(ex, "hasParticipant")
+
+
+def test_places_of_earlier_sessions_are_not_the_venue() -> None:
+    ex = run(
+        "On 3 May 2021 a training course opened in Accra, Ghana. The course was the third of its kind, after "
+        "similar sessions in Lomé, Togo, and Cotonou, Benin."
+    )
+    assert roles(ex, "heldIn") == {"Accra", "Ghana"}
+
+
+def test_who_delivered_the_event_organised_it() -> None:
+    ex = run(
+        "On 3 May 2021 a training course opened in Accra, Ghana. The course was delivered by the Harbour "
+        "Shield Programme (HSP), which is run by UNODC in partnership with INTERPOL."
+    )
+    assert roles(ex, "organisedBy") == {"Harbour Shield Programme"}
+
+
+def test_a_partnership_of_the_event_itself_names_its_organisers() -> None:
+    ex = run("On 3 May 2021 a meeting, which is held in cooperation with INTERPOL, opened in Accra, Ghana.")
+    assert "INTERPOL" in roles(ex, "organisedBy")
+
+
+def test_trainers_from_a_body_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a training course opened in Accra, Ghana. Trainers from the World Customs "
+        "Organization taught risk profiling."
+    )
+    assert "World Customs Organization" in roles(ex, "hasParticipant")
+
+
+def test_who_is_invited_to_the_next_session_did_not_take_part_in_this_one() -> None:
+    ex = run(
+        "On 3 May 2021 a meeting opened in Accra, Ghana. Europol took part. Representatives of INTERPOL were "
+        "invited to the next session, to be held in Lomé, Togo."
+    )
+    assert roles(ex, "hasParticipant") == {"Europol"}
+    assert roles(ex, "heldIn") == {"Accra", "Ghana"}

@@ -202,6 +202,12 @@ CUES: tuple[Cue, ...] = (
             "officials from",
             "officers from",
             "experts from",
+            "trainers from",
+            "instructors from",
+            "staff from",
+            "analysts from",
+            "investigators from",
+            "prosecutors from",
             "delivered by",
             "presented by",
             "gathered",
@@ -237,6 +243,9 @@ CUES: tuple[Cue, ...] = (
             "gave a presentation",
             "joined",
             "sent",  # 'A and B sent liaison officers'
+            "taught",
+            "demonstrated",
+            "showed",
             "deployed",  # 'A deployed analysts to the centre'
         )
     ),

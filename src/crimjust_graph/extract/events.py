@@ -648,6 +648,28 @@ def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:
         seen |= sentences
 
 
+# 'the next session', 'an upcoming workshop', 'a follow-up meeting': an event still to come.
+_FUTURE_WORDS = frozenset({"next", "upcoming", "forthcoming", "future", "follow-up", "following"})
+_FUTURE_PHRASES = (
+    ("to", "be", "held"),
+    ("will", "be", "held"),
+    ("will", "take", "place"),
+    ("is", "planned"),
+    ("are", "planned"),
+    ("is", "scheduled"),
+    ("are", "scheduled"),
+)
+
+
+def _planned_sentence(ctx: Context, sent: int) -> bool:
+    """A sentence about an event still to come ('were invited to the next session, to be held in Lisbon'):
+    who and where it names belong to that event, not to the one reported."""
+    rng = ctx.sentence_ranges[sent]
+    if any(True for _ in ctx.cues(sent, _FUTURE_PHRASES)):
+        return True
+    return any(ctx.folded[t] in TRIGGERS and ctx.folded[t - 1] in _FUTURE_WORDS for t in rng if t > rng.start)
+
+
 def _attach_participants(
     ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft], elsewhere: frozenset[int]
 ) -> None:
@@ -661,12 +683,13 @@ def _attach_participants(
     by_trigger = sorted(((t, d) for d in events for t in d.triggers), key=lambda td: td[0])
     trigger_at = [t for t, _ in by_trigger]
     own = {ctx.sent_of[t] for t, _ in by_trigger}
+    first_in_body = next((t for t in trigger_at if ctx.sent_of[t] > 0), trigger_at[0])
     for sent in range(1, len(ctx.sentences)):
-        if sent in elsewhere and sent not in own:
+        if (sent in elsewhere or _planned_sentence(ctx, sent)) and sent not in own:
             continue
         found = roles.participants(ctx, combined, sent)
         where = roles.sites(ctx, places, sent) if sent not in own and roles.site_sentence(ctx, sent) else []
-        later = ctx.sentence_ranges[sent].stop > trigger_at[0]
+        later = ctx.sentence_ranges[sent].stop > first_in_body  # the headline's trigger opens no story
         if where and later and any(True for _ in ctx.cues(sent, _MET)):
             where = []  # 'Agencies met in Brussels' opens the story; 'officers later met in Lomé' is another
         if not found and not where:

@@ -72,7 +72,7 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     rng = ctx.sentence_ranges[sent]
     out: list[Mention] = []
     for i in rng:
-        if ctx.folded[i] in ORGANISE_VERBS:
+        if ctx.folded[i] in ORGANISE_VERBS or _delivered(ctx, i, last):
             if i > first and any(ctx.folded[k] in RELATIVE for k in range(max(last, i - 3), i)):
                 continue  # 'convened by the Project, which is run by IOM': the clause is about the Project
             by = _agent_by(ctx, i, rng.stop)
@@ -103,13 +103,33 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     if hosting and last < len(ctx) and ctx.folded[last] in COPULA:
         out += mentions.after(last + 1, BODIES)
     if out or any(ctx.folded[i] in ORGANISE_VERBS for i in rng):
-        for _, end in ctx.cues(sent, PARTNERSHIP_CUES):
+        for start, end in ctx.cues(sent, PARTNERSHIP_CUES):
+            if any(_about_a_body(ctx, mentions, k) for k in range(last, start)):
+                continue  # 'delivered by X, which is run by A in partnership with B': B is X's partner
             out += mentions.after(end, BODIES)
     for start, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
         if ctx.folded[start] == "under" and end == start + 1 and _funded_before(ctx, rng.start, start):
             continue  # 'funded by the EC under the Y Programme': Y pays through the funder, organises nothing
         out += mentions.after(end, PROGRAMMES, skip=1)[:1]
     return out
+
+
+def _about_a_body(ctx: Context, mentions: Mentions, k: int) -> bool:
+    """A relative pronoun at k opening a clause about the body named just before it ('X (Y), which')."""
+    if ctx.folded[k] not in RELATIVE:
+        return False
+    j = k - (ctx.words[k - 1 : k] == (",",))
+    if j in mentions.by_last:
+        return True
+    if ctx.words[j - 1 : j] == (")",):  # 'the Airport Communication Project (AIRCOP), which'
+        j = next((i for i in range(j - 2, max(-1, j - 8), -1) if ctx.words[i] == "("), j)
+    return j in mentions.by_last
+
+
+def _delivered(ctx: Context, i: int, last: int) -> bool:
+    """'The course was delivered by X', 'is being delivered by X': X ran the event it is the agent of."""
+    passive = ctx.folded[i - 1 : i] in {("was",), ("is",), ("were",), ("are",), ("being",), ("been",)}
+    return ctx.folded[i] == "delivered" and passive and i >= last and ctx.folded[i + 1 : i + 2] == ("by",)
 
 
 def _funded_before(ctx: Context, first: int, cue: int) -> bool:
@@ -159,6 +179,8 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
             continue  # 'the next session, to be held in Lisbon': a planned event's place
         if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _SEATED:
             continue  # 'RMIFC based in Madagascar': where a body sits, not where an event is
+        if k >= 1 and ctx.folded[k] == "in" and _other_events(ctx, k - 1):
+            continue  # 'after similar sessions in Lomé': the place of other events, told in passing
         if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _TOPIC_NOUNS:
             continue  # 'the security situation in Afghanistan was discussed': a topic, not a venue
         home = k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _HOME_NOUNS
@@ -167,6 +189,23 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
         if (k >= 0 and ctx.folded[k] in {"in", "at"}) or after_site or hosts:
             out.append(m)
     return out
+
+
+_EARLIER = frozenset({"similar", "previous", "earlier", "past", "prior", "last", "other", "former", "next"})
+
+
+def _other_events(ctx: Context, k: int) -> bool:
+    """'similar sessions', 'earlier workshops', 'the previous meeting' ending at token k: other events."""
+    noun = ctx.folded[k]
+    plural = noun.endswith("s") and (noun[:-1] in EVENT_WORDS or noun == "sessions")
+    return (
+        (plural or noun in EVENT_WORDS or noun == "session")
+        and ctx.folded[k - 1 : k] != ()
+        and (
+            ctx.folded[k - 1] in _EARLIER
+            or (plural and ctx.folded[k - 1] in {"two", "three", "several", "many"})
+        )
+    )
 
 
 _HOME_NOUNS = frozenset(
