@@ -156,6 +156,16 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "coversRegion",
     ),
     (
+        "partner_countries",
+        "The meeting, organised by the Harbour Shield Programme, saw the participation of partners from "
+        "Ghana, Togo and Benin.",
+        ("Harbour Shield Programme", "coversRegion", "Togo"),
+        # no programme in the sentence nor its paragraph: nobody's partners
+        "The meeting, organised by the Port Authority, saw the participation of partners from Ghana, Togo "
+        "and Benin.",
+        "coversRegion",
+    ),
+    (
         "acts_in",
         "Since 2015, the Harbour Shield Programme trained in West Africa 300 officers.",
         ("Harbour Shield Programme", "coversRegion", "West Africa"),

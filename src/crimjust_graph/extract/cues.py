@@ -35,6 +35,8 @@ class Shape(Enum):
     SUPPORTED = "supported"  # objects after, helping the event named before: 'a workshop supported by A'
     SIGNAL = "signal"  # the cue only marks the sentence (its place names are an event's venue)
     VERB = "verb"  # one verb form; its rule finds the arguments ('funded in 2020 by X', 'X will host')
+    PARTNER_COUNTRIES = "partner countries"  # countries after it are the programme's partners or
+    # beneficiaries: 'partners from A and B', 'beneficiary countries A and B' (the programme of the sentence)
     NOMINAL = "nominal"  # a noun with its programme right after: 'the implementation of X in A' (objects in
     # its 'in' phrase), 'A and B, key partners of X' (objects in the appositive's list before)
 
@@ -142,6 +144,10 @@ CUES: tuple[Cue, ...] = (
             "comprising",
             "consisting of",
         )
+    ),
+    *(
+        Cue(phrase, P.COVERS_REGION, S.PARTNER_COUNTRIES)
+        for phrase in ("partners from", "partner countries", "beneficiary countries", "partner states")
     ),
     *(
         Cue(phrase, P.COVERS_REGION, S.NOMINAL)

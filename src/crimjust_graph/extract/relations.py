@@ -22,6 +22,8 @@ PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.PASSIVE)
 COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.PASSIVE)
 NOMINAL_COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.NOMINAL)
 NOMINAL_COVER_NOUNS = frozenset(cue[0] for cue in NOMINAL_COVER_CUES)
+PARTNER_COUNTRY_CUES = phrases(Predicate.COVERS_REGION, Shape.PARTNER_COUNTRIES)
+PARTNER_COUNTRY_WORDS = frozenset(cue[0] for cue in PARTNER_COUNTRY_CUES)
 PART_CUES = without(phrases(Predicate.PART_OF, Shape.PASSIVE), "umbrella of")
 UMBRELLA_CUES = phrases(Predicate.PART_OF, Shape.PASSIVE, "umbrella of")
 BASED_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "based in", "headquartered in")
@@ -402,6 +404,20 @@ def units_in_countries(ctx: Context, bodies: Mentions, places: Mentions, sent: i
         window = bodies.between(max(ctx.sentence_ranges[sent].start, k - 10), k, PROGRAMMES)
         if window and not _in_pp(ctx, window[-1], _PP):
             yield from ((window[-1], Predicate.COVERS_REGION, a, ctx.evidence(sent)) for a in items)
+
+
+def partner_countries(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'a meeting organised by SEACOP with partners from Ghana and Togo', 'the project's beneficiary countries
+    Ghana and Togo' -> coversRegion: the countries a programme works with (convention 3), the programme being
+    the last one named before the cue in its sentence, else the paragraph's."""
+    for a, b in _cues(ctx, sent, PARTNER_COUNTRY_CUES):
+        countries = places.after(b, frozenset({Kind.COUNTRY}), skip=4)
+        if not countries:
+            continue
+        before = bodies.between(ctx.sentence_ranges[sent].start, a, PROGRAMMES)
+        programme = before[-1] if before else topic_of(ctx, bodies, sent)
+        if programme is not None and programme.kind is Kind.PROGRAMME:
+            yield from ((programme, Predicate.COVERS_REGION, c, ctx.evidence(sent)) for c in countries)
 
 
 def acts_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
