@@ -307,3 +307,26 @@ def test_who_is_invited_to_the_next_session_did_not_take_part_in_this_one() -> N
     )
     assert roles(ex, "hasParticipant") == {"Europol"}
     assert roles(ex, "heldIn") == {"Accra", "Ghana"}
+
+
+def test_the_body_that_invited_organised_and_the_one_represented_took_part() -> None:
+    ex = run(
+        "At the invitation of the Harbour Police Organization (HPO), the Harbour Shield Programme was "
+        "represented at the HPO annual meeting held in Accra, Ghana, on 3 May 2021."
+    )
+    assert roles(ex, "organisedBy") == {"Harbour Police Organization"}
+    assert roles(ex, "hasParticipant") == {"Harbour Shield Programme"}
+
+
+def test_a_body_that_delivered_a_workshop_organised_it() -> None:
+    ex = run("On 3 May 2021, the Harbour Police Organization delivered a workshop on port controls in Accra.")
+    assert roles(ex, "organisedBy") == {"Harbour Police Organization"}
+    assert roles(ex, "hasParticipant") == set()
+
+
+def test_a_body_that_delivered_a_speech_at_a_workshop_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a workshop on port controls opened in Accra. The Harbour Police Organization "
+        "delivered a speech on seizures."
+    )
+    assert roles(ex, "hasParticipant") == {"Harbour Police Organization"}

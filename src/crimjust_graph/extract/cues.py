@@ -33,6 +33,7 @@ class Shape(Enum):
     EVENT = "event"  # objects after, about the event of the sentence: 'attended by A and B'
     GLUED = "glued"  # object glued before, subject after: 'the EU-funded X'
     SUPPORTED = "supported"  # objects after, helping the event named before: 'a workshop supported by A'
+    HOST = "host"  # objects after: who invited or hosted the sentence's event ('at the invitation of A')
     SIGNAL = "signal"  # the cue only marks the sentence (its place names are an event's venue)
     VERB = "verb"  # one verb form; its rule finds the arguments ('funded in 2020 by X', 'X will host')
     PARTNER_COUNTRIES = "partner countries"  # countries after it are the programme's partners or
@@ -191,6 +192,10 @@ CUES: tuple[Cue, ...] = (
             "together with",
         )
     ),
+    *(
+        Cue(phrase, P.ORGANISED_BY, S.HOST)
+        for phrase in ("at the invitation of", "on the invitation of", "at the initiative of", "hosted by")
+    ),
     # an event's participants
     *(
         Cue(phrase, P.HAS_PARTICIPANT, S.EVENT)
@@ -248,6 +253,8 @@ CUES: tuple[Cue, ...] = (
             "made a presentation",
             "gave a presentation",
             "joined",
+            "was represented",  # 'the X project was represented at the meeting'
+            "were represented",
             "sent",  # 'A and B sent liaison officers'
             "taught",
             "demonstrated",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from crimjust_graph.extract.cues import Shape, phrases, verbs
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.lists import ACTORS, BODIES, POSSESSIVE, PROGRAMMES, SITES, Mentions
@@ -15,6 +17,9 @@ FUND_VERBS = verbs(Predicate.FUNDED_BY)
 FRAME_CUES = phrases(Predicate.ORGANISED_BY, Shape.EVENT)
 PARTNERSHIP_CUES = phrases(Predicate.ORGANISED_BY, Shape.PASSIVE)
 SUPPORT_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.SUPPORTED)
+HOST_CUES = phrases(Predicate.ORGANISED_BY, Shape.HOST)
+# 'X delivered a workshop', 'X promoted an exchange visit': the body that gave the event, its organiser
+DELIVERY_VERBS = frozenset({"delivered", "promoted", "conducted", "ran"})
 SELF_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.ACTIVE)
 LIST_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.EVENT)
 # A sentence with one of these and 'in <place>' says where the current event happened.
@@ -72,7 +77,8 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     rng = ctx.sentence_ranges[sent]
     out: list[Mention] = []
     for i in rng:
-        if ctx.folded[i] in ORGANISE_VERBS or _delivered(ctx, i, last):
+        delivery = ctx.folded[i] in DELIVERY_VERBS and i < first and first - i <= 4
+        if ctx.folded[i] in ORGANISE_VERBS or _delivered(ctx, i, last) or delivery:
             if i > first and any(ctx.folded[k] in RELATIVE for k in range(max(last, i - 3), i)):
                 continue  # 'convened by the Project, which is run by IOM': the clause is about the Project
             by = _agent_by(ctx, i, rng.stop)
@@ -107,6 +113,10 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
             if any(_about_a_body(ctx, mentions, k) for k in range(last, start)):
                 continue  # 'delivered by X, which is run by A in partnership with B': B is X's partner
             out += mentions.after(end, BODIES)
+    for _, end in ctx.cues(sent, HOST_CUES):  # 'At the invitation of X, the project attended the meeting'
+        hosts = mentions.after(end, BODIES)
+        joined = any("and" in ctx.folded[a.last : b.first] for a, b in pairwise(hosts))
+        out += hosts if joined else hosts[:1]  # 'of A, the X project was ...': a comma opens the clause
     for start, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
         if ctx.folded[start] == "under" and end == start + 1 and _funded_before(ctx, rng.start, start):
             continue  # 'funded by the EC under the Y Programme': Y pays through the funder, organises nothing
