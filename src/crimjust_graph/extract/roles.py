@@ -77,7 +77,11 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     rng = ctx.sentence_ranges[sent]
     out: list[Mention] = []
     for i in rng:
-        delivery = ctx.folded[i] in DELIVERY_VERBS and i < first and first - i <= 4
+        delivery = (  # the event is the verb's object: 'delivered a workshop', not 'delivered talks at it'
+            ctx.folded[i] in DELIVERY_VERBS
+            and i < first
+            and all(ctx.folded[k] in {"a", "an", "the", "its", "their"} for k in range(i + 1, first))
+        )
         if ctx.folded[i] in ORGANISE_VERBS or _delivered(ctx, i, last) or delivery:
             if i > first and any(ctx.folded[k] in RELATIVE for k in range(max(last, i - 3), i)):
                 continue  # 'convened by the Project, which is run by IOM': the clause is about the Project
