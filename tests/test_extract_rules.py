@@ -685,3 +685,22 @@ def test_any_mix_of_the_shapes_extracts_without_error_and_keeps_its_invariants(t
         assert r.subject in keys and r.object in keys
         assert ex.document.text[r.evidence.start : r.evidence.end] == r.evidence.quote
     assert run(text) == ex  # deterministic
+
+
+def test_it_opening_a_sentence_stands_for_the_paragraphs_programme_not_the_channel() -> None:
+    got = facts(
+        run(
+            "Harbour Shield\n\nThe Harbour Shield Programme fights trafficking through ports. It is funded "
+            "by the European Union through the Instrument contributing to Stability and Peace and is managed "
+            "by the European Commission."
+        )
+    )
+    assert ("Harbour Shield Programme", "fundedBy", "European Union") in got
+    assert ("Harbour Shield Programme", "implementedBy", "European Commission") in got
+    assert not any(s.startswith("Instrument") and p == "implementedBy" for s, p, _ in got)
+
+
+def test_a_region_inside_an_organisations_name_is_no_region() -> None:
+    ex = run("Police\n\nThe Police Community of the Americas met the UNODC Regional Office for West Africa.")
+    assert "Americas" not in named(ex, Kind.REGION)
+    assert "West Africa" in named(ex, Kind.REGION)  # the area the office serves

@@ -551,6 +551,13 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
+    # ... but a region inside an organisation's name is no region (convention 5: 'Police Community of the
+    # Americas'), unless the name says the body serves it ('Regional Office for Central Asia'); inside a
+    # programme's name it is the programme's scope ('Regional Programme for Eastern Africa').
+    partner_tokens = {k for m in bodies if m.kind is Kind.PARTNER for k in range(m.first, m.last)}
+    places = [
+        p for p in places if p.first not in partner_tokens or p.kind is not Kind.REGION or _served(ctx, p)
+    ]
     places = [p for p in places if not _surname(ctx, p, body_tokens)]
     places += demonym_countries(ctx, bodies, places)
     places += adjective_countries(ctx, places, body_tokens)
@@ -559,6 +566,11 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)
+
+
+def _served(ctx: Context, place: Mention) -> bool:
+    k = place.first - 1 - (ctx.folded[place.first - 1 : place.first] == ("the",))
+    return ctx.folded[k : k + 1] == ("for",)
 
 
 def _surname(ctx: Context, place: Mention, taken: set[int]) -> bool:

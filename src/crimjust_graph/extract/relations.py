@@ -54,6 +54,9 @@ def _subject(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | N
     for m in reversed(candidates):
         if not _in_pp(ctx, m, _PP):
             return m
+    if candidates and _opens_with_pronoun(ctx, sent):
+        # 'It is funded by the EU through the Instrument X and is managed by the EC': 'It' is the subject
+        return topic_of(ctx, bodies, sent, besides=candidates[-1])
     if candidates:
         return candidates[-1]
     opening = bodies.by_first.get(ctx.sentence_ranges[sent].start)  # 'COLIBRI: ..., funded by the EU'
@@ -66,6 +69,9 @@ def subject_or_topic(ctx: Context, bodies: Mentions, i: int, window: int) -> Men
     if subject is not None:
         return subject
     sent = ctx.sent_of[i]
+    before = [m for m in bodies.in_sentence(sent, PROGRAMMES) if m.first < i]
+    if not before and ctx.folded[ctx.sentence_ranges[sent].start] == "it":
+        return topic_of(ctx, bodies, sent)  # 'It is funded by A through the Instrument B': the topic
     if bodies.in_sentence(sent, PROGRAMMES) or any(
         ctx.folded[k] in EVENT_TRIGGERS for k in ctx.sentence_ranges[sent]
     ):
@@ -444,6 +450,12 @@ def _area_lists(ctx: Context, places: Mentions, end: int) -> list[Mention]:
             break
         areas += more
     return areas
+
+
+def _opens_with_pronoun(ctx: Context, sent: int) -> bool:
+    """'It is funded by ...', 'The programme is run by ...': the sentence's subject stands for its topic."""
+    start = ctx.sentence_ranges[sent].start
+    return ctx.folded[start : start + 1] == ("it",) or _opens_with_anaphor(ctx, sent)
 
 
 def _opens_with_anaphor(ctx: Context, sent: int) -> bool:
