@@ -704,3 +704,27 @@ def test_a_region_inside_an_organisations_name_is_no_region() -> None:
     ex = run("Police\n\nThe Police Community of the Americas met the UNODC Regional Office for West Africa.")
     assert "Americas" not in named(ex, Kind.REGION)
     assert "West Africa" in named(ex, Kind.REGION)  # the area the office serves
+
+
+def test_the_programme_anaphor_goes_to_the_latest_name_with_that_head() -> None:
+    got = facts(
+        run(
+            "Ports\n\nThe HARBOURNET project is run by UNODC. The project is a component of the EU "
+            "Maritime Routes Programme. The programme covers West Africa and the Caribbean."
+        )
+    )
+    assert ("HARBOURNET", "partOf", "Maritime Routes Programme") in got
+    assert ("Maritime Routes Programme", "coversRegion", "West Africa") in got
+    assert ("HARBOURNET", "coversRegion", "West Africa") not in got
+
+
+def test_a_known_acronyms_name_before_a_lower_case_project_is_its_name() -> None:
+    ex = run(
+        "Court\n\nOn 3 May 2021 officers met in Accra, Ghana, for a meeting organised by the Global "
+        "Cooperation in Criminal Justice on the Cocaine Route project (CRIMJUST)."
+    )
+    assert ("Meeting", "organisedBy", "CRIMJUST") in {
+        (s.split()[-1].capitalize(), p, o) for s, p, o in facts(ex)
+    }
+    aliases = named(ex, Kind.PROGRAMME)["CRIMJUST"].aliases
+    assert "Global Cooperation in Criminal Justice on the Cocaine Route" in aliases

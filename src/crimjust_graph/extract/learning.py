@@ -88,18 +88,24 @@ def learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
             continue
         if outer is not None or ctx.sent_of[i] != ctx.sent_of[max(0, i - 1)]:
             continue
-        start = _capitalised_run_before(ctx, i)
+        # 'the Global Cooperation in X on Y project (XY)': the name ends before a lower-case 'project'
+        end = i - (ctx.words[i - 1] in REFERENCE_HEADS)
+        start = _capitalised_run_before(ctx, end)
         initial = short[:1].casefold()
-        for k in range(start, i):
+        # a known acronym keeps its name as written, across 'in' between capitalised words
+        whole = inner is not None and "and" not in ctx.folded[start:end]
+        while whole and start >= 2 and ctx.folded[start - 1] == "in" and ctx.is_capitalised(start - 2):
+            start = _capitalised_run_before(ctx, start - 1)
+        for k in range(start, end if not whole else start):
             if ctx.folded[k][:1] == initial and ctx.is_capitalised(k):
                 # a foreign acronym ('Intelligence Center ... (CITCO)') keeps the words of the name
                 dropped = [ctx.folded[j] for j in range(start, k) if ctx.sent_of[j] == ctx.sent_of[i]]
                 if "and" in dropped or not any(w in GENERIC and w not in STOPWORDS for w in dropped):
                     start = k
                 break
-        if i - start < 2:
+        if end - start < 2:
             continue
-        long_form = ctx.text(start, i)
+        long_form = ctx.text(start, end)
         if inner is not None:
             index.add(long_form, inner.known)
             continue

@@ -614,6 +614,27 @@ def _owned_names(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     return out
 
 
+_HEAD_FORMS = {
+    "program": "programme",
+    "programme": "programme",
+    "project": "project",
+    "initiative": "initiative",
+}
+
+
+def _named_by_head(ctx: Context, before: list[Mention], i: int) -> Mention | None:
+    """'the programme' at token i: the latest programme of its sentence or the two before, in its paragraph,
+    whose own name holds that head word ('the EU Cocaine Route Programme'); None when none does."""
+    head, sent = _HEAD_FORMS.get(ctx.folded[i]), ctx.sent_of[i]
+    for m in reversed(before):
+        earlier = ctx.sent_of[m.first]
+        if sent - earlier > 2 or ctx.paragraph_of[earlier] != ctx.paragraph_of[sent]:
+            break
+        if head is not None and any(_HEAD_FORMS.get(w) == head for w in ctx.folded[m.first : m.last]):
+            return m
+    return None
+
+
 def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     """'the project', 'the Programme' -> the one programme its paragraph (else the document) is about.
 
@@ -642,6 +663,11 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             continue
         if ctx.folded[i - 1] not in REFERENCE_DETERMINERS or i + 1 in starts:
             continue  # 'the project EU-ACT': the name itself is the mention
+        named = _named_by_head(ctx, programmes[:j], i)
+        if named is not None:  # 'a component of the EU X Programme. The programme covers ...'
+            out.append(Mention(i - 1, i + 1, named.known, (named.known.label,)))
+            seen[named.key] += 1
+            continue
         # An anaphor looks back: 'The project, funded through the Instrument X' is not the Instrument.
         candidates = local.get(paragraph[ctx.sent_of[i]]) or earlier or in_document
         if len(candidates) > 1 and len(in_title) == 1 and next(iter(in_title)) in candidates:

@@ -265,7 +265,7 @@ def owned(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterat
             yield subject, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
-_PP = frozenset({"of", "by", "from", "with", "under", "through", "via"})
+_PP = frozenset({"of", "by", "from", "with", "within", "under", "through", "via"})
 _FUNDING_PP = frozenset({"by", "from"})
 _CHANNEL = frozenset({"through", "via"})
 
