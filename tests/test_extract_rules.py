@@ -728,3 +728,20 @@ def test_a_known_acronyms_name_before_a_lower_case_project_is_its_name() -> None
     }
     aliases = named(ex, Kind.PROGRAMME)["CRIMJUST"].aliases
     assert "Global Cooperation in Criminal Justice on the Cocaine Route" in aliases
+
+
+def test_a_programme_funded_through_a_fund_has_both_funders() -> None:
+    got = facts(
+        run(
+            "Ports\n\nThe HARBOURNET project is funded by the European Union through the EU Maritime Routes "
+            "Programme."
+        )
+    )
+    assert ("HARBOURNET", "fundedBy", "European Union") in got
+    assert ("HARBOURNET", "fundedBy", "Maritime Routes Programme") in got
+
+
+def test_a_country_in_a_known_bodys_name_is_where_it_is_based() -> None:
+    assert ("Expertise France", "basedIn", "France") in facts(
+        run("Ports\n\nHARBOURNET is run by Expertise France.")
+    )

@@ -153,7 +153,10 @@ def funded_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> It
         subject = subject_or_topic(ctx, bodies, a, window=15)
         if subject is not None:
             ev = ctx.evidence(sent)
-            yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
+            funders = bodies.after(b, BODIES)
+            if funders and ctx.folded[funders[-1].last : funders[-1].last + 1] in {("through",), ("via",)}:
+                funders += bodies.after(funders[-1].last + 1, PROGRAMMES)  # '... by A through the Fund B'
+            yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in funders if x.key != subject.key)
 
 
 ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
