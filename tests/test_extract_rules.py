@@ -745,3 +745,14 @@ def test_a_country_in_a_known_bodys_name_is_where_it_is_based() -> None:
     assert ("Expertise France", "basedIn", "France") in facts(
         run("Ports\n\nHARBOURNET is run by Expertise France.")
     )
+
+
+def test_the_programme_anaphor_stays_with_a_topic_already_called_a_programme() -> None:
+    got = facts(
+        run(
+            "Ports\n\nThe Harbour Network Programme (HARBOURNET) is a component of the EU Maritime Routes "
+            "Programme. HARBOURNET trains port officers. The programme covers West Africa and the Caribbean."
+        )
+    )
+    assert ("Harbour Network Programme", "coversRegion", "West Africa") in got
+    assert ("Maritime Routes Programme", "coversRegion", "West Africa") not in got

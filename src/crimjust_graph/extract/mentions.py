@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -622,15 +622,17 @@ _HEAD_FORMS = {
 }
 
 
-def _named_by_head(ctx: Context, before: list[Mention], i: int) -> Mention | None:
+def _named_by_head(
+    ctx: Context, before: list[Mention], i: int, heads: dict[EntityKey, set[str]]
+) -> Mention | None:
     """'the programme' at token i: the latest programme of its sentence or the two before, in its paragraph,
-    whose own name holds that head word ('the EU Cocaine Route Programme'); None when none does."""
+    written with that head word so far ('the EU Cocaine Route Programme'); None when none was."""
     head, sent = _HEAD_FORMS.get(ctx.folded[i]), ctx.sent_of[i]
     for m in reversed(before):
         earlier = ctx.sent_of[m.first]
         if sent - earlier > 2 or ctx.paragraph_of[earlier] != ctx.paragraph_of[sent]:
             break
-        if head is not None and any(_HEAD_FORMS.get(w) == head for w in ctx.folded[m.first : m.last]):
+        if head is not None and head in heads.get(m.key, set()):
             return m
     return None
 
@@ -651,6 +653,7 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     earlier: dict[EntityKey, Mention] = {}
     local: dict[int, dict[EntityKey, Mention]] = {}
     seen: Counter[EntityKey] = Counter()  # mentions so far, references included
+    heads: defaultdict[EntityKey, set[str]] = defaultdict(set)  # 'project', 'programme' as written so far
     out: list[Mention] = []
     j = 0
     for i in range(1, len(ctx)):
@@ -658,16 +661,12 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             m = programmes[j]
             earlier[m.key] = local.setdefault(paragraph[ctx.sent_of[m.first]], {})[m.key] = m
             seen[m.key] += 1
+            heads[m.key].update(_HEAD_FORMS[w] for w in ctx.folded[m.first : m.last + 1] if w in _HEAD_FORMS)
             j += 1
         if ctx.folded[i] not in REFERENCE_HEADS or i in taken or i - 1 in taken:
             continue
         if ctx.folded[i - 1] not in REFERENCE_DETERMINERS or i + 1 in starts:
             continue  # 'the project EU-ACT': the name itself is the mention
-        named = _named_by_head(ctx, programmes[:j], i)
-        if named is not None:  # 'a component of the EU X Programme. The programme covers ...'
-            out.append(Mention(i - 1, i + 1, named.known, (named.known.label,)))
-            seen[named.key] += 1
-            continue
         # An anaphor looks back: 'The project, funded through the Instrument X' is not the Instrument.
         candidates = local.get(paragraph[ctx.sent_of[i]]) or earlier or in_document
         if len(candidates) > 1 and len(in_title) == 1 and next(iter(in_title)) in candidates:
@@ -676,9 +675,15 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             counts = sorted((seen[k] for k in candidates if seen[k]), reverse=True)
             top = max(candidates, key=lambda k: seen[k])
             candidates = {top: candidates[top]} if counts and counts[0] > ([*counts[1:], 0])[0] else {}
-        if len(candidates) != 1:
+        head = _HEAD_FORMS.get(ctx.folded[i], "")
+        target = next(iter(candidates.values())) if len(candidates) == 1 else None
+        if target is None or head not in heads[target.key]:
+            # 'X is a project, a component of the EU Y Programme. The programme covers ...': the latest
+            # programme written with that head, when the topic was never called so
+            target = _named_by_head(ctx, programmes[:j], i, heads) or target
+        if target is None:
             continue
-        target = next(iter(candidates.values()))
         out.append(Mention(i - 1, i + 1, target.known, (target.known.label,)))
         seen[target.key] += 1
+        heads[target.key].add(head)
     return out
