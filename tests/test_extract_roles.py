@@ -330,3 +330,14 @@ def test_a_body_that_delivered_a_speech_at_a_workshop_took_part() -> None:
         "delivered a speech on seizures."
     )
     assert roles(ex, "hasParticipant") == {"Harbour Police Organization"}
+
+
+def test_colleagues_from_a_countrys_body_give_the_body() -> None:
+    ex = run(
+        "A workshop took place in Accra, Ghana, on 9 April 2019. Officers from the Ghana Police Service took "
+        "part, along with colleagues from Togo's Harbour Police and from Benin and Niger."
+    )
+    found = roles(ex, "hasParticipant")
+    assert {"Police Service of Ghana", "Benin", "Niger"} <= found
+    assert "Togo" not in found
+    assert any("Harbour Police" in name for name in found), found

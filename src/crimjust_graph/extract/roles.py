@@ -333,6 +333,13 @@ def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     return out
 
 
+def _owned_body(ctx: Context, mentions: Mentions, country: Mention) -> Mention:
+    """'from Nigeria's National Drug Law Enforcement Agency': the body took part, not the country."""
+    body = mentions.by_first.get(country.last + 2)
+    owned = ctx.words[country.last : country.last + 2] in POSSESSIVE and body is not None
+    return body if owned and body is not None and body.kind is Kind.PARTNER else country
+
+
 def _right_after_from(ctx: Context, first: int) -> bool:
     k = first - 1
     while k >= 0 and ctx.folded[k] == "the":
@@ -395,7 +402,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
             items = mentions.forward(m.first, frozenset({Kind.COUNTRY})) or [m]
             seen.update(x.first for x in items)
             if _from_before(ctx, m.first, sent) and (len(items) > 1 or _right_after_from(ctx, m.first)):
-                out += items
+                out += [_owned_body(ctx, mentions, x) for x in items]
     for _, end in ctx.cues(sent, LIST_CUES):
         end += ctx.folded[end : end + 1] in {(w,) for w in COPULA}  # 'in attendance were A and B'
         out += _after_noun_phrase(ctx, mentions, end, ACTORS)
@@ -417,6 +424,6 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
         while k < len(ctx) and ctx.words[k] == ",":
             k += 1
         for cue in ALSO_CUES:
-            if ctx.folded[k : k + len(cue)] == cue:
-                out += mentions.after(k + len(cue), ACTORS)
+            if ctx.folded[k : k + len(cue)] == cue:  # 'took part, along with colleagues from A and B'
+                out += _after_noun_phrase(ctx, mentions, k + len(cue), ACTORS)
     return out
