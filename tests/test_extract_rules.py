@@ -756,3 +756,18 @@ def test_the_programme_anaphor_stays_with_a_topic_already_called_a_programme() -
     )
     assert ("Harbour Network Programme", "coversRegion", "West Africa") in got
     assert ("Maritime Routes Programme", "coversRegion", "West Africa") not in got
+
+
+def test_a_hyphenated_name_of_a_known_body_and_another_is_one_programme() -> None:
+    ex = run("Police\n\nThe course is part of the project INTERPOL-EU, which is managed by the FIIAPP.")
+    assert "INTERPOL-EU" in named(ex, Kind.PROGRAMME)
+
+
+def test_a_funder_fronting_the_sentence_paid_for_its_event() -> None:
+    got = facts(
+        run(
+            "Platform\n\nFunded by the Government of Canada, the eighth annual meeting of the Harbour "
+            "Platform was held in Dakar, Senegal, on 3 May 2021."
+        )
+    )
+    assert ("eighth annual meeting of the Harbour Platform", "fundedBy", "Government of Canada") in got

@@ -141,8 +141,8 @@ def learn_programme_names(ctx: Context, index: AliasIndex, hits: list[gazetteer.
         if i in inside or not ctx.words[i][:1].isupper():
             continue
         end = acronym_end(ctx, i)
-        if end <= ends.get(i, i) or any(k in ends for k in range(i + 1, end)):
-            continue  # nothing, exactly a known name, or names side by side ('EU SEACOP')
+        if end <= ends.get(i, i) or any(k in ends and ctx.words[k - 1] != "-" for k in range(i + 1, end)):
+            continue  # nothing, a known name, or names side by side ('EU SEACOP'; 'AMERIPOL-EU' is one)
         after = ctx.words[end] if end < len(ctx) else ""
         introduced = _introduced_as_programme(ctx, i, end)
         named = (

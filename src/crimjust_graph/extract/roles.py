@@ -155,7 +155,9 @@ def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
     out: list[Mention] = []
     for start, end in ctx.cues(ctx.sent_of[trigger], FUND_CUES):
         between = mentions.between(trigger + 1, start, PROGRAMMES)
-        if start < trigger or between:
+        opening = start == ctx.sentence_ranges[ctx.sent_of[trigger]].start
+        fronted = opening and "," in ctx.words[end:trigger]  # 'Funded by Canada, the meeting gathered ...'
+        if (start < trigger and not fronted) or between:
             continue
         items = mentions.after(end, BODIES)
         out += items
