@@ -222,3 +222,18 @@ def test_a_headline_naming_the_event_does_not_hide_the_place_where_agencies_met(
     (meeting,) = events(ex).values()
     assert places_of(ex, meeting) == {"Accra", "Ghana"}
     assert meeting.start == "2021-07"
+
+
+def test_announced_and_asked_for_events_are_not_reported_events() -> None:
+    ex = run(
+        "Port unit\n\nOn 3 May 2021 a ceremony opened the port unit in Accra, Ghana. The Harbour Police "
+        "announced new training on container inspection for 2022. The officers asked UNODC to support a "
+        "follow-up meeting later in 2021."
+    )
+    assert len(events(ex)) == 1, events(ex)
+    assert not any("training" in name.casefold() or name == "Meeting" for name in events(ex))
+
+
+def test_an_event_a_body_will_hold_is_still_an_event() -> None:
+    ex = run("Summit\n\nThe Harbour Police will hold a ministerial meeting on 12 April 2022 in Accra, Ghana.")
+    assert len(events(ex)) == 1

@@ -204,6 +204,8 @@ def _hit(
         w = ctx.folded[k]
         if w in DETERMINERS or (w == "s" and k > 0 and ctx.words[k - 1] in {"'", "’"}):
             break
+        if w in _ANNOUNCING:
+            return None  # 'WCO announced new training for 2019': an event still to come
         if w == "of" and ctx.folded[k - 1 : k] and ctx.folded[k - 1] in _SERIES:
             break  # 'a series of twenty regional training workshops': the event's phrase starts here
         budget -= 0 if k in taken or ctx.is_capitalised(k) else 1
@@ -228,6 +230,8 @@ def _hit(
     opener = ctx.folded[k] if k >= 0 and ctx.sent_of[k] == sent else ""
     if proper and opener not in DETERMINERS:
         return None
+    if _still_to_come(ctx, k if opener in DETERMINERS else k + 1, sent):
+        return None  # 'announced new training for 2019', 'asked X to support a follow-up meeting'
     definite = opener in DEFINITE or opener == "s"
     mods = tuple(m.lower() for m in modifiers)
     name = None
@@ -235,6 +239,26 @@ def _hit(
     if (inside or proper) and phrase and (ctx.is_capitalised(k + 1) or _ORDINAL.match(ctx.words[k + 1])):
         name = ctx.text(k + 1, t + 1)  # the fullest noun phrase: 'Paris Pact Expert Working Group meeting'
     return _Hit(t, k + 1, t + 1, name, mods, definite, indefinite=opener in INDEFINITE)
+
+
+# Verbs that make their object an event still to come: 'announced new training', 'plans a workshop'.
+_ANNOUNCING = frozenset({"announced", "announces", "planned", "plans", "proposed", "proposes", "scheduled"})
+# 'asked X to support a follow-up meeting', 'agreed to hold a joint meeting': asked for or agreed, not held.
+_ASKING = frozenset({"asked", "requested", "urged", "invited", "agreed", "recommended", "called", "decided"})
+_NOT_VERBS = frozenset({"in", "at", "of", "for", "on", "to", "the", "a", "an", "and", ","})
+
+
+def _still_to_come(ctx: Context, k: int, sent: int) -> bool:
+    """The event phrase opening at token k is the object of an announcing verb ('announced new training') or
+    of a verb asked for or agreed ('asked X to support a follow-up meeting'): planned, not held."""
+    verb = k - 1
+    if verb < 0 or ctx.sent_of[verb] != sent or ctx.folded[verb] in _NOT_VERBS:
+        return False
+    if ctx.folded[verb] in _ANNOUNCING:
+        return True
+    if verb < 1 or ctx.folded[verb - 1] != "to" or not ctx.words[verb].isalpha():
+        return False
+    return any(ctx.folded[j] in _ASKING for j in range(max(0, verb - 6), verb - 1) if ctx.sent_of[j] == sent)
 
 
 def _copular_name(ctx: Context, hit: _Hit) -> _Hit:
