@@ -771,3 +771,18 @@ def test_a_funder_fronting_the_sentence_paid_for_its_event() -> None:
         )
     )
     assert ("eighth annual meeting of the Harbour Platform", "fundedBy", "Government of Canada") in got
+
+
+def test_a_title_in_quotes_after_project_names_a_programme() -> None:
+    ex = run(
+        'Ports\n\nThe training was held under the project "Safer Ports in West Africa (Ghana, Togo and '
+        'Benin)" in Accra, Ghana, on 3 May 2021.'
+    )
+    title = "Safer Ports in West Africa (Ghana, Togo and Benin)"
+    assert title in named(ex, Kind.PROGRAMME)
+    assert (title, "coversRegion", "Togo") in facts(ex)
+
+
+def test_a_quoted_title_after_another_noun_is_no_programme() -> None:
+    ex = run('Ports\n\nThe report "Safer Ports in West Africa" was presented in Accra, Ghana, on 3 May 2021.')
+    assert named(ex, Kind.PROGRAMME) == {}

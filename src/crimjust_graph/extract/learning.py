@@ -202,3 +202,27 @@ def learn_listed_programmes(ctx: Context, index: AliasIndex, hits: list[gazettee
             end = acronym_end(ctx, comma + 1) if comma >= 0 else 0
             if comma >= 0 and end > comma + 1 and ctx.words[end : end + 1] == (",",):
                 index.add(ctx.text(comma + 1, end), known_as(Kind.PROGRAMME, ctx.text(comma + 1, end)))
+
+
+_OPENING_QUOTES = frozenset({'"', "“"})
+_CLOSING_QUOTES = frozenset({'"', "”"})
+
+
+def learn_quoted_programmes(ctx: Context, index: AliasIndex) -> None:
+    """'under the project "Strengthening Capacity to Control X in Latin America"': a title in quotes right
+    after a programme noun is that programme's name."""
+    for i, w in enumerate(ctx.folded[:-2]):
+        if (
+            w not in REFERENCE_HEADS
+            or ctx.words[i + 1] not in _OPENING_QUOTES
+            or not ctx.is_capitalised(i + 2)
+        ):
+            continue
+        sent = ctx.sent_of[i]
+        ahead = range(i + 3, min(i + 45, len(ctx)))
+        close = next((j for j in ahead if ctx.words[j] in _CLOSING_QUOTES or ctx.sent_of[j] != sent), None)
+        if close is None or ctx.words[close] not in _CLOSING_QUOTES or close - i < 4:
+            continue
+        name = ctx.text(i + 2, close)
+        if index.match_at(list(ctx.words), list(ctx.folded), i + 2) is None:
+            index.add(name, known_as(Kind.PROGRAMME, name))

@@ -20,7 +20,12 @@ from crimjust_graph.extract.heads import (
     head_of,
     known_as,
 )
-from crimjust_graph.extract.learning import learn_acronyms, learn_listed_programmes, learn_programme_names
+from crimjust_graph.extract.learning import (
+    learn_acronyms,
+    learn_listed_programmes,
+    learn_programme_names,
+    learn_quoted_programmes,
+)
 from crimjust_graph.extract.places import (
     AREA_BEFORE_DEMONYM,
     adjective_countries,
@@ -523,6 +528,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     learnt = learn_acronyms(ctx, first_pass)
     learn_programme_names(ctx, learnt, first_pass)
     learn_listed_programmes(ctx, learnt, first_pass)
+    learn_quoted_programmes(ctx, learnt)
     hits = [h for h in gazetteer.find(words, folded, [body_index, learnt]) if not _inside_longer_name(ctx, h)]
     bodies = [
         Mention(
