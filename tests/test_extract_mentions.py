@@ -208,3 +208,25 @@ def test_a_body_known_by_its_english_and_its_own_name() -> None:
     assert (
         "International and Ibero-American Foundation for Administration and Public Policies" in fiiapp.aliases
     )
+
+
+def test_a_plural_head_before_a_country_list_names_one_body_per_country() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe meeting brought together the Customs Services of Ghana, Togo and Benin.",
+            "memory://bodies",
+            title="Bodies",
+        )
+    )
+    label = {e.key: e.label for e in ex.entities}
+    based = {(label[r.subject], label[r.object]) for r in ex.relations if r.predicate.value == "basedIn"}
+    assert based == {
+        ("Customs Service of Ghana", "Ghana"),
+        ("Customs Service of Togo", "Togo"),
+        ("Customs Service of Benin", "Benin"),
+    }
+    assert {e.label for e in ex.entities if e.kind is Kind.COUNTRY} == {"Ghana", "Togo", "Benin"}
+
+
+def test_a_plural_head_before_one_country_is_left_alone() -> None:
+    assert not any("Customs Service of" in name for name in partners("The Customs Services of Ghana met."))

@@ -240,6 +240,56 @@ def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Men
     return out
 
 
+# 'the Customs Services of A, B and C', 'the Governments of A and B': one body per country, named singular.
+_PLURAL_HEADS = {
+    "services": "Service",
+    "governments": "Government",
+    "ministries": "Ministry",
+    "authorities": "Authority",
+    "agencies": "Agency",
+    "administrations": "Administration",
+    "directorates": "Directorate",
+    "commissions": "Commission",
+}
+
+
+def _bodies_of_countries(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the Customs Services of Kazakhstan, Pakistan and Turkmenistan' -> Customs Service of Kazakhstan, of
+    Pakistan and of Turkmenistan, each based in its country (a coordinated list behind a plural head)."""
+    taken = {k for m in bodies for k in range(m.first, m.last)}
+    countries = {p.first: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for k, word in enumerate(ctx.folded):
+        if word not in _PLURAL_HEADS or not ctx.is_capitalised(k) or k in taken:
+            continue
+        if ctx.folded[k + 1 : k + 2] != ("of",):
+            continue
+        start = k
+        while start > 0 and ctx.is_capitalised(start - 1) and start - 1 not in taken:
+            if ctx.folded[start - 1] in STOPWORDS or ctx.sent_of[start - 1] != ctx.sent_of[k]:
+                break
+            start -= 1
+        listed, j = [], k + 2
+        while j < len(ctx) and ctx.sent_of[j] == ctx.sent_of[k]:
+            if j in countries:
+                listed.append(countries[j])
+                j = countries[j].last
+            elif ctx.folded[j] in {",", "and", "the"}:
+                j += 1
+            else:
+                break
+        if len(listed) < 2:
+            continue
+        head = " ".join([*ctx.words[start:k], _PLURAL_HEADS[word]])
+        for n, country in enumerate(listed):
+            label = f"{head} of {country.known.label}"
+            first = start if n == 0 else country.first
+            known = Known((Kind.PARTNER, slugify(label)), label)
+            surface = ctx.text(first, country.last) if n == 0 else label  # 'Pakistan' alone names no body
+            out.append(Mention(first, country.last, known, (surface,), country.key))
+    return out
+
+
 _EMBASSIES = frozenset({"embassy", "embassies"})
 
 
@@ -552,6 +602,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
             taken[k] = True
     bodies += _named_bodies(ctx, taken, places)
     bodies += _national_institutions(ctx, bodies, places)
+    bodies += _bodies_of_countries(ctx, bodies, places)
     bodies = _owner_in_name(ctx, bodies)
     bodies += _placed_acronyms(ctx, bodies, places)
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
