@@ -341,3 +341,17 @@ def test_colleagues_from_a_countrys_body_give_the_body() -> None:
     assert {"Police Service of Ghana", "Benin", "Niger"} <= found
     assert "Togo" not in found
     assert any("Harbour Police" in name for name in found), found
+
+
+def test_present_tense_participation_of_countries_named_by_adjective() -> None:
+    ex = run(
+        "A meeting on ports opened in Accra, Ghana, on 3 May 2021. Togolese and Beninese authorities "
+        "participate in the meeting."
+    )
+    assert {"Togo", "Benin"} <= roles(ex, "hasParticipant")
+
+
+def test_a_date_after_the_topic_is_not_part_of_the_events_name() -> None:
+    ex = run("An exchange mission on police cooperation on 3 May 2021 brought officers to Accra, Ghana.")
+    labels = {e.label for e in ex.entities if e.kind is Kind.EVENT}
+    assert labels == {"exchange mission on police cooperation"}

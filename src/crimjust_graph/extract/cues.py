@@ -243,6 +243,12 @@ CUES: tuple[Cue, ...] = (
             "participated",
             "took part",
             "attended",
+            "participate",  # headlines in the present tense: 'A and B participate in an exchange mission'
+            "participates",
+            "take part",
+            "takes part",
+            "attend",
+            "attends",
             "contributed",
             "spoke",
             "described",  # 'the Public Ministry of Panama described recent cases'

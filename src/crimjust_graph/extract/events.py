@@ -287,12 +287,18 @@ def _topic_end(ctx: Context, hit: _Hit) -> int:
         w = ctx.words[j]
         if ctx.folded[j] in _PHRASE_STOP or not (w.isalnum() or w == "-"):
             break
+        if ctx.folded[j] in {"on", "in", "from"} and ctx.folded[j + 1 : j + 2] and _dated_word(ctx, j + 1):
+            break  # 'a mission on police cooperation on 3 May 2021': the date ends the topic
         if ctx.is_capitalised(j - 1) and ctx.folded[j] in {"for", "with", "at", "on", "against"}:
             break  # 'a visit of the Naval Intelligence Centre for partners from ...': the name ends the topic
         j += 1
         if ctx.folded[j - 1] not in {"on", "of", "for", "against", "and", "the", "at", "-"}:
             end = j
     return end
+
+
+def _dated_word(ctx: Context, k: int) -> bool:
+    return ctx.words[k][:1].isdigit() or ctx.folded[k] in MONTHS
 
 
 def _surfaces(ctx: Context, hit: _Hit) -> list[str]:

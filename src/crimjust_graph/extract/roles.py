@@ -367,7 +367,7 @@ def _from_before(ctx: Context, first: int, sent: int) -> bool:
 # People a body sends: 'INTERPOL staff', 'UNODC experts' stand for the body itself.
 PEOPLE = frozenset(
     """staff experts officials officers representatives delegates analysts investigators prosecutors trainers
-    team teams delegation specialists""".split()  # noqa: SIM905
+    team teams delegation specialists authorities""".split()  # noqa: SIM905
 )
 
 
