@@ -237,3 +237,12 @@ def test_announced_and_asked_for_events_are_not_reported_events() -> None:
 def test_an_event_a_body_will_hold_is_still_an_event() -> None:
     ex = run("Summit\n\nThe Harbour Police will hold a ministerial meeting on 12 April 2022 in Accra, Ghana.")
     assert len(events(ex)) == 1
+
+
+def test_a_verb_before_the_event_is_no_part_of_its_names() -> None:
+    ex = run(
+        "Talks\n\nOn 3 May 2021 ECOWAS and UNODC hold regional dialogue on drug trafficking in Abuja. "
+        "Its secretariat coordinates training and research."
+    )
+    names = [n for e in events(ex).values() for n in (e.label, *e.aliases)]
+    assert names and not [n for n in names if "hold" in n.split() or "coordinates" in n.split()], names

@@ -206,6 +206,8 @@ def _hit(
             break
         if w in _ANNOUNCING:
             return None  # 'WCO announced new training for 2019': an event still to come
+        if w in _CLAUSE_VERBS and not ctx.is_capitalised(k):
+            break  # 'ECOWAS and UNODC hold regional dialogue', 'its secretariat coordinates training'
         if w == "of" and ctx.folded[k - 1 : k] and ctx.folded[k - 1] in _SERIES:
             break  # 'a series of twenty regional training workshops': the event's phrase starts here
         budget -= 0 if k in taken or ctx.is_capitalised(k) else 1
@@ -241,6 +243,11 @@ def _hit(
     return _Hit(t, k + 1, t + 1, name, mods, definite, indefinite=opener in INDEFINITE)
 
 
+# Verbs whose object the event phrase is: its words start after them.
+_CLAUSE_VERBS = frozenset(
+    """hold holds held organise organises organize organizes host hosts coordinates provides offers
+    delivers""".split()  # noqa: SIM905
+)
 # Verbs that make their object an event still to come: 'announced new training', 'plans a workshop'.
 _ANNOUNCING = frozenset({"announced", "announces", "planned", "plans", "proposed", "proposes", "scheduled"})
 # 'asked X to support a follow-up meeting', 'agreed to hold a joint meeting': asked for or agreed, not held.
