@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from crimjust_graph.documents import document_from_text, parse_dateline
+from crimjust_graph.documents import document_from_text, parse_dateline, read_document
 from crimjust_graph.extract import extract
 from crimjust_graph.extract.dates import find_dates, opening_dateline
 from crimjust_graph.model import Kind
@@ -34,6 +36,46 @@ def test_dateline_becomes_the_publication_date() -> None:
     doc = document_from_text("Port officers meet\n\n17/07/2017\n\nThe meeting took place.", "memory://d")
     assert doc.issued == "2017-07-17"
     assert document_from_text("Title\n\nBody 17/07/2017 text.", "memory://e").issued is None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "issued"),
+    [
+        ("Date: 2021-03-09", "2021-03-09"),
+        ("*Published October 2020*", "2020-10"),
+        ("Posted on 4 May 2022", "2022-05-04"),
+        ("Quito, 8 June 2021", "2021-06-08"),
+        ("Quito (Ecuador), June 8, 2021", "2021-06-08"),
+        ("Quito, 7-9 June 2021", "2021-06"),  # the days are the story's: only the month is the article's
+        ("Quito, June 2021 was busy for the port", None),
+        ("The port unit was busy in June 2021.", None),
+    ],
+)
+def test_labelled_and_placed_datelines(paragraph: str, issued: str | None) -> None:
+    doc = document_from_text(f"Port unit news\n\n{paragraph}\n\nOfficers met.", "memory://d")
+    assert doc.issued == issued
+
+
+@pytest.mark.parametrize(
+    ("name", "issued"),
+    [
+        ("2021-06-08-quito-port.txt", "2021-06-08"),
+        ("2021-06-quito-port.md", "2021-06"),
+        ("2020-2021-overview.txt", None),  # two years, no month
+        ("quito-2021-06.txt", None),  # the date must open the name
+        ("2021-02-30-x.txt", None),  # no such day: not a date
+    ],
+)
+def test_a_file_name_dates_an_undated_document(tmp_path: Path, name: str, issued: str | None) -> None:
+    path = tmp_path / name
+    path.write_text("Port unit news\n\nOfficers met in Quito.", encoding="utf-8")
+    assert read_document(path).issued == issued
+
+
+def test_the_text_date_wins_over_the_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "2021-06-quito.txt"
+    path.write_text("Port unit news\n\n12/07/2021\n\nOfficers met.", encoding="utf-8")
+    assert read_document(path).issued == "2021-07-12"
 
 
 @pytest.mark.parametrize(

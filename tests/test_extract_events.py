@@ -194,3 +194,55 @@ def test_a_committee_that_met_is_a_meeting_named_by_its_noun_phrase() -> None:
     assert meeting.start == "2019-11-05"
     ex = run("Committee\n\nThe steering committee of the Harbour Shield Programme approved a budget in 2019.")
     assert not events(ex)
+
+
+def test_a_place_before_the_trigger_tells_which_event_not_a_new_one() -> None:
+    ex = run(
+        "Port officers train\n\nOn 4 March 2021, UNODC opened a two-day workshop in Mombasa, Kenya. "
+        "The officers said the Mombasa workshop would serve as a model for others."
+    )
+    found = events(ex)
+    assert len(found) == 1, found
+    (workshop,) = found.values()
+    assert workshop.start == "2021-03-04"
+    assert "Mombasa workshop" in workshop.aliases
+    assert places_of(ex, workshop) == {"Mombasa", "Kenya"}
+
+
+def test_a_proper_name_before_the_trigger_still_names_an_event() -> None:
+    ex = run("Port officers train\n\nOn 4 March 2021, the Harbour Shield workshop opened in Mombasa, Kenya.")
+    assert "Harbour Shield workshop" in events(ex)
+
+
+def test_a_headline_naming_the_event_does_not_hide_the_place_where_agencies_met() -> None:
+    ex = run(
+        "Accra meeting on port controls\n\nPort agencies met in Accra, Ghana, in July 2021 to review. "
+        "The meeting was organised by UNODC."
+    )
+    (meeting,) = events(ex).values()
+    assert places_of(ex, meeting) == {"Accra", "Ghana"}
+    assert meeting.start == "2021-07"
+
+
+def test_announced_and_asked_for_events_are_not_reported_events() -> None:
+    ex = run(
+        "Port unit\n\nOn 3 May 2021 a ceremony opened the port unit in Accra, Ghana. The Harbour Police "
+        "announced new training on container inspection for 2022. The officers asked UNODC to support a "
+        "follow-up meeting later in 2021."
+    )
+    assert len(events(ex)) == 1, events(ex)
+    assert not any("training" in name.casefold() or name == "Meeting" for name in events(ex))
+
+
+def test_an_event_a_body_will_hold_is_still_an_event() -> None:
+    ex = run("Summit\n\nThe Harbour Police will hold a ministerial meeting on 12 April 2022 in Accra, Ghana.")
+    assert len(events(ex)) == 1
+
+
+def test_a_verb_before_the_event_is_no_part_of_its_names() -> None:
+    ex = run(
+        "Talks\n\nOn 3 May 2021 ECOWAS and UNODC hold regional dialogue on drug trafficking in Abuja. "
+        "Its secretariat coordinates training and research."
+    )
+    names = [n for e in events(ex).values() for n in (e.label, *e.aliases)]
+    assert names and not [n for n in names if "hold" in n.split() or "coordinates" in n.split()], names

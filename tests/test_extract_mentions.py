@@ -190,3 +190,43 @@ def test_a_known_bodys_delegation_named_alone_is_a_body() -> None:
 
 def test_a_known_bodys_other_unit_named_alone_stays_the_body() -> None:
     assert "EU Headquarters" not in partners("Representatives from the EU Headquarters took part.")
+
+
+def test_a_generic_police_name_keeps_its_country() -> None:
+    found = partners("The Judiciary Police of Cabo Verde hosted the centre.")
+    assert "Judiciary Police of Cabo Verde" in found
+
+
+def test_a_body_known_by_its_english_and_its_own_name() -> None:
+    text = (
+        "The programme is implemented by the International and Ibero-American Foundation for Administration "
+        "and Public Policies (FIIAPP)."
+    )
+    ex = extract(document_from_text("Bodies\n\n" + text, "memory://bodies", title="Bodies"))
+    (fiiapp,) = [e for e in ex.entities if e.kind is Kind.PARTNER]
+    assert fiiapp.acronym == "FIIAPP"
+    assert (
+        "International and Ibero-American Foundation for Administration and Public Policies" in fiiapp.aliases
+    )
+
+
+def test_a_plural_head_before_a_country_list_names_one_body_per_country() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe meeting brought together the Customs Services of Ghana, Togo and Benin.",
+            "memory://bodies",
+            title="Bodies",
+        )
+    )
+    label = {e.key: e.label for e in ex.entities}
+    based = {(label[r.subject], label[r.object]) for r in ex.relations if r.predicate.value == "basedIn"}
+    assert based == {
+        ("Customs Service of Ghana", "Ghana"),
+        ("Customs Service of Togo", "Togo"),
+        ("Customs Service of Benin", "Benin"),
+    }
+    assert {e.label for e in ex.entities if e.kind is Kind.COUNTRY} == {"Ghana", "Togo", "Benin"}
+
+
+def test_a_plural_head_before_one_country_is_left_alone() -> None:
+    assert not any("Customs Service of" in name for name in partners("The Customs Services of Ghana met."))

@@ -156,6 +156,16 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "coversRegion",
     ),
     (
+        "partner_countries",
+        "The meeting, organised by the Harbour Shield Programme, saw the participation of partners from "
+        "Ghana, Togo and Benin.",
+        ("Harbour Shield Programme", "coversRegion", "Togo"),
+        # no programme in the sentence nor its paragraph: nobody's partners
+        "The meeting, organised by the Port Authority, saw the participation of partners from Ghana, Togo "
+        "and Benin.",
+        "coversRegion",
+    ),
+    (
         "acts_in",
         "Since 2015, the Harbour Shield Programme trained in West Africa 300 officers.",
         ("Harbour Shield Programme", "coversRegion", "West Africa"),
@@ -295,6 +305,15 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         ("Revenue Authority of Ghana", "basedIn", "Ghana"),
         "The Revenue Authority seized cocaine in the port.",
         "basedIn",
+    ),
+    (
+        "partner_cue",
+        "The seminar was given by the Harbour Shield Programme, which is run by UNODC in partnership with "
+        "INTERPOL.",
+        ("Harbour Shield Programme", "hasPartner", "INTERPOL"),
+        # the event is the clause's subject; the programme is only its frame: INTERPOL co-organised the event
+        "The seminar was organised by UNODC under the Harbour Shield Programme together with INTERPOL.",
+        "hasPartner",
     ),
     (
         "city_in_country",

@@ -237,3 +237,121 @@ def test_the_owner_of_the_organising_unit_organised_too() -> None:
 def test_a_unit_named_without_its_owner_brings_no_owner() -> None:
     ex = run("On 3 May 2021 the Harbour Prevention Team organized in Valletta a workshop for INTERPOL.")
     assert "INTERPOL" not in roles(ex, "organisedBy")
+
+
+def test_a_body_that_sent_people_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. The Togo Revenue Authority sent two "
+        "observers and the Benin Harbour Police sent a liaison officer."
+    )
+    assert {"Revenue Authority of Togo", "Benin Harbour Police"} <= roles(ex, "hasParticipant")
+
+
+def test_a_body_that_sent_a_letter_did_not_take_part() -> None:
+    ex = run(
+        "On 3 May 2021 a regional workshop was held in Accra, Ghana. The Togo Revenue Authority sent a "
+        "letter of thanks afterwards."
+    )
+    assert "Revenue Authority of Togo" not in roles(ex, "hasParticipant")
+
+
+def test_the_body_before_an_aside_took_part_not_the_place_inside_it() -> None:
+    ex = run(
+        "On 3 May 2021 a conference was held in Vienna, Austria. The Harbour Board, based in Lisbon, "
+        "Portugal, also took part and described its system."
+    )
+    assert "Harbour Board" in roles(ex, "hasParticipant")
+    assert "Portugal" not in roles(ex, "hasParticipant")
+
+
+def test_a_country_opening_the_clause_still_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a conference was held in Vienna, Austria. Portugal, Spain and Italy also took part."
+    )
+    assert {"Portugal", "Spain", "Italy"} <= roles(ex, "hasParticipant")
+
+
+def test_places_of_earlier_sessions_are_not_the_venue() -> None:
+    ex = run(
+        "On 3 May 2021 a training course opened in Accra, Ghana. The course was the third of its kind, after "
+        "similar sessions in Lomé, Togo, and Cotonou, Benin."
+    )
+    assert roles(ex, "heldIn") == {"Accra", "Ghana"}
+
+
+def test_who_delivered_the_event_organised_it() -> None:
+    ex = run(
+        "On 3 May 2021 a training course opened in Accra, Ghana. The course was delivered by the Harbour "
+        "Shield Programme (HSP), which is run by UNODC in partnership with INTERPOL."
+    )
+    assert roles(ex, "organisedBy") == {"Harbour Shield Programme"}
+
+
+def test_a_partnership_of_the_event_itself_names_its_organisers() -> None:
+    ex = run("On 3 May 2021 a meeting, which is held in cooperation with INTERPOL, opened in Accra, Ghana.")
+    assert "INTERPOL" in roles(ex, "organisedBy")
+
+
+def test_trainers_from_a_body_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a training course opened in Accra, Ghana. Trainers from the World Customs "
+        "Organization taught risk profiling."
+    )
+    assert "World Customs Organization" in roles(ex, "hasParticipant")
+
+
+def test_who_is_invited_to_the_next_session_did_not_take_part_in_this_one() -> None:
+    ex = run(
+        "On 3 May 2021 a meeting opened in Accra, Ghana. Europol took part. Representatives of INTERPOL were "
+        "invited to the next session, to be held in Lomé, Togo."
+    )
+    assert roles(ex, "hasParticipant") == {"Europol"}
+    assert roles(ex, "heldIn") == {"Accra", "Ghana"}
+
+
+def test_the_body_that_invited_organised_and_the_one_represented_took_part() -> None:
+    ex = run(
+        "At the invitation of the Harbour Police Organization (HPO), the Harbour Shield Programme was "
+        "represented at the HPO annual meeting held in Accra, Ghana, on 3 May 2021."
+    )
+    assert roles(ex, "organisedBy") == {"Harbour Police Organization"}
+    assert roles(ex, "hasParticipant") == {"Harbour Shield Programme"}
+
+
+def test_a_body_that_delivered_a_workshop_organised_it() -> None:
+    ex = run("On 3 May 2021, the Harbour Police Organization delivered a workshop on port controls in Accra.")
+    assert roles(ex, "organisedBy") == {"Harbour Police Organization"}
+    assert roles(ex, "hasParticipant") == set()
+
+
+def test_a_body_that_delivered_a_speech_at_a_workshop_took_part() -> None:
+    ex = run(
+        "On 3 May 2021 a workshop on port controls opened in Accra. The Harbour Police Organization "
+        "delivered a speech on seizures."
+    )
+    assert roles(ex, "hasParticipant") == {"Harbour Police Organization"}
+
+
+def test_colleagues_from_a_countrys_body_give_the_body() -> None:
+    ex = run(
+        "A workshop took place in Accra, Ghana, on 9 April 2019. Officers from the Ghana Police Service took "
+        "part, along with colleagues from Togo's Harbour Police and from Benin and Niger."
+    )
+    found = roles(ex, "hasParticipant")
+    assert {"Police Service of Ghana", "Benin", "Niger"} <= found
+    assert "Togo" not in found
+    assert any("Harbour Police" in name for name in found), found
+
+
+def test_present_tense_participation_of_countries_named_by_adjective() -> None:
+    ex = run(
+        "A meeting on ports opened in Accra, Ghana, on 3 May 2021. Togolese and Beninese authorities "
+        "participate in the meeting."
+    )
+    assert {"Togo", "Benin"} <= roles(ex, "hasParticipant")
+
+
+def test_a_date_after_the_topic_is_not_part_of_the_events_name() -> None:
+    ex = run("An exchange mission on police cooperation on 3 May 2021 brought officers to Accra, Ghana.")
+    labels = {e.label for e in ex.entities if e.kind is Kind.EVENT}
+    assert labels == {"exchange mission on police cooperation"}

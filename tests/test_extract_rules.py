@@ -685,3 +685,104 @@ def test_any_mix_of_the_shapes_extracts_without_error_and_keeps_its_invariants(t
         assert r.subject in keys and r.object in keys
         assert ex.document.text[r.evidence.start : r.evidence.end] == r.evidence.quote
     assert run(text) == ex  # deterministic
+
+
+def test_it_opening_a_sentence_stands_for_the_paragraphs_programme_not_the_channel() -> None:
+    got = facts(
+        run(
+            "Harbour Shield\n\nThe Harbour Shield Programme fights trafficking through ports. It is funded "
+            "by the European Union through the Instrument contributing to Stability and Peace and is managed "
+            "by the European Commission."
+        )
+    )
+    assert ("Harbour Shield Programme", "fundedBy", "European Union") in got
+    assert ("Harbour Shield Programme", "implementedBy", "European Commission") in got
+    assert not any(s.startswith("Instrument") and p == "implementedBy" for s, p, _ in got)
+
+
+def test_a_region_inside_an_organisations_name_is_no_region() -> None:
+    ex = run("Police\n\nThe Police Community of the Americas met the UNODC Regional Office for West Africa.")
+    assert "Americas" not in named(ex, Kind.REGION)
+    assert "West Africa" in named(ex, Kind.REGION)  # the area the office serves
+
+
+def test_the_programme_anaphor_goes_to_the_latest_name_with_that_head() -> None:
+    got = facts(
+        run(
+            "Ports\n\nThe HARBOURNET project is run by UNODC. The project is a component of the EU "
+            "Maritime Routes Programme. The programme covers West Africa and the Caribbean."
+        )
+    )
+    assert ("HARBOURNET", "partOf", "Maritime Routes Programme") in got
+    assert ("Maritime Routes Programme", "coversRegion", "West Africa") in got
+    assert ("HARBOURNET", "coversRegion", "West Africa") not in got
+
+
+def test_a_known_acronyms_name_before_a_lower_case_project_is_its_name() -> None:
+    ex = run(
+        "Court\n\nOn 3 May 2021 officers met in Accra, Ghana, for a meeting organised by the Global "
+        "Cooperation in Criminal Justice on the Cocaine Route project (CRIMJUST)."
+    )
+    assert ("Meeting", "organisedBy", "CRIMJUST") in {
+        (s.split()[-1].capitalize(), p, o) for s, p, o in facts(ex)
+    }
+    aliases = named(ex, Kind.PROGRAMME)["CRIMJUST"].aliases
+    assert "Global Cooperation in Criminal Justice on the Cocaine Route" in aliases
+
+
+def test_a_programme_funded_through_a_fund_has_both_funders() -> None:
+    got = facts(
+        run(
+            "Ports\n\nThe HARBOURNET project is funded by the European Union through the EU Maritime Routes "
+            "Programme."
+        )
+    )
+    assert ("HARBOURNET", "fundedBy", "European Union") in got
+    assert ("HARBOURNET", "fundedBy", "Maritime Routes Programme") in got
+
+
+def test_a_country_in_a_known_bodys_name_is_where_it_is_based() -> None:
+    assert ("Expertise France", "basedIn", "France") in facts(
+        run("Ports\n\nHARBOURNET is run by Expertise France.")
+    )
+
+
+def test_the_programme_anaphor_stays_with_a_topic_already_called_a_programme() -> None:
+    got = facts(
+        run(
+            "Ports\n\nThe Harbour Network Programme (HARBOURNET) is a component of the EU Maritime Routes "
+            "Programme. HARBOURNET trains port officers. The programme covers West Africa and the Caribbean."
+        )
+    )
+    assert ("Harbour Network Programme", "coversRegion", "West Africa") in got
+    assert ("Maritime Routes Programme", "coversRegion", "West Africa") not in got
+
+
+def test_a_hyphenated_name_of_a_known_body_and_another_is_one_programme() -> None:
+    ex = run("Police\n\nThe course is part of the project INTERPOL-EU, which is managed by the FIIAPP.")
+    assert "INTERPOL-EU" in named(ex, Kind.PROGRAMME)
+
+
+def test_a_funder_fronting_the_sentence_paid_for_its_event() -> None:
+    got = facts(
+        run(
+            "Platform\n\nFunded by the Government of Canada, the eighth annual meeting of the Harbour "
+            "Platform was held in Dakar, Senegal, on 3 May 2021."
+        )
+    )
+    assert ("eighth annual meeting of the Harbour Platform", "fundedBy", "Government of Canada") in got
+
+
+def test_a_title_in_quotes_after_project_names_a_programme() -> None:
+    ex = run(
+        'Ports\n\nThe training was held under the project "Safer Ports in West Africa (Ghana, Togo and '
+        'Benin)" in Accra, Ghana, on 3 May 2021.'
+    )
+    title = "Safer Ports in West Africa (Ghana, Togo and Benin)"
+    assert title in named(ex, Kind.PROGRAMME)
+    assert (title, "coversRegion", "Togo") in facts(ex)
+
+
+def test_a_quoted_title_after_another_noun_is_no_programme() -> None:
+    ex = run('Ports\n\nThe report "Safer Ports in West Africa" was presented in Accra, Ghana, on 3 May 2021.')
+    assert named(ex, Kind.PROGRAMME) == {}

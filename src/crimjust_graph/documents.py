@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import errno
 import io
@@ -280,12 +281,56 @@ def parse_dateline(line: str) -> str | None:
     return None
 
 
+# 'Date: 2019-06-04', 'Published September 2019', 'Posted on 5 May 2019': a paragraph naming its date.
+_DATE_LABEL = re.compile(
+    r"(?:date|published|posted|updated|publicado|publié|publie)(?:\s+(?:on|le|el|em))?\s*:?\s+", re.I
+)
+# 'Lima, 22-24 January 2019', 'Dakar (Senegal), 5 May 2019': a place, then the date or the days of the story.
+_PLACE_DATE = re.compile(
+    rf"[A-ZÀ-Ý][\w'’.-]*(?:\s+[A-ZÀ-Ý][\w'’.-]*){{0,3}}(?:\s+\([^()\n]{{1,30}}\))?,\s+"
+    rf"(?:\d{{1,2}}\s*[-–]\s*)?(\d{{1,2}}\s+{_MONTH_WORD},?\s+\d{{4}}|{_MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}})"
+)
+_RANGE_FIRST = re.compile(r",\s+\d{1,2}\s*[-–]")
+_MONTH_YEAR = re.compile(rf"({_MONTH_WORD}),?\s+(\d{{4}})")
+_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_](\d{2})(?:[-_](\d{2}))?(?![\d])")
+
+
+def _month_year(text: str) -> str | None:
+    """'September 2019' -> '2019-09' (a publication date only as precise as the text gives it)."""
+    m = _MONTH_YEAR.fullmatch(text)
+    month = MONTHS.get(m[1].rstrip(".").lower(), 0) if m else 0
+    return f"{m[2]}-{month:02d}" if m and month and 1900 < int(m[2]) < 2100 else None
+
+
 def _dateline(text: str) -> str | None:
-    """The publication date when one of the first paragraphs after the title is only a date."""
+    """The publication date when one of the first paragraphs after the title is a date: alone, labelled
+    ('Date: 2019-06-04', 'Published September 2019') or after a place ('Lima, 22-24 January 2019'; the month
+    of a range, whose days are the story's, not the day it was written)."""
     for paragraph in text.split("\n\n")[1:4]:
-        if len(paragraph) <= 40 and (found := parse_dateline(paragraph)):
+        if len(paragraph) > 60:
+            continue
+        line = paragraph.strip().strip("*_").strip()
+        if label := _DATE_LABEL.match(line):
+            line = line[label.end() :]
+        if found := parse_dateline(line) or _month_year(line):
             return found
+        if (place := _PLACE_DATE.fullmatch(line)) and (day := parse_dateline(place[1])):
+            return day[:7] if _RANGE_FIRST.search(line) else day
     return None
+
+
+def date_in_name(path: Path) -> str | None:
+    """'2019-10-02-bogota-workshop.txt' -> '2019-10-02', '2019-10-bogota.txt' -> '2019-10': a date the file's
+    name opens with, as news collections often name their files; None for anything else ('2017-2018-x')."""
+    m = _NAME_DATE.match(path.name)
+    if m is None or not 1 <= int(m[2]) <= 12:
+        return None
+    if m[3] is None:
+        return f"{m[1]}-{m[2]}"
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
 
 
 def document_from_text(
@@ -493,12 +538,21 @@ def read_document(path: Path) -> Document:
     if not data.strip():
         raise InputError(source, EMPTY)
     if suffix == ".pdf":
-        return _from_pdf(data, source)
+        return _dated_by_name(_from_pdf(data, source), path)
     if suffix in (".html", ".htm"):
         declared = re.search(rb"charset=[\"']?([\w-]+)", data[:2048])
-        return _from_html(_decode(data, source, declared[1].decode() if declared else None), source)
+        html = _from_html(_decode(data, source, declared[1].decode() if declared else None), source)
+        return _dated_by_name(html, path)
     text = _decode(data, source)
-    return _from_markdown(text, source) if suffix == ".md" else document_from_text(text, source)
+    doc = _from_markdown(text, source) if suffix == ".md" else document_from_text(text, source)
+    return _dated_by_name(doc, path)
+
+
+def _dated_by_name(doc: Document, path: Path) -> Document:
+    """A document that says nothing of its date takes the one its file name opens with."""
+    if doc.issued is not None or (named := date_in_name(path)) is None:
+        return doc
+    return dataclasses.replace(doc, issued=named)
 
 
 def _read_regular(path: Path, source: str) -> bytes:

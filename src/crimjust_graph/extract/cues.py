@@ -33,8 +33,11 @@ class Shape(Enum):
     EVENT = "event"  # objects after, about the event of the sentence: 'attended by A and B'
     GLUED = "glued"  # object glued before, subject after: 'the EU-funded X'
     SUPPORTED = "supported"  # objects after, helping the event named before: 'a workshop supported by A'
+    HOST = "host"  # objects after: who invited or hosted the sentence's event ('at the invitation of A')
     SIGNAL = "signal"  # the cue only marks the sentence (its place names are an event's venue)
     VERB = "verb"  # one verb form; its rule finds the arguments ('funded in 2020 by X', 'X will host')
+    PARTNER_COUNTRIES = "partner countries"  # countries after it are the programme's partners or
+    # beneficiaries: 'partners from A and B', 'beneficiary countries A and B' (the programme of the sentence)
     NOMINAL = "nominal"  # a noun with its programme right after: 'the implementation of X in A' (objects in
     # its 'in' phrase), 'A and B, key partners of X' (objects in the appositive's list before)
 
@@ -144,6 +147,10 @@ CUES: tuple[Cue, ...] = (
         )
     ),
     *(
+        Cue(phrase, P.COVERS_REGION, S.PARTNER_COUNTRIES)
+        for phrase in ("partners from", "partner countries", "beneficiary countries", "partner states")
+    ),
+    *(
         Cue(phrase, P.COVERS_REGION, S.NOMINAL)
         for phrase in ("implementation of", "presence of", "activities of", "expansion of")
     ),
@@ -185,6 +192,10 @@ CUES: tuple[Cue, ...] = (
             "together with",
         )
     ),
+    *(
+        Cue(phrase, P.ORGANISED_BY, S.HOST)
+        for phrase in ("at the invitation of", "on the invitation of", "at the initiative of", "hosted by")
+    ),
     # an event's participants
     *(
         Cue(phrase, P.HAS_PARTICIPANT, S.EVENT)
@@ -202,6 +213,12 @@ CUES: tuple[Cue, ...] = (
             "officials from",
             "officers from",
             "experts from",
+            "trainers from",
+            "instructors from",
+            "staff from",
+            "analysts from",
+            "investigators from",
+            "prosecutors from",
             "delivered by",
             "presented by",
             "gathered",
@@ -226,6 +243,12 @@ CUES: tuple[Cue, ...] = (
             "participated",
             "took part",
             "attended",
+            "participate",  # headlines in the present tense: 'A and B participate in an exchange mission'
+            "participates",
+            "take part",
+            "takes part",
+            "attend",
+            "attends",
             "contributed",
             "spoke",
             "described",  # 'the Public Ministry of Panama described recent cases'
@@ -236,6 +259,13 @@ CUES: tuple[Cue, ...] = (
             "made a presentation",
             "gave a presentation",
             "joined",
+            "was represented",  # 'the X project was represented at the meeting'
+            "were represented",
+            "sent",  # 'A and B sent liaison officers'
+            "taught",
+            "demonstrated",
+            "showed",
+            "deployed",  # 'A deployed analysts to the centre'
         )
     ),
     # verbs whose arguments the rules find from the clause around them

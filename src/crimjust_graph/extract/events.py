@@ -172,7 +172,16 @@ _SERIES = frozenset({"series", "round", "rounds", "cycle", "set", "edition", "nu
 _MODALS = frozenset({"to", "will", "would", "shall", "may", "can", "could", "should", "must"})
 
 
-def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: set[int]) -> _Hit | None:
+def _hit(
+    ctx: Context,
+    t: int,
+    bodies: Mentions,
+    taken: set[int],
+    open_bodies: set[int],
+    sited: frozenset[int] = frozenset(),
+) -> _Hit | None:
+    """One mention of an event around its trigger; a place before it ('the Bogotá workshop') names no event,
+    it tells which one (`sited`: the tokens of place names)."""
     n = len(ctx)
     sent = ctx.sent_of[t]
     if t + 1 < n and ctx.folded[t + 1] in EVENT_TRIGGERS and ctx.sent_of[t + 1] == sent:
@@ -195,6 +204,10 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
         w = ctx.folded[k]
         if w in DETERMINERS or (w == "s" and k > 0 and ctx.words[k - 1] in {"'", "’"}):
             break
+        if w in _ANNOUNCING:
+            return None  # 'WCO announced new training for 2019': an event still to come
+        if w in _CLAUSE_VERBS and not ctx.is_capitalised(k):
+            break  # 'ECOWAS and UNODC hold regional dialogue', 'its secretariat coordinates training'
         if w == "of" and ctx.folded[k - 1 : k] and ctx.folded[k - 1] in _SERIES:
             break  # 'a series of twenty regional training workshops': the event's phrase starts here
         budget -= 0 if k in taken or ctx.is_capitalised(k) else 1
@@ -208,9 +221,9 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
         dated = w in MONTHS and k > 0 and ctx.words[k - 1].isdigit()  # 'the 25 June meeting'
         if not (ctx.words[k].isalnum() or ctx.words[k] == "-"):
             return None
-        if ctx.words[k][:1].isupper() and k not in taken and not hyphenated and not dated:
+        if ctx.words[k][:1].isupper() and k not in taken and k not in sited and not hyphenated and not dated:
             proper = True  # 'the Paris Pact Expert Working Group meeting': a name, if a determiner opens it
-        if k not in taken and ctx.words[k].isalpha() and not hyphenated and not dated and not proper:
+        if k not in taken | sited and ctx.words[k].isalpha() and not hyphenated and not dated and not proper:
             modifiers.insert(0, ctx.words[k])  # a name's words ('the Vienna conference') are no modifiers
         k -= 1
     else:
@@ -219,6 +232,8 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
     opener = ctx.folded[k] if k >= 0 and ctx.sent_of[k] == sent else ""
     if proper and opener not in DETERMINERS:
         return None
+    if _still_to_come(ctx, k if opener in DETERMINERS else k + 1, sent):
+        return None  # 'announced new training for 2019', 'asked X to support a follow-up meeting'
     definite = opener in DEFINITE or opener == "s"
     mods = tuple(m.lower() for m in modifiers)
     name = None
@@ -226,6 +241,31 @@ def _hit(ctx: Context, t: int, bodies: Mentions, taken: set[int], open_bodies: s
     if (inside or proper) and phrase and (ctx.is_capitalised(k + 1) or _ORDINAL.match(ctx.words[k + 1])):
         name = ctx.text(k + 1, t + 1)  # the fullest noun phrase: 'Paris Pact Expert Working Group meeting'
     return _Hit(t, k + 1, t + 1, name, mods, definite, indefinite=opener in INDEFINITE)
+
+
+# Verbs whose object the event phrase is: its words start after them.
+_CLAUSE_VERBS = frozenset(
+    """hold holds held organise organises organize organizes host hosts coordinates provides offers
+    delivers""".split()  # noqa: SIM905
+)
+# Verbs that make their object an event still to come: 'announced new training', 'plans a workshop'.
+_ANNOUNCING = frozenset({"announced", "announces", "planned", "plans", "proposed", "proposes", "scheduled"})
+# 'asked X to support a follow-up meeting', 'agreed to hold a joint meeting': asked for or agreed, not held.
+_ASKING = frozenset({"asked", "requested", "urged", "invited", "agreed", "recommended", "called", "decided"})
+_NOT_VERBS = frozenset({"in", "at", "of", "for", "on", "to", "the", "a", "an", "and", ","})
+
+
+def _still_to_come(ctx: Context, k: int, sent: int) -> bool:
+    """The event phrase opening at token k is the object of an announcing verb ('announced new training') or
+    of a verb asked for or agreed ('asked X to support a follow-up meeting'): planned, not held."""
+    verb = k - 1
+    if verb < 0 or ctx.sent_of[verb] != sent or ctx.folded[verb] in _NOT_VERBS:
+        return False
+    if ctx.folded[verb] in _ANNOUNCING:
+        return True
+    if verb < 1 or ctx.folded[verb - 1] != "to" or not ctx.words[verb].isalpha():
+        return False
+    return any(ctx.folded[j] in _ASKING for j in range(max(0, verb - 6), verb - 1) if ctx.sent_of[j] == sent)
 
 
 def _copular_name(ctx: Context, hit: _Hit) -> _Hit:
@@ -254,12 +294,18 @@ def _topic_end(ctx: Context, hit: _Hit) -> int:
         w = ctx.words[j]
         if ctx.folded[j] in _PHRASE_STOP or not (w.isalnum() or w == "-"):
             break
+        if ctx.folded[j] in {"on", "in", "from"} and ctx.folded[j + 1 : j + 2] and _dated_word(ctx, j + 1):
+            break  # 'a mission on police cooperation on 3 May 2021': the date ends the topic
         if ctx.is_capitalised(j - 1) and ctx.folded[j] in {"for", "with", "at", "on", "against"}:
             break  # 'a visit of the Naval Intelligence Centre for partners from ...': the name ends the topic
         j += 1
         if ctx.folded[j - 1] not in {"on", "of", "for", "against", "and", "the", "at", "-"}:
             end = j
     return end
+
+
+def _dated_word(ctx: Context, k: int) -> bool:
+    return ctx.words[k][:1].isdigit() or ctx.folded[k] in MONTHS
 
 
 def _surfaces(ctx: Context, hit: _Hit) -> list[str]:
@@ -340,6 +386,7 @@ def _open_bodies(bodies: Mentions) -> set[int]:
 def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventDraft]:
     """Events of one document; repeated mentions ('the meeting') join the event they refer to."""
     taken = {k for m in bodies.all for k in range(m.first, m.last)}
+    sited = frozenset(k for m in places.all for k in range(m.first, m.last)) - taken
     open_bodies = _open_bodies(bodies)
     titles = _titles(ctx)
     title_tokens = {k for _, a, b in titles.values() for k in range(a, b)}
@@ -361,14 +408,14 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
             continue
         elif t in titles:
             title, _, _ = titles[t]
-            plain = _hit(ctx, t, bodies, taken, open_bodies)
+            plain = _hit(ctx, t, bodies, taken, open_bodies, sited)
             hit = _Hit(t, plain.first if plain else t, t + 1, title, plain.modifiers if plain else (), True)
         elif w in REFERENCES:
             if not (t > 0 and ctx.folded[t - 1] in {"the", "this", "that"} and order):
                 continue
             hit = _Hit(t, t, t + 1, None, (), True)
         else:
-            found = _hit(ctx, t, bodies, taken, open_bodies)
+            found = _hit(ctx, t, bodies, taken, open_bodies, sited)
             if found is None:
                 continue
             hit = _copular_name(ctx, found)
@@ -638,6 +685,28 @@ def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:
         seen |= sentences
 
 
+# 'the next session', 'an upcoming workshop', 'a follow-up meeting': an event still to come.
+_FUTURE_WORDS = frozenset({"next", "upcoming", "forthcoming", "future", "follow-up", "following"})
+_FUTURE_PHRASES = (
+    ("to", "be", "held"),
+    ("will", "be", "held"),
+    ("will", "take", "place"),
+    ("is", "planned"),
+    ("are", "planned"),
+    ("is", "scheduled"),
+    ("are", "scheduled"),
+)
+
+
+def _planned_sentence(ctx: Context, sent: int) -> bool:
+    """A sentence about an event still to come ('were invited to the next session, to be held in Lisbon'):
+    who and where it names belong to that event, not to the one reported."""
+    rng = ctx.sentence_ranges[sent]
+    if any(True for _ in ctx.cues(sent, _FUTURE_PHRASES)):
+        return True
+    return any(ctx.folded[t] in TRIGGERS and ctx.folded[t - 1] in _FUTURE_WORDS for t in rng if t > rng.start)
+
+
 def _attach_participants(
     ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft], elsewhere: frozenset[int]
 ) -> None:
@@ -651,12 +720,13 @@ def _attach_participants(
     by_trigger = sorted(((t, d) for d in events for t in d.triggers), key=lambda td: td[0])
     trigger_at = [t for t, _ in by_trigger]
     own = {ctx.sent_of[t] for t, _ in by_trigger}
+    first_in_body = next((t for t in trigger_at if ctx.sent_of[t] > 0), trigger_at[0])
     for sent in range(1, len(ctx.sentences)):
-        if sent in elsewhere and sent not in own:
+        if (sent in elsewhere or _planned_sentence(ctx, sent)) and sent not in own:
             continue
         found = roles.participants(ctx, combined, sent)
         where = roles.sites(ctx, places, sent) if sent not in own and roles.site_sentence(ctx, sent) else []
-        later = ctx.sentence_ranges[sent].stop > trigger_at[0]
+        later = ctx.sentence_ranges[sent].stop > first_in_body  # the headline's trigger opens no story
         if where and later and any(True for _ in ctx.cues(sent, _MET)):
             where = []  # 'Agencies met in Brussels' opens the story; 'officers later met in Lomé' is another
         if not found and not where:

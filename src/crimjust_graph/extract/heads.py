@@ -48,7 +48,7 @@ GENERIC = frozenset(
     prison prisons penitentiary gendarmerie special organized organised serious transnational division
     information analysis airport port maritime anti-narcotics antinarcotics administration institute academy
     training task forces civil economic cyber cybercrime money laundering government of for and the on
-    technical secretariat executive
+    technical secretariat executive judiciary municipal metropolitan coastal traffic
     against""".split()  # noqa: SIM905
 )
 

@@ -88,18 +88,24 @@ def learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
             continue
         if outer is not None or ctx.sent_of[i] != ctx.sent_of[max(0, i - 1)]:
             continue
-        start = _capitalised_run_before(ctx, i)
+        # 'the Global Cooperation in X on Y project (XY)': the name ends before a lower-case 'project'
+        end = i - (ctx.words[i - 1] in REFERENCE_HEADS)
+        start = _capitalised_run_before(ctx, end)
         initial = short[:1].casefold()
-        for k in range(start, i):
+        # a known acronym keeps its name as written, across 'in' between capitalised words
+        whole = inner is not None and "and" not in ctx.folded[start:end]
+        while whole and start >= 2 and ctx.folded[start - 1] == "in" and ctx.is_capitalised(start - 2):
+            start = _capitalised_run_before(ctx, start - 1)
+        for k in range(start, end if not whole else start):
             if ctx.folded[k][:1] == initial and ctx.is_capitalised(k):
                 # a foreign acronym ('Intelligence Center ... (CITCO)') keeps the words of the name
                 dropped = [ctx.folded[j] for j in range(start, k) if ctx.sent_of[j] == ctx.sent_of[i]]
                 if "and" in dropped or not any(w in GENERIC and w not in STOPWORDS for w in dropped):
                     start = k
                 break
-        if i - start < 2:
+        if end - start < 2:
             continue
-        long_form = ctx.text(start, i)
+        long_form = ctx.text(start, end)
         if inner is not None:
             index.add(long_form, inner.known)
             continue
@@ -135,8 +141,8 @@ def learn_programme_names(ctx: Context, index: AliasIndex, hits: list[gazetteer.
         if i in inside or not ctx.words[i][:1].isupper():
             continue
         end = acronym_end(ctx, i)
-        if end <= ends.get(i, i) or any(k in ends for k in range(i + 1, end)):
-            continue  # nothing, exactly a known name, or names side by side ('EU SEACOP')
+        if end <= ends.get(i, i) or any(k in ends and ctx.words[k - 1] != "-" for k in range(i + 1, end)):
+            continue  # nothing, a known name, or names side by side ('EU SEACOP'; 'AMERIPOL-EU' is one)
         after = ctx.words[end] if end < len(ctx) else ""
         introduced = _introduced_as_programme(ctx, i, end)
         named = (
@@ -196,3 +202,27 @@ def learn_listed_programmes(ctx: Context, index: AliasIndex, hits: list[gazettee
             end = acronym_end(ctx, comma + 1) if comma >= 0 else 0
             if comma >= 0 and end > comma + 1 and ctx.words[end : end + 1] == (",",):
                 index.add(ctx.text(comma + 1, end), known_as(Kind.PROGRAMME, ctx.text(comma + 1, end)))
+
+
+_OPENING_QUOTES = frozenset({'"', "“"})
+_CLOSING_QUOTES = frozenset({'"', "”"})
+
+
+def learn_quoted_programmes(ctx: Context, index: AliasIndex) -> None:
+    """'under the project "Strengthening Capacity to Control X in Latin America"': a title in quotes right
+    after a programme noun is that programme's name."""
+    for i, w in enumerate(ctx.folded[:-2]):
+        if (
+            w not in REFERENCE_HEADS
+            or ctx.words[i + 1] not in _OPENING_QUOTES
+            or not ctx.is_capitalised(i + 2)
+        ):
+            continue
+        sent = ctx.sent_of[i]
+        ahead = range(i + 3, min(i + 45, len(ctx)))
+        close = next((j for j in ahead if ctx.words[j] in _CLOSING_QUOTES or ctx.sent_of[j] != sent), None)
+        if close is None or ctx.words[close] not in _CLOSING_QUOTES or close - i < 4:
+            continue
+        name = ctx.text(i + 2, close)
+        if index.match_at(list(ctx.words), list(ctx.folded), i + 2) is None:
+            index.add(name, known_as(Kind.PROGRAMME, name))

@@ -114,6 +114,8 @@ class Mentions:
                     before -= 1
                 if before >= 0 and ctx.folded[before] in PREPOSITIONS and not _organ_of(ctx, before):
                     excluded.add(m.key)
+                    if m.kind is Kind.CITY and out and out[-1].kind is Kind.COUNTRY:
+                        excluded.add(out[-1].key)  # 'based in Lisbon, Portugal': the city's country too
                 if m.kind in kinds:
                     out.append(m)
                 i = m.first

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -20,7 +20,12 @@ from crimjust_graph.extract.heads import (
     head_of,
     known_as,
 )
-from crimjust_graph.extract.learning import learn_acronyms, learn_listed_programmes, learn_programme_names
+from crimjust_graph.extract.learning import (
+    learn_acronyms,
+    learn_listed_programmes,
+    learn_programme_names,
+    learn_quoted_programmes,
+)
 from crimjust_graph.extract.places import (
     AREA_BEFORE_DEMONYM,
     adjective_countries,
@@ -232,6 +237,56 @@ def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Men
         label = f"{word.capitalize()} of {place_label}"
         known = Known((Kind.PARTNER, slugify(f"{word} {place_label}")), label)
         out.append(Mention(first, k + 1, known, (surface,), place_key))
+    return out
+
+
+# 'the Customs Services of A, B and C', 'the Governments of A and B': one body per country, named singular.
+_PLURAL_HEADS = {
+    "services": "Service",
+    "governments": "Government",
+    "ministries": "Ministry",
+    "authorities": "Authority",
+    "agencies": "Agency",
+    "administrations": "Administration",
+    "directorates": "Directorate",
+    "commissions": "Commission",
+}
+
+
+def _bodies_of_countries(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the Customs Services of Kazakhstan, Pakistan and Turkmenistan' -> Customs Service of Kazakhstan, of
+    Pakistan and of Turkmenistan, each based in its country (a coordinated list behind a plural head)."""
+    taken = {k for m in bodies for k in range(m.first, m.last)}
+    countries = {p.first: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for k, word in enumerate(ctx.folded):
+        if word not in _PLURAL_HEADS or not ctx.is_capitalised(k) or k in taken:
+            continue
+        if ctx.folded[k + 1 : k + 2] != ("of",):
+            continue
+        start = k
+        while start > 0 and ctx.is_capitalised(start - 1) and start - 1 not in taken:
+            if ctx.folded[start - 1] in STOPWORDS or ctx.sent_of[start - 1] != ctx.sent_of[k]:
+                break
+            start -= 1
+        listed, j = [], k + 2
+        while j < len(ctx) and ctx.sent_of[j] == ctx.sent_of[k]:
+            if j in countries:
+                listed.append(countries[j])
+                j = countries[j].last
+            elif ctx.folded[j] in {",", "and", "the"}:
+                j += 1
+            else:
+                break
+        if len(listed) < 2:
+            continue
+        head = " ".join([*ctx.words[start:k], _PLURAL_HEADS[word]])
+        for n, country in enumerate(listed):
+            label = f"{head} of {country.known.label}"
+            first = start if n == 0 else country.first
+            known = Known((Kind.PARTNER, slugify(label)), label)
+            surface = ctx.text(first, country.last) if n == 0 else label  # 'Pakistan' alone names no body
+            out.append(Mention(first, country.last, known, (surface,), country.key))
     return out
 
 
@@ -523,6 +578,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     learnt = learn_acronyms(ctx, first_pass)
     learn_programme_names(ctx, learnt, first_pass)
     learn_listed_programmes(ctx, learnt, first_pass)
+    learn_quoted_programmes(ctx, learnt)
     hits = [h for h in gazetteer.find(words, folded, [body_index, learnt]) if not _inside_longer_name(ctx, h)]
     bodies = [
         Mention(
@@ -546,11 +602,19 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
             taken[k] = True
     bodies += _named_bodies(ctx, taken, places)
     bodies += _national_institutions(ctx, bodies, places)
+    bodies += _bodies_of_countries(ctx, bodies, places)
     bodies = _owner_in_name(ctx, bodies)
     bodies += _placed_acronyms(ctx, bodies, places)
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
     places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
+    # ... but a region inside an organisation's name is no region (convention 5: 'Police Community of the
+    # Americas'), unless the name says the body serves it ('Regional Office for Central Asia'); inside a
+    # programme's name it is the programme's scope ('Regional Programme for Eastern Africa').
+    partner_tokens = {k for m in bodies if m.kind is Kind.PARTNER for k in range(m.first, m.last)}
+    places = [
+        p for p in places if p.first not in partner_tokens or p.kind is not Kind.REGION or _served(ctx, p)
+    ]
     places = [p for p in places if not _surname(ctx, p, body_tokens)]
     places += demonym_countries(ctx, bodies, places)
     places += adjective_countries(ctx, places, body_tokens)
@@ -559,6 +623,11 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)
+
+
+def _served(ctx: Context, place: Mention) -> bool:
+    k = place.first - 1 - (ctx.folded[place.first - 1 : place.first] == ("the",))
+    return ctx.folded[k : k + 1] == ("for",)
 
 
 def _surname(ctx: Context, place: Mention, taken: set[int]) -> bool:
@@ -602,6 +671,29 @@ def _owned_names(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     return out
 
 
+_HEAD_FORMS = {
+    "program": "programme",
+    "programme": "programme",
+    "project": "project",
+    "initiative": "initiative",
+}
+
+
+def _named_by_head(
+    ctx: Context, before: list[Mention], i: int, heads: dict[EntityKey, set[str]]
+) -> Mention | None:
+    """'the programme' at token i: the latest programme of its sentence or the two before, in its paragraph,
+    written with that head word so far ('the EU Cocaine Route Programme'); None when none was."""
+    head, sent = _HEAD_FORMS.get(ctx.folded[i]), ctx.sent_of[i]
+    for m in reversed(before):
+        earlier = ctx.sent_of[m.first]
+        if sent - earlier > 2 or ctx.paragraph_of[earlier] != ctx.paragraph_of[sent]:
+            break
+        if head is not None and head in heads.get(m.key, set()):
+            return m
+    return None
+
+
 def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     """'the project', 'the Programme' -> the one programme its paragraph (else the document) is about.
 
@@ -618,6 +710,7 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     earlier: dict[EntityKey, Mention] = {}
     local: dict[int, dict[EntityKey, Mention]] = {}
     seen: Counter[EntityKey] = Counter()  # mentions so far, references included
+    heads: defaultdict[EntityKey, set[str]] = defaultdict(set)  # 'project', 'programme' as written so far
     out: list[Mention] = []
     j = 0
     for i in range(1, len(ctx)):
@@ -625,6 +718,7 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             m = programmes[j]
             earlier[m.key] = local.setdefault(paragraph[ctx.sent_of[m.first]], {})[m.key] = m
             seen[m.key] += 1
+            heads[m.key].update(_HEAD_FORMS[w] for w in ctx.folded[m.first : m.last + 1] if w in _HEAD_FORMS)
             j += 1
         if ctx.folded[i] not in REFERENCE_HEADS or i in taken or i - 1 in taken:
             continue
@@ -638,9 +732,15 @@ def _references(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             counts = sorted((seen[k] for k in candidates if seen[k]), reverse=True)
             top = max(candidates, key=lambda k: seen[k])
             candidates = {top: candidates[top]} if counts and counts[0] > ([*counts[1:], 0])[0] else {}
-        if len(candidates) != 1:
+        head = _HEAD_FORMS.get(ctx.folded[i], "")
+        target = next(iter(candidates.values())) if len(candidates) == 1 else None
+        if target is None or head not in heads[target.key]:
+            # 'X is a project, a component of the EU Y Programme. The programme covers ...': the latest
+            # programme written with that head, when the topic was never called so
+            target = _named_by_head(ctx, programmes[:j], i, heads) or target
+        if target is None:
             continue
-        target = next(iter(candidates.values()))
         out.append(Mention(i - 1, i + 1, target.known, (target.known.label,)))
         seen[target.key] += 1
+        heads[target.key].add(head)
     return out

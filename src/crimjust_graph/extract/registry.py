@@ -68,6 +68,7 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     _rule(relations.coverage, P.COVERS_REGION),
     _rule(relations.nominal_coverage, P.COVERS_REGION, needs=relations.NOMINAL_COVER_NOUNS),
     _rule(relations.units_in_countries, P.COVERS_REGION, needs=relations.UNIT_NOUNS),
+    _rule(relations.partner_countries, P.COVERS_REGION, needs=relations.PARTNER_COUNTRY_WORDS),
     _rule(relations.acts_in, P.COVERS_REGION, needs=frozenset({"in"})),
     _rule(structure.funded_with, P.FUNDED_BY, needs=structure.FUND_VERBS),
     _rule(structure.supported, P.FUNDED_BY, P.HAS_PARTNER, needs=structure.SUPPORT_VERBS | {"support"}),

@@ -22,6 +22,8 @@ PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.PASSIVE)
 COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.PASSIVE)
 NOMINAL_COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.NOMINAL)
 NOMINAL_COVER_NOUNS = frozenset(cue[0] for cue in NOMINAL_COVER_CUES)
+PARTNER_COUNTRY_CUES = phrases(Predicate.COVERS_REGION, Shape.PARTNER_COUNTRIES)
+PARTNER_COUNTRY_WORDS = frozenset(cue[0] for cue in PARTNER_COUNTRY_CUES)
 PART_CUES = without(phrases(Predicate.PART_OF, Shape.PASSIVE), "umbrella of")
 UMBRELLA_CUES = phrases(Predicate.PART_OF, Shape.PASSIVE, "umbrella of")
 BASED_CUES = phrases(Predicate.BASED_IN, Shape.PASSIVE, "based in", "headquartered in")
@@ -52,6 +54,9 @@ def _subject(ctx: Context, bodies: Mentions, i: int, window: int) -> Mention | N
     for m in reversed(candidates):
         if not _in_pp(ctx, m, _PP):
             return m
+    if candidates and _opens_with_pronoun(ctx, sent):
+        # 'It is funded by the EU through the Instrument X and is managed by the EC': 'It' is the subject
+        return topic_of(ctx, bodies, sent, besides=candidates[-1])
     if candidates:
         return candidates[-1]
     opening = bodies.by_first.get(ctx.sentence_ranges[sent].start)  # 'COLIBRI: ..., funded by the EU'
@@ -64,6 +69,9 @@ def subject_or_topic(ctx: Context, bodies: Mentions, i: int, window: int) -> Men
     if subject is not None:
         return subject
     sent = ctx.sent_of[i]
+    before = [m for m in bodies.in_sentence(sent, PROGRAMMES) if m.first < i]
+    if not before and ctx.folded[ctx.sentence_ranges[sent].start] == "it":
+        return topic_of(ctx, bodies, sent)  # 'It is funded by A through the Instrument B': the topic
     if bodies.in_sentence(sent, PROGRAMMES) or any(
         ctx.folded[k] in EVENT_TRIGGERS for k in ctx.sentence_ranges[sent]
     ):
@@ -145,7 +153,10 @@ def funded_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> It
         subject = subject_or_topic(ctx, bodies, a, window=15)
         if subject is not None:
             ev = ctx.evidence(sent)
-            yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in bodies.after(b, BODIES))
+            funders = bodies.after(b, BODIES)
+            if funders and ctx.folded[funders[-1].last : funders[-1].last + 1] in {("through",), ("via",)}:
+                funders += bodies.after(funders[-1].last + 1, PROGRAMMES)  # '... by A through the Fund B'
+            yield from ((subject, Predicate.FUNDED_BY, x, ev) for x in funders if x.key != subject.key)
 
 
 ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
@@ -183,10 +194,21 @@ def partners_appositive(ctx: Context, bodies: Mentions, places: Mentions, sent: 
         yield from ((programme[0], Predicate.HAS_PARTNER, m, ctx.evidence(sent)) for m in partners)
 
 
+def _event_clause(ctx: Context, programme: Mention, sent: int, cue: int) -> bool:
+    """An event is the clause's subject and the programme only its frame ('the workshop ... under X'), not
+    a relative clause about the programme ('delivered by X, which is run by A in partnership with B')."""
+    opening = ctx.sentence_ranges[sent].start
+    relative = any(ctx.folded[k] in {"which", "that", "who"} for k in range(programme.last, cue))
+    framed = _in_pp(ctx, programme, _PP) and not relative
+    return framed and any(ctx.folded[k] in EVENT_TRIGGERS for k in range(opening, programme.first))
+
+
 def partner_cue(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X, in partnership with A and B' -> hasPartner."""
     for a, b in _cues(ctx, sent, PARTNER_CUES):
         subject = subject_or_topic(ctx, bodies, a, window=15) or _organising_programme(ctx, bodies, sent, a)
+        if subject is not None and _event_clause(ctx, subject, sent, a):
+            continue  # 'the workshop was organised by A under X together with B': B co-organised the event
         if subject is not None:
             ev = ctx.evidence(sent)
             yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
@@ -246,7 +268,7 @@ def owned(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterat
             yield subject, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
-_PP = frozenset({"of", "by", "from", "with", "under", "through", "via"})
+_PP = frozenset({"of", "by", "from", "with", "within", "under", "through", "via"})
 _FUNDING_PP = frozenset({"by", "from"})
 _CHANNEL = frozenset({"through", "via"})
 
@@ -393,6 +415,20 @@ def units_in_countries(ctx: Context, bodies: Mentions, places: Mentions, sent: i
             yield from ((window[-1], Predicate.COVERS_REGION, a, ctx.evidence(sent)) for a in items)
 
 
+def partner_countries(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'a meeting organised by SEACOP with partners from Ghana and Togo', 'the project's beneficiary countries
+    Ghana and Togo' -> coversRegion: the countries a programme works with (convention 3), the programme being
+    the last one named before the cue in its sentence, else the paragraph's."""
+    for a, b in _cues(ctx, sent, PARTNER_COUNTRY_CUES):
+        countries = places.after(b, frozenset({Kind.COUNTRY}), skip=4)
+        if not countries:
+            continue
+        before = bodies.between(ctx.sentence_ranges[sent].start, a, PROGRAMMES)
+        programme = before[-1] if before else topic_of(ctx, bodies, sent)
+        if programme is not None and programme.kind is Kind.PROGRAMME:
+            yield from ((programme, Predicate.COVERS_REGION, c, ctx.evidence(sent)) for c in countries)
+
+
 def acts_in(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'Since 2010, AIRCOP trained in West Africa 744 officers' -> coversRegion: the programme's own action
     in an area, told with a past verb right after its name."""
@@ -417,6 +453,12 @@ def _area_lists(ctx: Context, places: Mentions, end: int) -> list[Mention]:
             break
         areas += more
     return areas
+
+
+def _opens_with_pronoun(ctx: Context, sent: int) -> bool:
+    """'It is funded by ...', 'The programme is run by ...': the sentence's subject stands for its topic."""
+    start = ctx.sentence_ranges[sent].start
+    return ctx.folded[start : start + 1] == ("it",) or _opens_with_anaphor(ctx, sent)
 
 
 def _opens_with_anaphor(ctx: Context, sent: int) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from crimjust_graph.extract.cues import Shape, phrases, verbs
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
 from crimjust_graph.extract.lists import ACTORS, BODIES, POSSESSIVE, PROGRAMMES, SITES, Mentions
@@ -15,6 +17,9 @@ FUND_VERBS = verbs(Predicate.FUNDED_BY)
 FRAME_CUES = phrases(Predicate.ORGANISED_BY, Shape.EVENT)
 PARTNERSHIP_CUES = phrases(Predicate.ORGANISED_BY, Shape.PASSIVE)
 SUPPORT_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.SUPPORTED)
+HOST_CUES = phrases(Predicate.ORGANISED_BY, Shape.HOST)
+# 'X delivered a workshop', 'X promoted an exchange visit': the body that gave the event, its organiser
+DELIVERY_VERBS = frozenset({"delivered", "promoted", "conducted", "ran"})
 SELF_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.ACTIVE)
 LIST_CUES = phrases(Predicate.HAS_PARTICIPANT, Shape.EVENT)
 # A sentence with one of these and 'in <place>' says where the current event happened.
@@ -72,7 +77,12 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     rng = ctx.sentence_ranges[sent]
     out: list[Mention] = []
     for i in rng:
-        if ctx.folded[i] in ORGANISE_VERBS:
+        delivery = (  # the event is the verb's object: 'delivered a workshop', not 'delivered talks at it'
+            ctx.folded[i] in DELIVERY_VERBS
+            and i < first
+            and all(ctx.folded[k] in {"a", "an", "the", "its", "their"} for k in range(i + 1, first))
+        )
+        if ctx.folded[i] in ORGANISE_VERBS or _delivered(ctx, i, last) or delivery:
             if i > first and any(ctx.folded[k] in RELATIVE for k in range(max(last, i - 3), i)):
                 continue  # 'convened by the Project, which is run by IOM': the clause is about the Project
             by = _agent_by(ctx, i, rng.stop)
@@ -103,13 +113,37 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     if hosting and last < len(ctx) and ctx.folded[last] in COPULA:
         out += mentions.after(last + 1, BODIES)
     if out or any(ctx.folded[i] in ORGANISE_VERBS for i in rng):
-        for _, end in ctx.cues(sent, PARTNERSHIP_CUES):
+        for start, end in ctx.cues(sent, PARTNERSHIP_CUES):
+            if any(_about_a_body(ctx, mentions, k) for k in range(last, start)):
+                continue  # 'delivered by X, which is run by A in partnership with B': B is X's partner
             out += mentions.after(end, BODIES)
+    for _, end in ctx.cues(sent, HOST_CUES):  # 'At the invitation of X, the project attended the meeting'
+        hosts = mentions.after(end, BODIES)
+        joined = any("and" in ctx.folded[a.last : b.first] for a, b in pairwise(hosts))
+        out += hosts if joined else hosts[:1]  # 'of A, the X project was ...': a comma opens the clause
     for start, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
         if ctx.folded[start] == "under" and end == start + 1 and _funded_before(ctx, rng.start, start):
             continue  # 'funded by the EC under the Y Programme': Y pays through the funder, organises nothing
         out += mentions.after(end, PROGRAMMES, skip=1)[:1]
     return out
+
+
+def _about_a_body(ctx: Context, mentions: Mentions, k: int) -> bool:
+    """A relative pronoun at k opening a clause about the body named just before it ('X (Y), which')."""
+    if ctx.folded[k] not in RELATIVE:
+        return False
+    j = k - (ctx.words[k - 1 : k] == (",",))
+    if j in mentions.by_last:
+        return True
+    if ctx.words[j - 1 : j] == (")",):  # 'the Airport Communication Project (AIRCOP), which'
+        j = next((i for i in range(j - 2, max(-1, j - 8), -1) if ctx.words[i] == "("), j)
+    return j in mentions.by_last
+
+
+def _delivered(ctx: Context, i: int, last: int) -> bool:
+    """'The course was delivered by X', 'is being delivered by X': X ran the event it is the agent of."""
+    passive = ctx.folded[i - 1 : i] in {("was",), ("is",), ("were",), ("are",), ("being",), ("been",)}
+    return ctx.folded[i] == "delivered" and passive and i >= last and ctx.folded[i + 1 : i + 2] == ("by",)
 
 
 def _funded_before(ctx: Context, first: int, cue: int) -> bool:
@@ -121,7 +155,9 @@ def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
     out: list[Mention] = []
     for start, end in ctx.cues(ctx.sent_of[trigger], FUND_CUES):
         between = mentions.between(trigger + 1, start, PROGRAMMES)
-        if start < trigger or between:
+        opening = start == ctx.sentence_ranges[ctx.sent_of[trigger]].start
+        fronted = opening and "," in ctx.words[end:trigger]  # 'Funded by Canada, the meeting gathered ...'
+        if (start < trigger and not fronted) or between:
             continue
         items = mentions.after(end, BODIES)
         out += items
@@ -159,6 +195,8 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
             continue  # 'the next session, to be held in Lisbon': a planned event's place
         if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _SEATED:
             continue  # 'RMIFC based in Madagascar': where a body sits, not where an event is
+        if k >= 1 and ctx.folded[k] == "in" and _other_events(ctx, k - 1):
+            continue  # 'after similar sessions in Lomé': the place of other events, told in passing
         if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _TOPIC_NOUNS:
             continue  # 'the security situation in Afghanistan was discussed': a topic, not a venue
         home = k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _HOME_NOUNS
@@ -167,6 +205,23 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
         if (k >= 0 and ctx.folded[k] in {"in", "at"}) or after_site or hosts:
             out.append(m)
     return out
+
+
+_EARLIER = frozenset({"similar", "previous", "earlier", "past", "prior", "last", "other", "former", "next"})
+
+
+def _other_events(ctx: Context, k: int) -> bool:
+    """'similar sessions', 'earlier workshops', 'the previous meeting' ending at token k: other events."""
+    noun = ctx.folded[k]
+    plural = noun.endswith("s") and (noun[:-1] in EVENT_WORDS or noun == "sessions")
+    return (
+        (plural or noun in EVENT_WORDS or noun == "session")
+        and ctx.folded[k - 1 : k] != ()
+        and (
+            ctx.folded[k - 1] in _EARLIER
+            or (plural and ctx.folded[k - 1] in {"two", "three", "several", "many"})
+        )
+    )
 
 
 _HOME_NOUNS = frozenset(
@@ -280,6 +335,13 @@ def _speakers(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     return out
 
 
+def _owned_body(ctx: Context, mentions: Mentions, country: Mention) -> Mention:
+    """'from Nigeria's National Drug Law Enforcement Agency': the body took part, not the country."""
+    body = mentions.by_first.get(country.last + 2)
+    owned = ctx.words[country.last : country.last + 2] in POSSESSIVE and body is not None
+    return body if owned and body is not None and body.kind is Kind.PARTNER else country
+
+
 def _right_after_from(ctx: Context, first: int) -> bool:
     k = first - 1
     while k >= 0 and ctx.folded[k] == "the":
@@ -305,7 +367,28 @@ def _from_before(ctx: Context, first: int, sent: int) -> bool:
 # People a body sends: 'INTERPOL staff', 'UNODC experts' stand for the body itself.
 PEOPLE = frozenset(
     """staff experts officials officers representatives delegates analysts investigators prosecutors trainers
-    team teams delegation specialists""".split()  # noqa: SIM905
+    team teams delegation specialists authorities""".split()  # noqa: SIM905
+)
+
+
+def _aside_start(ctx: Context, k: int) -> int | None:
+    """The comma opening an aside that ends right before token k (', based in Lisbon, Portugal, also took
+    part'), when the aside opens with a lower-case word; None without one."""
+    rng = ctx.sentence_ranges[ctx.sent_of[k]]
+    while k > rng.start and ctx.folded[k - 1] in {"also", "too", "then", "later"}:
+        k -= 1
+    if k <= rng.start or ctx.words[k - 1] != ",":
+        return None
+    for j in range(k - 2, max(rng.start, k - 14), -1):
+        if ctx.words[j] == "," and ctx.words[j + 1].isalpha() and ctx.words[j + 1].islower():
+            return j  # past the commas inside the aside's own list ('Lisbon, Portugal')
+    return None
+
+
+# Verbs of sending that make a body a participant only when people are what it sent.
+SENDING = frozenset({"sent", "deployed"})
+SENT_PEOPLE = PEOPLE | frozenset(
+    "officer expert official representative delegate analyst investigator observer observers liaison".split()  # noqa: SIM905
 )
 
 
@@ -321,7 +404,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
             items = mentions.forward(m.first, frozenset({Kind.COUNTRY})) or [m]
             seen.update(x.first for x in items)
             if _from_before(ctx, m.first, sent) and (len(items) > 1 or _right_after_from(ctx, m.first)):
-                out += items
+                out += [_owned_body(ctx, mentions, x) for x in items]
     for _, end in ctx.cues(sent, LIST_CUES):
         end += ctx.folded[end : end + 1] in {(w,) for w in COPULA}  # 'in attendance were A and B'
         out += _after_noun_phrase(ctx, mentions, end, ACTORS)
@@ -329,14 +412,20 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
     for start, end in ctx.cues(sent, SELF_CUES):
         if ctx.folded[end : end + 1] == ("by",):
             continue
+        if ctx.folded[start] in SENDING and not SENT_PEOPLE & set(ctx.folded[end : end + 4]):
+            continue  # 'A sent liaison officers' took part; 'A sent a letter' did not
         k = start
         if k > 0 and ctx.folded[k - 1] in PEOPLE and (k - 1) in mentions.by_last:
             k -= 1  # 'INTERPOL staff presented', 'Europol analysts briefed': the body named just before
-        out += mentions.backward(k, ACTORS)
+        found = mentions.backward(k, ACTORS)
+        aside = _aside_start(ctx, k)
+        if aside is not None:  # 'The X Centre, based in Lisbon, Portugal, also took part': X, not Portugal
+            found = [m for m in found if m.last <= aside] or mentions.backward(aside, ACTORS)
+        out += found
         k = end
         while k < len(ctx) and ctx.words[k] == ",":
             k += 1
         for cue in ALSO_CUES:
-            if ctx.folded[k : k + len(cue)] == cue:
-                out += mentions.after(k + len(cue), ACTORS)
+            if ctx.folded[k : k + len(cue)] == cue:  # 'took part, along with colleagues from A and B'
+                out += _after_noun_phrase(ctx, mentions, k + len(cue), ACTORS)
     return out
