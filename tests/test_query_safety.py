@@ -321,7 +321,7 @@ def test_deep_or_long_queries_do_not_crash_the_endpoint(store_path: Path, tmp_pa
     try:
         for query, reason in [*((q, "nests") for q in DEEP.values()), *((q, "parts") for q in LONG.values())]:
             status, _, body = server.request(
-                "POST", "/sparql", query.encode(), {"Content-Type": "application/sparql-query"}
+                "POST", "/sparql", query.encode(), {"Content-Type": "application/sparql-query"}, timeout=300
             )
             assert status == 400 and reason in one_line(body)
         assert server.get("ASK { ?s ?p ?o }")[0] == 200
