@@ -19,7 +19,7 @@ from crimjust_graph import sparql
 from crimjust_graph.errors import CrimjustError, QueryError, StoreError, printable
 from crimjust_graph.extract.curation import find_curation, read_curation
 from crimjust_graph.files import write_atomically
-from crimjust_graph.pipeline import TIME_LIMIT
+from crimjust_graph.pipeline import MAX_MEMORY, TIME_LIMIT
 from crimjust_graph.pipeline import ingest as run_ingest
 from crimjust_graph.sandbox import deny_network
 from crimjust_graph.store import RDF_FORMATS, LocalStore, Store, default_store_path, open_store
@@ -126,6 +126,13 @@ def ingest(
             min=0,
         ),
     ] = TIME_LIMIT,
+    max_memory: Annotated[
+        int,
+        typer.Option(
+            help="Memory in MB one document may take to read and extract; past it, it fails (0: none).",
+            min=0,
+        ),
+    ] = MAX_MEMORY >> 20,
 ) -> None:
     """Read documents, extract what they state and store one named graph per document."""
     try:
@@ -147,9 +154,17 @@ def ingest(
                 progress=lambda _: progress.advance(task),
                 curation=corrections,
                 time_limit=time_limit or None,
+                max_memory=max_memory << 20 or None,
             )
     else:
-        report = run_ingest(paths, db, workers=workers, curation=corrections, time_limit=time_limit or None)
+        report = run_ingest(
+            paths,
+            db,
+            workers=workers,
+            curation=corrections,
+            time_limit=time_limit or None,
+            max_memory=max_memory << 20 or None,
+        )
     total = report.new + report.unchanged + report.replaced
     out.print(
         f"{total} documents: {report.new} new, {report.unchanged} unchanged, {report.replaced} replaced, "
