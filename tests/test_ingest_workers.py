@@ -89,7 +89,8 @@ def test_a_document_over_the_memory_limit_fails_alone(tmp_path: Path) -> None:
     docs.mkdir()
     (docs / "good.txt").write_text(GOOD, "utf-8")
     big = docs / "big.txt"  # 8 MB of prose: reading, cleaning and splitting it take far more than 100 MB
-    big.write_text("Big report\n\n" + (NEWS.split("\n\n", 1)[1].replace("\n", " ") + "\n\n") * 40_000, "utf-8")
+    paragraph = NEWS.split("\n\n", 1)[1].replace("\n", " ")
+    big.write_text("Big report\n\n" + (paragraph + "\n\n") * 40_000, "utf-8")
     store = tmp_path / "store"
     run = cli("ingest", "--store", store, "--max-memory", "100", docs, timeout=170)
     assert run.code == 1, (run.stdout, run.stderr)
