@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crimjust_graph.extract.curation import Curation, curation_for
-from crimjust_graph.pipeline import TIME_LIMIT, IngestReport
+from crimjust_graph.pipeline import MAX_MEMORY, TIME_LIMIT, IngestReport
 from crimjust_graph.pipeline import ingest as _ingest
 from crimjust_graph.sandbox import run_offline
 from crimjust_graph.sparql import Rows, prepare, run_query, to_python
@@ -41,13 +41,15 @@ def ingest(
     curation: Path | str | Curation | None = None,
     workers: int | None = None,
     time_limit: float | None = TIME_LIMIT,
+    max_memory: int | None = MAX_MEMORY,
     progress: Callable[[Path], None] | None = None,
 ) -> IngestReport:
     """Ingest files or folders into `store` (default: the writable default store), as `ingest` does.
 
     `curation` is a curation file (or a read `Curation`); by default the `crimjust-curation.toml` beside
     or in the store folder applies when there is one. `workers` extraction processes (default: up to 4);
-    each document may take `time_limit` seconds to read and extract (None or 0: no limit).
+    each document may take `time_limit` seconds and `max_memory` bytes beyond the worker's own to read and
+    extract (None or 0: no limit).
     """
     db = store if store is not None else open_store(writable=True)
     return _ingest(
@@ -57,6 +59,7 @@ def ingest(
         progress=progress,
         curation=curation_for(curation, db.path if isinstance(db, LocalStore) else None),
         time_limit=time_limit or None,
+        max_memory=max_memory or None,
     )
 
 

@@ -21,7 +21,7 @@ from crimjust_graph import sparql
 from crimjust_graph.errors import CrimjustError, QueryError, StoreError, printable
 from crimjust_graph.extract.curation import FILE_NAME, Curation, curation_for
 from crimjust_graph.files import write_atomically
-from crimjust_graph.pipeline import TIME_LIMIT
+from crimjust_graph.pipeline import MAX_MEMORY, TIME_LIMIT
 from crimjust_graph.sandbox import deny_network
 from crimjust_graph.store import RDF_FORMATS, LocalStore, Store, default_store_path, open_store
 from crimjust_graph.vocab import ID
@@ -154,12 +154,25 @@ def ingest(
             min=0,
         ),
     ] = TIME_LIMIT,
+    max_memory: Annotated[
+        int,
+        typer.Option(
+            help="Memory in MB one document may take to read and extract; past it, it fails (0: none).",
+            min=0,
+        ),
+    ] = MAX_MEMORY >> 20,
 ) -> None:
     """Read documents, extract what they state and store one named graph per document."""
     db = open_db()
     corrections = curation_for(curation, db.path if isinstance(db, LocalStore) else None)
     run = functools.partial(
-        api.ingest, paths, db, curation=corrections or Curation(), workers=workers, time_limit=time_limit
+        api.ingest,
+        paths,
+        db,
+        curation=corrections or Curation(),
+        workers=workers,
+        time_limit=time_limit,
+        max_memory=max_memory << 20,
     )
     if err.is_terminal:
         from rich.progress import Progress

@@ -6,15 +6,14 @@ import functools
 import itertools
 import multiprocessing
 import os
+import signal
 import sys
-import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
 
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
@@ -28,11 +27,14 @@ from crimjust_graph.mapping import document_triples, to_ntriples
 from crimjust_graph.model import Document
 from crimjust_graph.store import GraphText, Outcome, Store
 from crimjust_graph.vocab import document_iri
+from crimjust_graph.workers import start_ingest_worker
 
 # Documents written to the store together: new ones share one bulk load, then the store is flushed.
 _WRITE_EVERY = 100
 # Seconds one document may take to be read and extracted; past it the document fails, the run goes on.
 TIME_LIMIT = 300.0
+# Bytes of memory a worker may take for one document beyond what it starts with; past it the document fails.
+MAX_MEMORY = 2048 << 20
 
 
 @dataclass
@@ -69,7 +71,7 @@ def prepare(document: Document, curation: Curation | None = None) -> _Prepared:
     iri = document_iri(document.id)
     source = ox.Triple(ox.NamedNode(iri), _SOURCE, ox.Literal(document.source))
     triples = [t for t in document_triples(extraction) if t != source]  # the store adds it, last
-    if curation:  # which curation made this graph: a changed file re-extracts it (see _changed_documents)
+    if curation:  # which curation made this graph: a changed file re-extracts it (see ingest_file)
         marker = ox.NamedNode(f"urn:crimjust:curation:{curation.digest}")
         triples.append(ox.Triple(ox.NamedNode(iri), _CONFORMS_TO, marker))
     review = tuple(f"{document.source}: {line}" for line in unsure_merges(extraction))
@@ -81,42 +83,85 @@ _SOURCE = ox.NamedNode(str(DCTERMS.source))
 _CONFORMS_TO = ox.NamedNode(str(DCTERMS.conformsTo))
 
 
-def _prepare_or_fail(document: Document, curation: Curation | None = None) -> _Prepared | InputError:
-    """A bug the extractor hits on one document fails that document, not the whole run."""
-    try:
-        return prepare(document, curation)
-    except Exception as exc:
-        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        return InputError(document.source, f"extraction failed ({type(exc).__name__}: {reason})")
-
-
 def _curation_id(curation: Curation | None) -> str | None:
     return f"urn:crimjust:curation:{curation.digest}" if curation else None
 
 
+# For each source in the store: the document graphs read from it, each with the curation that made it.
+Stored = dict[str, dict[str, str | None]]
+
+_STORED = f"""
+SELECT ?g ?source ?curation WHERE {{
+  GRAPH ?g {{ ?g dcterms:source ?source OPTIONAL {{ ?g dcterms:conformsTo ?curation }} }}
+  FILTER(STRSTARTS(STR(?g), "{document_iri("")}"))
+}}
+"""
+
+
+def stored_documents(store: Store) -> Stored:
+    """What the store holds, read once before a run, so workers can skip unchanged files without asking it."""
+    result = store.query(_STORED)
+    assert isinstance(result, ox.QuerySolutions)
+    stored: Stored = {}
+    for row in result:
+        curation = row["curation"]
+        stored.setdefault(row["source"].value, {})[row["g"].value] = curation.value if curation else None
+    return stored
+
+
 @dataclass(frozen=True)
-class _Read:
-    """One file read in a worker: the document or why not, its warnings, and the seconds it took."""
+class _Done:
+    """One file as its worker left it: a graph to store, None when this text from this source is stored
+    already under this curation, or why it failed; with the warnings its reading gave."""
 
     path: Path
-    document: Document | InputError
+    result: _Prepared | InputError | None
     warnings: tuple[str, ...] = ()
-    seconds: float = 0.0
 
 
-def _read(path: Path) -> _Read:
-    """Read one file; runs in a worker process, so a parser stuck in C code can be stopped."""
-    start = time.monotonic()
+def ingest_file(
+    path: Path, stored: dict[str, str | None], curation: Curation | None, max_memory: int | None = None
+) -> _Done:
+    """Read, check and extract one file in a worker process: the file's one trip between processes.
+
+    `stored` maps the graphs already read from this file's source to their curation, so an unchanged
+    file costs a read and a hash, not an extraction.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
         try:
-            document: Document | InputError = read_document(path)
+            document = read_document(path)
         except InputError as exc:
-            document = exc
+            return _Done(path, exc, _notes(caught))
         except Exception as exc:  # a parser bug or MemoryError fails this file, not the run
-            document = InputError(_source(path), f"cannot read ({_describe(exc)})")
-    notes = tuple(str(w.message) for w in caught if issubclass(w.category, InputWarning))
-    return _Read(path, document, notes, time.monotonic() - start)
+            return _Done(
+                path, InputError(_source(path), _failure("cannot read", exc, max_memory)), _notes(caught)
+            )
+    iri = str(document_iri(document.id))
+    wanted = _curation_id(curation)
+    if iri in stored and stored[iri] == wanted:
+        return _Done(path, None, _notes(caught))
+    try:
+        prepared = prepare(document, curation)
+    except Exception as exc:  # a bug the extractor hits on one document fails that document only
+        return _Done(
+            path, InputError(document.source, _failure("extraction failed", exc, max_memory)), _notes(caught)
+        )
+    if iri in stored:  # the same text under another curation: its graph is rebuilt
+        prepared = replace(prepared, graph=replace(prepared.graph, force=True))
+    return _Done(path, prepared, _notes(caught))
+
+
+def _notes(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    return tuple(str(w.message) for w in caught if issubclass(w.category, InputWarning))
+
+
+def _failure(what: str, exc: BaseException, max_memory: int | None) -> str:
+    if isinstance(exc, MemoryError) and max_memory:
+        return (
+            f"{what}: needed more than the {max_memory >> 20} MB memory limit for one document (--max-memory)"
+        )
+    return f"{what} ({_describe(exc)})"
 
 
 def _source(path: Path) -> str:
@@ -139,35 +184,32 @@ def ingest(
     progress: Callable[[Path], None] | None = None,
     curation: Curation | None = None,
     time_limit: float | None = TIME_LIMIT,
+    max_memory: int | None = MAX_MEMORY,
 ) -> IngestReport:
     """Ingest files and folders; a bad file is reported and skipped, every good one still lands.
 
     `curation` (the user's merges, splits, drops and kinds) applies to every document; documents stored
     under another curation are extracted again even when their text is unchanged. Each document gets
-    `time_limit` seconds to be read and extracted (None: no limit); one that takes longer is stopped and
-    reported as failed.
+    `time_limit` seconds and `max_memory` bytes (beyond what a worker starts with) to be read and
+    extracted (None: no limit); one that needs more is stopped and reported as failed.
     """
     files, errors = find_documents(Path(p) for p in paths)
     report = IngestReport(failed=list(errors))
     if not files:
         return report
     count = max(1, min(workers if workers is not None else min(os.cpu_count() or 1, 4), len(files)))
-    with _Workers(count, time_limit) as pool:
-        stale: set[str] = set()
-        reads = _succeeded(pool.read(files), report, progress)
-        todo = _changed_documents(reads, store, report, curation, stale)
-        prepared = _succeeded(pool.prepare(todo, curation), report)
-        while batch := list(itertools.islice(prepared, _WRITE_EVERY)):
-            _write(batch, store, report, stale)
+    stored = stored_documents(store)
+    with _Workers(count, time_limit, max_memory) as pool:
+        done = _succeeded(pool.ingest(files, stored, curation), report, progress)
+        while batch := list(itertools.islice(done, _WRITE_EVERY)):
+            _write(batch, store, report)
     return report
 
 
-def _write(batch: list[_Prepared], store: Store, report: IngestReport, stale: set[str]) -> None:
+def _write(batch: list[_Prepared], store: Store, report: IngestReport) -> None:
     """Store one batch in one transaction and flush it; a full disk stops the run with one line."""
-    # Same text under another curation: rebuild its graph (still one transaction).
-    graphs = [replace(p.graph, force=p.graph.iri in stale) for p in batch]
     try:
-        outcomes = store.replace_texts(graphs)
+        outcomes = store.replace_texts([p.graph for p in batch])
         store.flush()  # Oxigraph keeps written data in memory until flushed: this keeps memory flat
     except OSError as exc:
         done = report.new + report.replaced
@@ -187,55 +229,20 @@ def _write(batch: list[_Prepared], store: Store, report: IngestReport, stale: se
         report.relations += one.relations
 
 
-T = TypeVar("T")
-
-
 def _succeeded(
-    results: Iterable[T | InputError],
-    report: IngestReport,
-    progress: Callable[[Path], None] | None = None,
-) -> Iterator[T]:
-    """The items that worked; the others go to the report's failures."""
-    for result in results:
-        if isinstance(result, _Read):
-            report.warnings += result.warnings
-            if progress is not None:
-                progress(result.path)
-        if isinstance(result, InputError):
-            report.failed.append(result)
-        else:
-            yield result
-
-
-def _changed_documents(
-    reads: Iterator[_Read],
-    store: Store,
-    report: IngestReport,
-    curation: Curation | None,
-    stale: set[str],
-) -> Iterator[tuple[Document, float]]:
-    """Documents to extract, with the seconds their reading took; skips this exact text from this source
-    when it is stored already."""
-    for read in reads:
-        document = read.document
-        if isinstance(document, InputError):
-            report.failed.append(document)
-            continue
-        iri = str(document_iri(document.id))
-        if not store.has_document(iri, document.source):
-            yield document, read.seconds
-        elif _stored_curation(store, iri) != _curation_id(curation):
-            stale.add(iri)
-            yield document, read.seconds
-        else:
+    results: Iterable[_Done], report: IngestReport, progress: Callable[[Path], None] | None
+) -> Iterator[_Prepared]:
+    """The graphs to store; unchanged files and failures go to the report."""
+    for done in results:
+        report.warnings += done.warnings
+        if progress is not None:
+            progress(done.path)
+        if isinstance(done.result, InputError):
+            report.failed.append(done.result)
+        elif done.result is None:
             report.unchanged += 1
-
-
-def _stored_curation(store: Store, iri: str) -> str | None:
-    sparql = f"SELECT ?c WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:conformsTo ?c }} }}"
-    for row in store.query(sparql):  # type: ignore[union-attr]
-        return str(row[0].value)
-    return None
+        else:
+            yield done.result
 
 
 _WARM_UP = "Warm-up\n\nUNODC and INTERPOL held a workshop in Dakar, Senegal, from 3 to 5 March 2019."
@@ -249,20 +256,26 @@ def _warm_up() -> None:
 
 
 class _Workers:
-    """Worker processes that read and extract documents, in order, each document within the time limit.
+    """Worker processes that read and extract documents, in order, each document within its limits.
 
-    A document over its limit is stopped by killing its worker (a parser can be stuck in C code, where
-    no signal reaches it); the pool starts a fresh worker and the run goes on. Workers are forked, so
-    they start at once with everything the parent has loaded.
+    A document over its time limit is stopped by killing its worker (a parser can be stuck in C code,
+    where no signal reaches it); the pool starts a fresh worker and the run goes on. Workers are forked,
+    so they start at once with everything the parent has loaded; each dies with the parent (a `kill -9`
+    of the ingest leaves none behind) and may take `max_memory` bytes beyond what it started with.
     """
 
-    def __init__(self, count: int, time_limit: float | None) -> None:
-        self.count, self.time_limit = count, time_limit
+    def __init__(self, count: int, time_limit: float | None, max_memory: int | None) -> None:
+        self.count, self.time_limit, self.max_memory = count, time_limit, max_memory
         methods = multiprocessing.get_all_start_methods()
         fork = sys.platform == "linux" and "fork" in methods
         if fork:
             _warm_up()
-        self.pool = ProcessPool(count, context=multiprocessing.get_context("fork" if fork else None))
+        self.pool = ProcessPool(
+            count,
+            initializer=start_ingest_worker,
+            initargs=(os.getpid(), max_memory),
+            context=multiprocessing.get_context("fork" if fork else None),
+        )
 
     def __enter__(self) -> _Workers:
         return self
@@ -274,34 +287,27 @@ class _Workers:
             self.pool.close()  # type: ignore[no-untyped-call]
         self.pool.join()
 
-    def read(self, paths: Iterable[Path]) -> Iterator[_Read | InputError]:
-        """Each file read, in order: a `_Read`, or an InputError when reading was stopped."""
-        window: deque[tuple[Path, Future[_Read]]] = deque()
+    def ingest(self, paths: Iterable[Path], stored: Stored, curation: Curation | None) -> Iterator[_Done]:
+        """Each file read and, unless stored already, extracted; in order.
+
+        Up to a write batch and more is handed out ahead, so the workers go on extracting while this
+        process writes the previous batch to the store.
+        """
+        ahead = _WRITE_EVERY + 2 * self.count
+        window: deque[tuple[Path, Future[_Done]]] = deque()
         for path in itertools.chain(paths, [None]):
             if path is not None:
-                window.append((path, self.pool.schedule(_read, (path,), timeout=self.time_limit)))
-            while window and (path is None or len(window) > 2 * self.count):
+                known = stored.get(_source(path), {})
+                task = self.pool.schedule(
+                    ingest_file, (path, known, curation, self.max_memory), timeout=self.time_limit
+                )
+                window.append((path, task))
+            while window and (path is None or len(window) > ahead):
                 first, future = window.popleft()
                 answer = self._answer(future)
-                yield InputError(_source(first), answer) if isinstance(answer, str) else answer
+                yield _Done(first, InputError(_source(first), answer)) if isinstance(answer, str) else answer
 
-    def prepare(
-        self, documents: Iterable[tuple[Document, float]], curation: Curation | None
-    ) -> Iterator[_Prepared | InputError]:
-        """Each document extracted and mapped, in order, within what is left of its time limit."""
-        window: deque[tuple[str, Future[_Prepared | InputError]]] = deque()
-        for item in itertools.chain(documents, [None]):
-            if item is not None:
-                document, spent = item
-                left = None if self.time_limit is None else max(1.0, self.time_limit - spent)
-                task = self.pool.schedule(_prepare_or_fail, (document, curation), timeout=left)
-                window.append((document.source, task))
-            while window and (item is None or len(window) > 2 * self.count):
-                source, future = window.popleft()
-                answer = self._answer(future)
-                yield InputError(source, answer) if isinstance(answer, str) else answer
-
-    def _answer(self, future: Future[T]) -> T | str:
+    def _answer(self, future: Future[_Done]) -> _Done | str:
         """The worker's answer, or the one-line reason why there is none."""
         try:
             return future.result()
@@ -311,6 +317,12 @@ class _Workers:
                 "document (--time-limit)"
             )
         except ProcessExpired as exc:
-            return f"stopped: its worker process died ({exc}, exit code {exc.exitcode})"
+            limit = (
+                f"; it may have passed the {self.max_memory >> 20} MB memory limit for one document "
+                "(--max-memory)"
+                if self.max_memory and exc.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS)
+                else ""
+            )
+            return f"stopped: its worker process died ({exc}, exit code {exc.exitcode}){limit}"
         except Exception as exc:  # an answer that cannot be sent back, say
             return f"failed ({_describe(exc)})"

@@ -10,17 +10,22 @@ Memory is bounded the same way: a watch reads this process's peak resident size 
 once it passes `--max-memory` the running queries answer 503 and the process retires. A kernel limit on
 the process's data size (set by `limit_memory`, above the watched one) is the backstop for a query that
 allocates faster than the watch looks: the allocation fails and the process ends.
+
+Ingest workers (pipeline.py) are set up here too, by `start_ingest_worker`: each may take a fixed amount of
+memory beyond what it was forked with, and dies with the ingest process, even while stuck in C code.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import os
 import resource
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from crimjust_graph.protocol import Answer, error
 from crimjust_graph.sandbox import offline_executor
@@ -133,3 +138,49 @@ def limit_memory(max_memory: int) -> None:
 
 def _megabytes(size: int | None) -> str:
     return f"{(size or 0) >> 20} MB"
+
+
+def start_ingest_worker(parent: int, max_memory: int | None) -> None:
+    """Set up a forked ingest worker: it dies with `parent`, and may take `max_memory` more bytes of data."""
+    die_with_parent(parent)
+    if max_memory:
+        limit_data_growth(max_memory)
+
+
+# prctl(2) option: the signal the kernel sends this process when its parent ends.
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when `parent` ends, however it ends (`kill -9` included).
+
+    A worker stuck in C code neither runs signal handlers nor notices a closed pipe, so without this it
+    would outlive a killed ingest for as long as its document takes. Linux only; elsewhere a no-op.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+def limit_data_growth(extra: int) -> None:
+    """Let the kernel refuse this process data (heap, anonymous maps) past what it holds now plus `extra`.
+
+    Relative, since a forked worker starts with its parent's data, which it does not grow: Python then
+    raises MemoryError for the document that asked for too much, and a library in C or Rust aborts.
+    """
+    limit = _data_size() + extra
+    _, ceiling = resource.getrlimit(resource.RLIMIT_DATA)
+    if ceiling != resource.RLIM_INFINITY:
+        limit = min(limit, ceiling)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, ceiling))
+
+
+def _data_size() -> int:
+    """This process's data size in bytes, as RLIMIT_DATA counts it (its peak resident size off Linux)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return peak_memory()
+    return int(status.split("VmData:")[1].split()[0]) << 10
