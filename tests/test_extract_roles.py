@@ -355,3 +355,27 @@ def test_a_date_after_the_topic_is_not_part_of_the_events_name() -> None:
     ex = run("An exchange mission on police cooperation on 3 May 2021 brought officers to Accra, Ghana.")
     labels = {e.label for e in ex.entities if e.kind is Kind.EVENT}
     assert labels == {"exchange mission on police cooperation"}
+
+
+def test_bodies_in_a_helping_aside_took_part_too() -> None:
+    ex = run(
+        "From 2 to 6 October 2022 the Harbour Sweep operation targeted arms smuggling in ports. In all, 14 "
+        "countries, backed by INTERPOL, Frontex and a few other partners, took part in the operation."
+    )
+    assert {"INTERPOL", "Frontex"} <= roles(ex, "hasParticipant")
+
+
+def test_an_aside_that_only_describes_the_subject_adds_no_participant() -> None:
+    ex = run(
+        "From 2 to 6 October 2022 the Harbour Sweep operation targeted arms smuggling in ports. Port police, "
+        "trained in 2020 with INTERPOL material, took part in the operation."
+    )
+    assert "INTERPOL" not in roles(ex, "hasParticipant")
+
+
+def test_a_helping_phrase_cut_off_by_a_relative_clause_adds_no_participant() -> None:
+    ex = run(
+        "From 2 to 6 October 2022 the Harbour Sweep operation targeted arms smuggling in ports. Port police, "
+        "supported by Frontex, which has trained 300 officers, also took part."
+    )
+    assert "Frontex" not in roles(ex, "hasParticipant")

@@ -385,6 +385,38 @@ def _aside_start(ctx: Context, k: int) -> int | None:
     return None
 
 
+# An aside opening with one of these names who helped the subject of 'took part' ('26 countries, supported
+# by A and B, took part'): the helpers were there too.
+HELP_ASIDES = (
+    ("supported", "by"),
+    ("assisted", "by"),
+    ("backed", "by"),
+    ("accompanied", "by"),
+    ("joined", "by"),
+    ("with", "the", "support", "of"),
+    ("with", "support", "from"),
+)
+
+
+def _helpers_in_aside(ctx: Context, mentions: Mentions, k: int) -> list[Mention]:
+    """The bodies named in a helping aside closed by a comma right before token k (the verb of taking
+    part), none for any other aside or when a clause word comes between."""
+    rng = ctx.sentence_ranges[ctx.sent_of[k]]
+    while k > rng.start and ctx.folded[k - 1] in {"also", "too"}:
+        k -= 1
+    if k <= rng.start or ctx.words[k - 1] != ",":
+        return []
+    for j in range(k - 2, max(rng.start, k - 26), -1):
+        if ctx.folded[j] in RELATIVE or ctx.folded[j] == ";":
+            return []
+        if ctx.words[j] != ",":
+            continue
+        for cue in HELP_ASIDES:
+            if ctx.folded[j + 1 : j + 1 + len(cue)] == cue:
+                return mentions.after(j + 1 + len(cue), BODIES)
+    return []
+
+
 # Verbs of sending that make a body a participant only when people are what it sent.
 SENDING = frozenset({"sent", "deployed"})
 SENT_PEOPLE = PEOPLE | frozenset(
@@ -421,6 +453,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
         aside = _aside_start(ctx, k)
         if aside is not None:  # 'The X Centre, based in Lisbon, Portugal, also took part': X, not Portugal
             found = [m for m in found if m.last <= aside] or mentions.backward(aside, ACTORS)
+        found += _helpers_in_aside(ctx, mentions, k)
         out += found
         k = end
         while k < len(ctx) and ctx.words[k] == ",":
