@@ -379,3 +379,22 @@ def test_a_helping_phrase_cut_off_by_a_relative_clause_adds_no_participant() -> 
         "supported by Frontex, which has trained 300 officers, also took part."
     )
     assert "Frontex" not in roles(ex, "hasParticipant")
+
+
+def test_a_body_qualifying_the_event_noun_organised_it() -> None:
+    ex = run("The first regional INTERPOL meeting for heads of police academies took place in Seoul in 2023.")
+    assert roles(ex, "organisedBy") == {"INTERPOL"}
+
+
+def test_a_body_qualifying_the_event_noun_yields_to_a_named_host() -> None:
+    ex = run(
+        "The World Customs Organization hosted the first Blue Reef Programme Steering Committee meeting in "
+        "Brussels on 4 May 2023."
+    )
+    assert "Blue Reef Programme" not in roles(ex, "organisedBy")
+    assert "World Customs Organization" in roles(ex, "organisedBy")
+
+
+def test_a_body_after_a_preposition_in_the_event_phrase_organised_nothing() -> None:
+    ex = run("A regional meeting on INTERPOL databases took place in Seoul in May 2023.")
+    assert "INTERPOL" not in roles(ex, "organisedBy")

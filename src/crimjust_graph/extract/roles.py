@@ -128,6 +128,22 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     return out
 
 
+# Words that end a body's modifier use inside an event's name: 'an INTERPOL meeting' but not 'a meeting on
+# INTERPOL tools' or 'a UNODC and WCO meeting' read as a list elsewhere.
+_NOT_MODIFIER = frozenset({"of", "for", "on", "with", "by", "in", "at", "to", ",", "(", ")", "and"})
+
+
+def named_in_front(ctx: Context, mentions: Mentions, trigger: int, first: int) -> list[Mention]:
+    """A body that qualifies the event's head noun from inside its name ('the regional INTERPOL meeting',
+    'the Paris Pact working group meeting'): the body whose event it is, so its organiser when the
+    document names no other ('WCO hosted the X Steering Committee meeting': WCO)."""
+    return [
+        m
+        for m in mentions.between(first, trigger, BODIES)
+        if m.last <= trigger and not _NOT_MODIFIER & set(ctx.folded[m.last : trigger])
+    ]
+
+
 def _about_a_body(ctx: Context, mentions: Mentions, k: int) -> bool:
     """A relative pronoun at k opening a clause about the body named just before it ('X (Y), which')."""
     if ctx.folded[k] not in RELATIVE:
