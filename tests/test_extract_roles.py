@@ -398,3 +398,22 @@ def test_a_body_qualifying_the_event_noun_yields_to_a_named_host() -> None:
 def test_a_body_after_a_preposition_in_the_event_phrase_organised_nothing() -> None:
     ex = run("A regional meeting on INTERPOL databases took place in Seoul in May 2023.")
     assert "INTERPOL" not in roles(ex, "organisedBy")
+
+
+def test_experts_of_a_body_who_gave_an_update_speak_for_it() -> None:
+    ex = run(
+        "The expert group meeting on precursors was held in Vienna on 3 May 2023. The experts of the "
+        "International Narcotics Control Board provided an update on precursor control, and UNODC gave an "
+        "overview of seizures."
+    )
+    assert {"International Narcotics Control Board", "United Nations Office on Drugs and Crime"} <= roles(
+        ex, "hasParticipant"
+    )
+
+
+def test_a_report_about_a_body_that_gave_an_update_adds_no_participant() -> None:
+    ex = run(
+        "The expert group meeting on precursors was held in Vienna on 3 May 2023. A study of the "
+        "International Narcotics Control Board provided an update on precursor control."
+    )
+    assert "International Narcotics Control Board" not in roles(ex, "hasParticipant")

@@ -258,6 +258,10 @@ CUES: tuple[Cue, ...] = (
             "showcased",
             "made a presentation",
             "gave a presentation",
+            "provided an update",  # a speaker at the meeting: 'experts of X provided an update on Y'
+            "gave an update",
+            "provided an overview",
+            "gave an overview",
             "joined",
             "was represented",  # 'the X project was represented at the meeting'
             "were represented",
