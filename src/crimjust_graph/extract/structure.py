@@ -22,6 +22,8 @@ FUND_VERBS = verbs(Predicate.FUNDED_BY)
 SUPPORT_VERBS = verbs(Predicate.FUNDED_BY, Shape.SUPPORTED)
 WORK_VERBS = verbs(Predicate.HAS_PARTNER)
 TAKING_PART = phrases(Predicate.HAS_PARTICIPANT, Shape.ACTIVE)
+FRAMES = tuple(c for c in phrases(Predicate.ORGANISED_BY, Shape.EVENT) if c[-1] == "of")
+FRAME_WORDS = frozenset({"framework", "auspices", "umbrella", "part"})
 LED_GLUED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-led")
 HYPHEN_JOINED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-")
 PEOPLE = frozenset(
@@ -141,6 +143,17 @@ def _listed_later(ctx: Context, m: Mention) -> bool:
 
 def _event_between(ctx: Context, a: int, b: int) -> bool:
     return any(ctx.folded[k] in EVENT_TRIGGERS for k in range(a, b))
+
+
+def acting_within(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'UNODC, within the framework of the X Project, held ...': the body acts through the programme set
+    in its aside, so it runs it (a donor in that place pays for it instead: that is another rule's job)."""
+    for start, end in ctx.cues(sent, FRAMES):
+        body = bodies.by_last.get(start - 1) if ctx.words[start - 1 : start] == (",",) else None
+        if body is None or body.kind is not Kind.PARTNER or body.key in DONORS:
+            continue
+        for programme in bodies.after(end, PROGRAMMES, skip=1)[:1]:
+            yield programme, Predicate.IMPLEMENTED_BY, body, ctx.evidence(sent)
 
 
 def hyphen_led(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
