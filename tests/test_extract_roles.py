@@ -417,3 +417,22 @@ def test_a_report_about_a_body_that_gave_an_update_adds_no_participant() -> None
         "International Narcotics Control Board provided an update on precursor control."
     )
     assert "International Narcotics Control Board" not in roles(ex, "hasParticipant")
+
+
+def test_bodies_before_a_long_aside_who_made_contributions_took_part() -> None:
+    ex = run(
+        "The regional workshop on port control was held in Accra, Ghana, on 3 May 2023. INTERPOL and the "
+        "World Customs Organization, key partners in the implementation of the programme in West Africa and "
+        "the Sahel, also provided valuable contributions to the workshop."
+    )
+    assert {"INTERPOL", "World Customs Organization"} <= roles(ex, "hasParticipant")
+
+
+def test_a_place_inside_a_long_aside_is_no_participant() -> None:
+    ex = run(
+        "The regional workshop on port control was held in Accra, Ghana, on 3 May 2023. The World Customs "
+        "Organization, whose experts work in ports across Togo and Benin and the wider region, took part."
+    )
+    found = roles(ex, "hasParticipant")
+    assert "World Customs Organization" in found
+    assert not {"Togo", "Benin"} & found

@@ -262,6 +262,9 @@ CUES: tuple[Cue, ...] = (
             "gave an update",
             "provided an overview",
             "gave an overview",
+            "provided valuable contributions",  # 'A and B, partners of X, also provided valuable ...'
+            "provided contributions",
+            "made contributions",
             "joined",
             "was represented",  # 'the X project was represented at the meeting'
             "were represented",

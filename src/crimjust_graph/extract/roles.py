@@ -395,7 +395,7 @@ def _aside_start(ctx: Context, k: int) -> int | None:
         k -= 1
     if k <= rng.start or ctx.words[k - 1] != ",":
         return None
-    for j in range(k - 2, max(rng.start, k - 14), -1):
+    for j in range(k - 2, max(rng.start, k - 20), -1):
         if ctx.words[j] == "," and ctx.words[j + 1].isalpha() and ctx.words[j + 1].islower():
             return j  # past the commas inside the aside's own list ('Lisbon, Portugal')
     return None
