@@ -201,6 +201,14 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "implementedBy",
     ),
     (
+        "acting_within",
+        "INTERPOL, within the framework of the Harbour Shield Programme, held a meeting in Accra.",
+        ("Harbour Shield Programme", "implementedBy", "INTERPOL"),
+        # a donor in the same place pays for the programme, it does not run it
+        "The European Union, within the framework of the Harbour Shield Programme, paid for a meeting.",
+        "implementedBy",
+    ),
+    (
         "body_programmes",
         "Other UNODC programmes, such as the Harbour Shield Programme, train port officers.",
         ("Harbour Shield Programme", "implementedBy", UNODC),
@@ -373,3 +381,9 @@ def test_implementers_go_on_after_with_but_not_after_with_support_from() -> None
     assert wco in found.get("implemented_by", set())
     found = rule_facts(title("The Harbour Shield Programme is run by UNODC with support from the WCO."))
     assert wco not in found.get("implemented_by", set())
+
+
+def test_a_frame_after_a_body_without_a_comma_makes_no_implementer() -> None:
+    text = "Delegates from INTERPOL within the framework of the Harbour Shield Programme met."
+    found = rule_facts(title(text))
+    assert not found.get("acting_within")

@@ -355,3 +355,84 @@ def test_a_date_after_the_topic_is_not_part_of_the_events_name() -> None:
     ex = run("An exchange mission on police cooperation on 3 May 2021 brought officers to Accra, Ghana.")
     labels = {e.label for e in ex.entities if e.kind is Kind.EVENT}
     assert labels == {"exchange mission on police cooperation"}
+
+
+def test_bodies_in_a_helping_aside_took_part_too() -> None:
+    ex = run(
+        "From 2 to 6 October 2022 the Harbour Sweep operation targeted arms smuggling in ports. In all, 14 "
+        "countries, backed by INTERPOL, Frontex and a few other partners, took part in the operation."
+    )
+    assert {"INTERPOL", "Frontex"} <= roles(ex, "hasParticipant")
+
+
+def test_an_aside_that_only_describes_the_subject_adds_no_participant() -> None:
+    ex = run(
+        "From 2 to 6 October 2022 the Harbour Sweep operation targeted arms smuggling in ports. Port police, "
+        "trained in 2020 with INTERPOL material, took part in the operation."
+    )
+    assert "INTERPOL" not in roles(ex, "hasParticipant")
+
+
+def test_a_helping_phrase_cut_off_by_a_relative_clause_adds_no_participant() -> None:
+    ex = run(
+        "From 2 to 6 October 2022 the Harbour Sweep operation targeted arms smuggling in ports. Port police, "
+        "supported by Frontex, which has trained 300 officers, also took part."
+    )
+    assert "Frontex" not in roles(ex, "hasParticipant")
+
+
+def test_a_body_qualifying_the_event_noun_organised_it() -> None:
+    ex = run("The first regional INTERPOL meeting for heads of police academies took place in Seoul in 2023.")
+    assert roles(ex, "organisedBy") == {"INTERPOL"}
+
+
+def test_a_body_qualifying_the_event_noun_yields_to_a_named_host() -> None:
+    ex = run(
+        "The World Customs Organization hosted the first Blue Reef Programme Steering Committee meeting in "
+        "Brussels on 4 May 2023."
+    )
+    assert "Blue Reef Programme" not in roles(ex, "organisedBy")
+    assert "World Customs Organization" in roles(ex, "organisedBy")
+
+
+def test_a_body_after_a_preposition_in_the_event_phrase_organised_nothing() -> None:
+    ex = run("A regional meeting on INTERPOL databases took place in Seoul in May 2023.")
+    assert "INTERPOL" not in roles(ex, "organisedBy")
+
+
+def test_experts_of_a_body_who_gave_an_update_speak_for_it() -> None:
+    ex = run(
+        "The expert group meeting on precursors was held in Vienna on 3 May 2023. The experts of the "
+        "International Narcotics Control Board provided an update on precursor control, and UNODC gave an "
+        "overview of seizures."
+    )
+    assert {"International Narcotics Control Board", "United Nations Office on Drugs and Crime"} <= roles(
+        ex, "hasParticipant"
+    )
+
+
+def test_a_report_about_a_body_that_gave_an_update_adds_no_participant() -> None:
+    ex = run(
+        "The expert group meeting on precursors was held in Vienna on 3 May 2023. A study of the "
+        "International Narcotics Control Board provided an update on precursor control."
+    )
+    assert "International Narcotics Control Board" not in roles(ex, "hasParticipant")
+
+
+def test_bodies_before_a_long_aside_who_made_contributions_took_part() -> None:
+    ex = run(
+        "The regional workshop on port control was held in Accra, Ghana, on 3 May 2023. INTERPOL and the "
+        "World Customs Organization, key partners in the implementation of the programme in West Africa and "
+        "the Sahel, also provided valuable contributions to the workshop."
+    )
+    assert {"INTERPOL", "World Customs Organization"} <= roles(ex, "hasParticipant")
+
+
+def test_a_place_inside_a_long_aside_is_no_participant() -> None:
+    ex = run(
+        "The regional workshop on port control was held in Accra, Ghana, on 3 May 2023. The World Customs "
+        "Organization, whose experts work in ports across Togo and Benin and the wider region, took part."
+    )
+    found = roles(ex, "hasParticipant")
+    assert "World Customs Organization" in found
+    assert not {"Togo", "Benin"} & found

@@ -786,3 +786,17 @@ def test_a_title_in_quotes_after_project_names_a_programme() -> None:
 def test_a_quoted_title_after_another_noun_is_no_programme() -> None:
     ex = run('Ports\n\nThe report "Safer Ports in West Africa" was presented in Accra, Ghana, on 3 May 2021.')
     assert named(ex, Kind.PROGRAMME) == {}
+
+
+def test_helpers_of_a_participant_are_no_partners_of_the_programme() -> None:
+    text = (
+        "The Blue Reef Programme fights arms smuggling in ports. In all, 14 countries, supported by INTERPOL "
+        "and Frontex, took part in these coordinated activities."
+    )
+    partners = {o for s, p, o in facts(run(text)) if p == "hasPartner"}
+    assert not {"INTERPOL", "Frontex"} & partners
+
+
+def test_a_programme_supported_by_a_body_still_has_it_as_partner() -> None:
+    text = "The Blue Reef Programme, supported by INTERPOL, trains port officers in Ghana."
+    assert ("Blue Reef Programme", "hasPartner", "INTERPOL") in facts(run(text))

@@ -258,6 +258,13 @@ CUES: tuple[Cue, ...] = (
             "showcased",
             "made a presentation",
             "gave a presentation",
+            "provided an update",  # a speaker at the meeting: 'experts of X provided an update on Y'
+            "gave an update",
+            "provided an overview",
+            "gave an overview",
+            "provided valuable contributions",  # 'A and B, partners of X, also provided valuable ...'
+            "provided contributions",
+            "made contributions",
             "joined",
             "was represented",  # 'the X project was represented at the meeting'
             "were represented",

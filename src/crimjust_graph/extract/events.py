@@ -65,6 +65,8 @@ class EventDraft:
     sites: list[tuple[Mention, int]] = field(default_factory=list)
     participants: list[tuple[Mention, int]] = field(default_factory=list)
     absorbed: list[Mention] = field(default_factory=list)  # bodies named inside the event's name
+    # bodies qualifying the head noun from inside the name ('an INTERPOL meeting'): organisers if none is told
+    owners: list[tuple[Mention, int]] = field(default_factory=list)
     aside: bool = False  # a previous or next event told in passing: later sentences are not about it
     topic: str | None = None  # the first mention's noun phrase with its topic ('workshop on X')
 
@@ -105,6 +107,7 @@ class EventDraft:
         self.sites += other.sites
         self.participants += other.participants
         self.absorbed += other.absorbed
+        self.owners += other.owners
 
 
 @dataclass(frozen=True)
@@ -585,6 +588,7 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
                 draft.start, draft.end = dates
             draft.sites += [(m, following) for m in roles.sites(ctx, places, following)]
     draft.organisers += [(m, sent) for m in roles.organisers(ctx, bodies, t, hit.first, hit.last)]
+    draft.owners += [(m, sent) for m in roles.named_in_front(ctx, bodies, t, hit.first)]
     draft.funders += [(m, sent) for m in roles.funders(ctx, bodies, t)]
     draft.participants += [(m, sent) for m in roles.supporters(ctx, bodies, t)]
     draft.sites += [

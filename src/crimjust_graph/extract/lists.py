@@ -112,7 +112,12 @@ class Mentions:
                 before = m.first - 1
                 while before >= 0 and ctx.folded[before] == "the":
                     before -= 1
-                if before >= 0 and ctx.folded[before] in PREPOSITIONS and not _organ_of(ctx, before):
+                if (
+                    before >= 0
+                    and ctx.folded[before] in PREPOSITIONS
+                    and not _organ_of(ctx, before)
+                    and not _people_of(ctx, before)
+                ):
                     excluded.add(m.key)
                     if m.kind is Kind.CITY and out and out[-1].kind is Kind.COUNTRY:
                         excluded.add(out[-1].key)  # 'based in Lisbon, Portugal': the city's country too
@@ -156,6 +161,19 @@ class Mentions:
 def _organ_of(ctx: Context, k: int) -> bool:
     """'The Commission of the ECOWAS': the body's own organ, so the body acts, not a phrase about it."""
     return ctx.folded[k] == "of" and k > 0 and ctx.folded[k - 1] in ORG_HEADS and ctx.is_capitalised(k - 1)
+
+
+# People a body sends: 'the experts of X briefed', where X is who acts through them.
+SENT_BY_BODIES = frozenset(
+    """experts officials officers staff representatives delegates delegation delegations analysts
+    investigators prosecutors specialists""".split()  # noqa: SIM905
+)
+
+
+def _people_of(ctx: Context, k: int) -> bool:
+    """'The experts of the INCB', 'officials from X': the body acts through its people, so the phrase names
+    who acts, not a place or a topic."""
+    return ctx.folded[k] in {"of", "from"} and k > 0 and ctx.folded[k - 1] in SENT_BY_BODIES
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:

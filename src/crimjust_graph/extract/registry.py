@@ -74,6 +74,7 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     _rule(structure.supported, P.FUNDED_BY, P.HAS_PARTNER, needs=structure.SUPPORT_VERBS | {"support"}),
     _rule(structure.work_with, P.HAS_PARTNER, needs=structure.WORK_VERBS | {"counterparts"}),
     _rule(structure.hyphen_led, P.IMPLEMENTED_BY, needs=frozenset({"led"})),
+    _rule(structure.acting_within, P.IMPLEMENTED_BY, needs=structure.FRAME_WORDS),
     _rule(structure.body_programmes, P.FUNDED_BY, P.IMPLEMENTED_BY, needs=structure.PLURAL_PROGRAMMES),
     _rule(structure.appositive_owner, P.IMPLEMENTED_BY, needs=PROGRAMME_HEADS),
     _rule(structure.named_component, P.PART_OF, needs=frozenset({"component", "pillar"})),

@@ -128,6 +128,22 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
     return out
 
 
+# Words that end a body's modifier use inside an event's name: 'an INTERPOL meeting' but not 'a meeting on
+# INTERPOL tools' or 'a UNODC and WCO meeting' read as a list elsewhere.
+_NOT_MODIFIER = frozenset({"of", "for", "on", "with", "by", "in", "at", "to", ",", "(", ")", "and"})
+
+
+def named_in_front(ctx: Context, mentions: Mentions, trigger: int, first: int) -> list[Mention]:
+    """A body that qualifies the event's head noun from inside its name ('the regional INTERPOL meeting',
+    'the Paris Pact working group meeting'): the body whose event it is, so its organiser when the
+    document names no other ('WCO hosted the X Steering Committee meeting': WCO)."""
+    return [
+        m
+        for m in mentions.between(first, trigger, BODIES)
+        if m.last <= trigger and not _NOT_MODIFIER & set(ctx.folded[m.last : trigger])
+    ]
+
+
 def _about_a_body(ctx: Context, mentions: Mentions, k: int) -> bool:
     """A relative pronoun at k opening a clause about the body named just before it ('X (Y), which')."""
     if ctx.folded[k] not in RELATIVE:
@@ -379,10 +395,42 @@ def _aside_start(ctx: Context, k: int) -> int | None:
         k -= 1
     if k <= rng.start or ctx.words[k - 1] != ",":
         return None
-    for j in range(k - 2, max(rng.start, k - 14), -1):
+    for j in range(k - 2, max(rng.start, k - 20), -1):
         if ctx.words[j] == "," and ctx.words[j + 1].isalpha() and ctx.words[j + 1].islower():
             return j  # past the commas inside the aside's own list ('Lisbon, Portugal')
     return None
+
+
+# An aside opening with one of these names who helped the subject of 'took part' ('26 countries, supported
+# by A and B, took part'): the helpers were there too.
+HELP_ASIDES = (
+    ("supported", "by"),
+    ("assisted", "by"),
+    ("backed", "by"),
+    ("accompanied", "by"),
+    ("joined", "by"),
+    ("with", "the", "support", "of"),
+    ("with", "support", "from"),
+)
+
+
+def _helpers_in_aside(ctx: Context, mentions: Mentions, k: int) -> list[Mention]:
+    """The bodies named in a helping aside closed by a comma right before token k (the verb of taking
+    part), none for any other aside or when a clause word comes between."""
+    rng = ctx.sentence_ranges[ctx.sent_of[k]]
+    while k > rng.start and ctx.folded[k - 1] in {"also", "too"}:
+        k -= 1
+    if k <= rng.start or ctx.words[k - 1] != ",":
+        return []
+    for j in range(k - 2, max(rng.start, k - 26), -1):
+        if ctx.folded[j] in RELATIVE or ctx.folded[j] == ";":
+            return []
+        if ctx.words[j] != ",":
+            continue
+        for cue in HELP_ASIDES:
+            if ctx.folded[j + 1 : j + 1 + len(cue)] == cue:
+                return mentions.after(j + 1 + len(cue), BODIES)
+    return []
 
 
 # Verbs of sending that make a body a participant only when people are what it sent.
@@ -421,6 +469,7 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
         aside = _aside_start(ctx, k)
         if aside is not None:  # 'The X Centre, based in Lisbon, Portugal, also took part': X, not Portugal
             found = [m for m in found if m.last <= aside] or mentions.backward(aside, ACTORS)
+        found += _helpers_in_aside(ctx, mentions, k)
         out += found
         k = end
         while k < len(ctx) and ctx.words[k] == ",":

@@ -153,7 +153,7 @@ class RuleExtractor:
             book.see(s, ctx.evidence(ctx.sent_of[draft.triggers[0]]))
         out = []
         roles = (
-            (Predicate.ORGANISED_BY, draft.organisers),
+            (Predicate.ORGANISED_BY, draft.organisers or draft.owners),
             (Predicate.FUNDED_BY, draft.funders),
             (Predicate.HELD_IN, draft.sites),
             (Predicate.HAS_PARTICIPANT, draft.participants),

@@ -21,6 +21,9 @@ DONORS = frozenset({(Kind.PARTNER, "european-union"), (Kind.PARTNER, "european-c
 FUND_VERBS = verbs(Predicate.FUNDED_BY)
 SUPPORT_VERBS = verbs(Predicate.FUNDED_BY, Shape.SUPPORTED)
 WORK_VERBS = verbs(Predicate.HAS_PARTNER)
+TAKING_PART = phrases(Predicate.HAS_PARTICIPANT, Shape.ACTIVE)
+FRAMES = tuple(c for c in phrases(Predicate.ORGANISED_BY, Shape.EVENT) if c[-1] == "of")
+FRAME_WORDS = frozenset({"framework", "auspices", "umbrella", "part"})
 LED_GLUED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-led")
 HYPHEN_JOINED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-")
 PEOPLE = frozenset(
@@ -69,6 +72,8 @@ def supported(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> It
         else:
             continue
         money = ctx.folded[i - 1 : i] == ("financially",)
+        if _aside_of_a_participant(ctx, i, sent):
+            continue  # '26 countries, supported by A, took part in X': A took part, X has no partner
         subject = subject_or_topic(ctx, bodies, i, window=25)
         if subject is None or _event_between(ctx, subject.last, i):
             continue
@@ -76,6 +81,20 @@ def supported(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> It
             donor = x.key in DONORS or x.known.label.startswith("Government of")
             predicate = Predicate.FUNDED_BY if money or donor else Predicate.HAS_PARTNER
             yield subject, predicate, x, ctx.evidence(sent)
+
+
+def _aside_of_a_participant(ctx: Context, i: int, sent: int) -> bool:
+    """True when the support cue at i opens an aside (', supported by A and B,') closed right before a verb
+    of taking part: the aside tells who came along, not whom a programme works with."""
+    if ctx.words[i - 1 : i] != (",",):
+        return False
+    for start, _ in ctx.cues(sent, TAKING_PART):
+        k = start
+        while ctx.folded[k - 1] in {"also", "too"}:
+            k -= 1
+        if i < k <= i + 25 and ctx.words[k - 1] == "," and not set(ctx.folded[i:k]) & _CLAUSE:
+            return True
+    return False
 
 
 def work_with(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
@@ -124,6 +143,17 @@ def _listed_later(ctx: Context, m: Mention) -> bool:
 
 def _event_between(ctx: Context, a: int, b: int) -> bool:
     return any(ctx.folded[k] in EVENT_TRIGGERS for k in range(a, b))
+
+
+def acting_within(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """'UNODC, within the framework of the X Project, held ...': the body acts through the programme set
+    in its aside, so it runs it (a donor in that place pays for it instead: that is another rule's job)."""
+    for start, end in ctx.cues(sent, FRAMES):
+        body = bodies.by_last.get(start - 1) if ctx.words[start - 1 : start] == (",",) else None
+        if body is None or body.kind is not Kind.PARTNER or body.key in DONORS:
+            continue
+        for programme in bodies.after(end, PROGRAMMES, skip=1)[:1]:
+            yield programme, Predicate.IMPLEMENTED_BY, body, ctx.evidence(sent)
 
 
 def hyphen_led(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
