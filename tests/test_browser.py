@@ -13,41 +13,15 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, cli
+from conftest import CHROMIUM, FLAGS, ROOT, cli  # noqa: F401  (others import them from here)
 from crimjust_graph.views import VIEWS
 from test_page import HOSTILE, LONG, graph
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 NOTEBOOK = (960, 640)  # a page shown inline in a notebook cell
 SENTINEL = "window.__pwned"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium (`make browser`, or "
-            "`apt-get update && apt-get install -y chromium`); playwright cannot download browsers here"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

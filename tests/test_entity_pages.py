@@ -348,20 +348,6 @@ def test_hostile_document_renders_inert(hostile: Server) -> None:
 # -- in a real browser -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from test_browser import CHROMIUM, FLAGS
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make browser`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
-
-
 def _open(browser: Any, server: Server, path: str) -> tuple[Any, Any, list[str], list[str]]:
     """A fresh page on `serve` where any request to another origin is recorded and aborted."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import NEWS, ROOT, cli
-from test_browser import ARTIFACTS, CHROMIUM, FLAGS, SENTINEL
+from test_browser import ARTIFACTS, SENTINEL
 from test_page import HOSTILE
 from test_server import Server, start_server, stop_server
 
@@ -38,18 +38,6 @@ def sample_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server = start_server(work / "store", work / "serve.log", "--workers", "1")
     yield server
     stop_server(server)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make browser`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -26,7 +26,7 @@ from crimjust_graph.entity_html import (
     property_name,
 )
 from crimjust_graph.model import Kind, Predicate
-from crimjust_graph.protocol import Answer, error
+from crimjust_graph.protocol import Answer, error, media_ranges
 from crimjust_graph.sparql import QueryableStore, run_query
 from crimjust_graph.vocab import CJ, ID, PREFIXES
 
@@ -144,19 +144,7 @@ def negotiate(accept: str | None) -> str | None:
     the first offered on a tie, HTML when the header is absent; None when it accepts none of them."""
     if not accept or not accept.strip():
         return "html"
-    ranges: list[tuple[str, float]] = []
-    for item in accept.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        q = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        if media:
-            ranges.append((media.lower(), q))
+    ranges = media_ranges(accept)
     best, best_q = None, 0.0
     for media, fmt in OFFERED.items():
         q = _quality(media, ranges)

@@ -146,25 +146,29 @@ def _operation(params: list[tuple[str, str]], direct: str | None) -> Operation:
     return Operation(queries[0], defaults if given else None, nameds if given else None)
 
 
-def _accepted(accept: str | None) -> list[tuple[str, float]]:
-    """Media ranges with their q-values, best first; an absent header accepts anything."""
-    if not accept or not accept.strip():
-        return [("*/*", 1.0)]
+def media_ranges(accept: str) -> list[tuple[str, float]]:
+    """An Accept header's media ranges with their q-values (clamped to 0..1), in the header's order."""
     ranges = []
-    for position, item in enumerate(accept.split(",")):
+    for item in accept.split(","):
         media, *params = (part.strip() for part in item.split(";"))
         q = 1.0
         for param in params:
             key, _, value = param.partition("=")
             if key.strip().lower() == "q":
                 try:
-                    q = float(value)
+                    q = min(max(float(value), 0.0), 1.0)
                 except ValueError:
                     q = 0.0
         if media:
-            ranges.append((media.lower(), q, position))
-    ranges.sort(key=lambda item: (-item[1], item[2]))
-    return [(media, q) for media, q, _ in ranges]
+            ranges.append((media.lower(), q))
+    return ranges
+
+
+def _accepted(accept: str | None) -> list[tuple[str, float]]:
+    """Media ranges with their q-values, best first; an absent header accepts anything."""
+    if not accept or not accept.strip():
+        return [("*/*", 1.0)]
+    return sorted(media_ranges(accept), key=lambda item: -item[1])  # stable: header order on a tie
 
 
 def _pick(accept: str | None, offered: dict[str, str], allowed: frozenset[str] | None) -> str | None:
