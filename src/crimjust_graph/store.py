@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +22,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from crimjust_graph import resources, snapshots
+from crimjust_graph.engines import EMBEDDED, Engine
 from crimjust_graph.errors import StoreError
 from crimjust_graph.vocab import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SHAPES_GRAPH, document_iri
 
@@ -108,6 +109,8 @@ class Store(QueryableStore, Protocol):
 class _Backend(QueryableStore, Protocol):
     """The primitives the shared logic below runs on."""
 
+    engine: Engine
+
     def _update(self, sparql: str) -> None: ...
     def _write(self, ops: list[str], iri: str, triples: str) -> None: ...
     def _add_new(self, graphs: list[GraphText]) -> None: ...
@@ -129,6 +132,8 @@ def _literal(text: str) -> str:
 
 class LocalStore:
     """The embedded Oxigraph store on disk; one writer process, any number of readers."""
+
+    engine = EMBEDDED
 
     def __init__(self, path: Path, *, writable: bool = False) -> None:
         self.path = path
@@ -272,7 +277,7 @@ class LocalStore:
     def _write(self, ops: list[str], iri: str, triples: str) -> None:
         """Run `ops` and add a graph, in one transaction: a plain load when there is nothing to undo."""
         if ops:
-            self._update(" ;\n".join([*ops, *insert_ops(iri, triples)]))
+            self._update(" ;\n".join([*ops, *insert_ops(self.engine, iri, triples)]))
         else:  # the common case, a new document: TriG loads far faster than SPARQL Update parses
             self._store.load(f"{triples}\n<{iri}> {{\n{triples}\n}}\n", ox.RdfFormat.TRIG)
 
@@ -348,10 +353,30 @@ def documents(store: _Backend) -> list[DocumentInfo]:
     return infos
 
 
+def ours(variable: str, leave_out: Collection[str] = (), *, system: bool = False) -> str:
+    """FILTER text: `?variable` is the reference graph or a document graph (or, with `system`, the ontology
+    and shapes graphs too), and not in `leave_out`; other graphs on a shared server are not ours."""
+    kept = [str(REFERENCE_GRAPH), *((str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH)) if system else ())]
+    listed = ", ".join(f"<{g}>" for g in kept)
+    test = f"(?{variable} IN ({listed}) || STRSTARTS(STR(?{variable}), {_literal(DOCUMENT_GRAPHS)}))"
+    if leave_out:
+        test += f" && ?{variable} NOT IN ({', '.join(f'<{g}>' for g in sorted(leave_out))})"
+    return f"FILTER({test})"
+
+
 def merge_query(leave_out: set[str]) -> str:
     """CONSTRUCT text: the document and reference graphs as one, without the graphs in `leave_out`."""
-    skipped = ", ".join(f"<{g}>" for g in sorted({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), *leave_out}))
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skipped})) }}"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ours('g', leave_out)} }}"
+
+
+def merged_triples(store: _Backend, leave_out: set[str]) -> list[ox.Triple]:
+    """The document and reference graphs as one, without `leave_out`: read as rows, not as a CONSTRUCT,
+    because a server that cuts an answer short (Virtuoso's ResultSetMaxRows) flags only result rows."""
+    # Without graphs to leave out, the stored merge holds exactly these.
+    where = f"GRAPH ?g {{ ?s ?p ?o }} {ours('g', leave_out)}" if leave_out else "?s ?p ?o"
+    rows = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    return [ox.Triple(row["s"], row["p"], row["o"]) for row in rows]
 
 
 def data_graph(store: _Backend) -> Graph:
@@ -359,10 +384,8 @@ def data_graph(store: _Backend) -> Graph:
 
     Graphs not marked complete (a bulk load that was killed) are left out, as `documents` leaves them out.
     """
-    triples = store.query(merge_query(incomplete_graphs(store)))
-    assert isinstance(triples, ox.QueryTriples)
     buffer = io.BytesIO()
-    ox.serialize(triples, buffer, ox.RdfFormat.N_TRIPLES)
+    ox.serialize(merged_triples(store, incomplete_graphs(store)), buffer, ox.RdfFormat.N_TRIPLES)
     graph = Graph()
     graph.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
     return graph
@@ -374,9 +397,9 @@ def identify(graph: Graph) -> tuple[str, str]:
     return iri, str(graph.value(URIRef(iri), DCTERMS.source))
 
 
-def insert_ops(iri: str, triples: str) -> list[str]:
+def insert_ops(engine: Engine, iri: str, triples: str) -> list[str]:
     """Update text: add a document graph and its triples to the merged default graph."""
-    return [f"INSERT DATA {{ GRAPH <{iri}> {{\n{triples}\n}} }}", f"ADD <{iri}> TO DEFAULT"]
+    return [*engine.insert_data(iri, triples), f"ADD <{iri}> TO {engine.merge_target}"]
 
 
 def replace_text(store: _Backend, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome:
@@ -388,19 +411,19 @@ def replace_text(store: _Backend, iri: str, source: str, triples: str, *, force:
     existing = sources(store, source)
     if existing == [iri] and not force:
         return Outcome.UNCHANGED
-    ops = [_detach(source, old) for old in existing if old != iri]
+    ops = [_detach(store.engine, source, old) for old in existing if old != iri]
     held = _held(store, iri)
     if held and not force:
         # The same text is already in from another file: record this source on it too.
         triple = source_triple(iri, source)
-        ops.append(f"INSERT DATA {{ {triple} GRAPH <{iri}> {{ {triple} }} }}")
+        ops.append(f"INSERT DATA {{ {store.engine.in_merge(triple)} GRAPH <{iri}> {{ {triple} }} }}")
         store._update(" ;\n".join(ops))
     else:
         # Every source the graph is read from (this one, and others kept when rebuilding it).
         kept = {source, *(_graph_sources(store, iri) if held else [])}
         triples = "\n".join([triples, *(source_triple(iri, s) for s in sorted(kept))])
         if held:
-            ops += [_unmerge(iri), f"DROP SILENT GRAPH <{iri}>"]
+            ops += [_unmerge(store.engine, iri), f"DROP SILENT GRAPH <{iri}>"]
         store._write(ops, iri, triples)
     return Outcome.REPLACED if existing else Outcome.NEW
 
@@ -430,7 +453,8 @@ def drop_incomplete(store: _Backend) -> list[str]:
     """
     incomplete = sorted(incomplete_graphs(store))
     if incomplete:
-        store._update(" ;\n".join(f"{_unmerge(g)} ;\nDROP SILENT GRAPH <{g}>" for g in incomplete))
+        ops = [f"{_unmerge(store.engine, g)} ;\nDROP SILENT GRAPH <{g}>" for g in incomplete]
+        store._update(" ;\n".join(ops))
     return incomplete
 
 
@@ -466,7 +490,7 @@ def remove(store: _Backend, source: str) -> bool:
     """Drop what `source` contributed in one update; False when nothing was ingested from it."""
     existing = sources(store, source)
     if existing:
-        store._update(" ;\n".join(_detach(source, g) for g in existing))
+        store._update(" ;\n".join(_detach(store.engine, source, g) for g in existing))
     return bool(existing)
 
 
@@ -477,38 +501,37 @@ def sync_system_graphs(store: _Backend) -> None:
     ask = f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}"
     if bool(store.query(ask)):
         return
-    ops = [_unmerge(str(REFERENCE_GRAPH))]
+    engine = store.engine
+    ops = [_unmerge(engine, str(REFERENCE_GRAPH))]
     for name, build in _system_graphs().items():
         graph = build()
         if name == str(REFERENCE_GRAPH):
             graph.add((REFERENCE_GRAPH, DCTERMS.identifier, Literal(version)))
         ops.append(f"DROP SILENT GRAPH <{name}>")
-        ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{to_triples(graph)}\n}} }}")
+        ops += engine.insert_data(name, to_triples(graph))
     # The merge holds documents and reference facts, not the ontology and shapes (they have their graphs);
     # rebuilding it here also brings a store written by an older release up to date.
-    ops.append(
-        "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
-    )
+    ops.append(f"INSERT {{ {engine.in_merge('?s ?p ?o')} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ours('g')} }}")
     store._update(" ;\n".join(ops))
 
 
-def _detach(source: str, graph: str) -> str:
+def _detach(engine: Engine, source: str, graph: str) -> str:
     """Update text: remove `source` from a document graph; when no source is left, drop the graph."""
     triple = f"<{graph}> dcterms:source {_literal(source)}"
     orphan = f"FILTER NOT EXISTS {{ GRAPH <{graph}> {{ <{graph}> dcterms:source ?other }} }}"
     return (
-        f"DELETE DATA {{ {triple} . GRAPH <{graph}> {{ {triple} }} }} ;\n"
-        f"{_unmerge(graph, orphan)} ;\n"
+        f"DELETE DATA {{ {engine.in_merge(triple + ' .')} GRAPH <{graph}> {{ {triple} }} }} ;\n"
+        f"{_unmerge(engine, graph, orphan)} ;\n"
         f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {orphan} }}"
     )
 
 
-def _unmerge(graph: str, condition: str = "") -> str:
+def _unmerge(engine: Engine, graph: str, condition: str = "") -> str:
     """Update text: take a graph's triples out of the merged default graph unless another graph has them."""
+    others = ", ".join(f"<{g}>" for g in (graph, *engine.hidden))
     return (
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {condition} "
-        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != <{graph}>) }} }}"
+        f"DELETE {{ {engine.in_merge('?s ?p ?o')} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {condition} "
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h NOT IN ({others})) }} }}"
     )
 
 
