@@ -18,10 +18,9 @@ from crimjust_graph import engines
 from crimjust_graph import store as shared
 from crimjust_graph.errors import QueryError, StoreError
 from crimjust_graph.store import RDF_FORMATS, DocumentInfo, Outcome, QueryResult
-from crimjust_graph.vocab import PREFIXES, REFERENCE_GRAPH
+from crimjust_graph.vocab import PREFIXES
 
-# A graph IRI that names no graph: the protocol's way to ask for an empty default graph (or named set).
-EMPTY_GRAPH = "urn:x-crimjust:empty"
+EMPTY_GRAPH = engines.EMPTY_GRAPH
 # Where a server that needs a user and password finds them (or in ~/.netrc, by host): never on the
 # command line, where `ps` shows them to every user of the machine.
 USER_VARIABLE = "CRIMJUST_ENDPOINT_USER"
@@ -57,10 +56,13 @@ class RemoteStore:
         # One request tells which server this is (and fails now, with one line, when it is not there).
         headers, _ = self._post(self.endpoint, [("query", "ASK {}")], "ASK {}")
         self.engine = engines.detect(headers.get("Server", ""))
+        if self.engine.merged_graph is not None:
+            found = self._query(engines.SERVICE_GRAPHS)
+            assert isinstance(found, ox.QuerySolutions)
+            self.engine = engines.with_system_graphs(self.engine, {row["g"].value for row in found})
         if writable:
             shared.sync_system_graphs(self)
             shared.drop_incomplete(self)
-        self._check_merge_readable()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -81,9 +83,22 @@ class RemoteStore:
             names = " ".join(f"?{k}" for k in bindings)
             terms = " ".join(str(ox.NamedNode(v)) for v in bindings.values())
             sparql = f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
-        has_dataset = default_graphs is not None or named_graphs is not None
-        fields = [("query", self.engine.prepare(_PROLOGUE + sparql, has_dataset=has_dataset))]
-        if has_dataset:
+        pragmas = ""
+        if default_graphs is None and named_graphs is None and self.engine.merged_graph is not None:
+            pragmas = self.engine.read_merge(sparql, named=self.graphs() if _mentions_graph(sparql) else ())
+        return self._query(sparql, default_graphs, named_graphs, pragmas=pragmas)
+
+    def _query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        *,
+        pragmas: str = "",
+    ) -> QueryResult:
+        """Send a query as it is, with the protocol's dataset when one is given."""
+        fields = [("query", pragmas + _PROLOGUE + sparql)]
+        if default_graphs is not None or named_graphs is not None:
             # No default-graph-uri at all would mean "the server's default graph", not an empty one; no
             # named-graph-uri, on Virtuoso, every graph.
             fields += [("default-graph-uri", g) for g in (default_graphs or [EMPTY_GRAPH])]
@@ -105,9 +120,11 @@ class RemoteStore:
             raise QueryError(sparql, f"{self.endpoint} sent an answer that does not parse: {exc}") from None
 
     def graphs(self) -> set[str]:
-        result = self.query(self.engine.graphs_query)
+        """The named graphs, without the merge and the server's own graphs (engines.py)."""
+        result = self._query(self.engine.graphs_query)
         assert isinstance(result, ox.QuerySolutions)
-        return {row["g"].value for row in result if isinstance(row["g"], ox.NamedNode)}
+        hidden = {*self.engine.hidden, *self.engine.system_graphs}
+        return {row["g"].value for row in result if isinstance(row["g"], ox.NamedNode)} - hidden
 
     def has_document(self, iri: str, source: str) -> bool:
         """True when this exact text from this source is already in (the cheap idempotency check)."""
@@ -206,20 +223,6 @@ class RemoteStore:
         if not self.writable:
             raise StoreError(f"SPARQL endpoint {self.endpoint} was opened read-only")
 
-    def _check_merge_readable(self) -> None:
-        """Virtuoso reads the merge through a graph group its administrator makes once: say so if missing."""
-        if self.engine.merged_graph is None:
-            return
-        marker = f"<{REFERENCE_GRAPH}> dcterms:identifier ?v"
-        if bool(self.query(f"ASK {{ {marker} }}")):
-            return
-        if bool(self.query(f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}", default_graphs=[])):
-            raise StoreError(
-                f"{self.endpoint} is {self.engine.name}, where queries read the merged graph through a graph "
-                f"group that an administrator creates once: run isql with "
-                f'exec="{engines.virtuoso_setup()}" (README, Remote stores)'
-            )
-
     def _send(self, url: str, data: str, media_type: str = "application/n-triples") -> None:
         """POST RDF to the Graph Store HTTP Protocol (adds to what the graph holds)."""
         request = urllib.request.Request(  # noqa: S310 (the scheme is checked in __init__)
@@ -260,8 +263,16 @@ class RemoteStore:
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise StoreError(f"cannot reach SPARQL endpoint {url}: {reason}") from None
+        except ValueError as exc:  # urllib's answer to a challenge it cannot meet
+            raise StoreError(
+                f"SPARQL endpoint {url} asks for a login this client cannot give: {exc}"
+            ) from None
         self.engine.check(headers, url)
         return headers, body
+
+
+def _mentions_graph(sparql: str) -> bool:
+    return "graph" in sparql.lower()
 
 
 def _check_url(url: str) -> None:
@@ -305,8 +316,9 @@ def _opener(urls: list[str]) -> urllib.request.OpenerDirector:
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     for url in urls:
         found = credentials(url)
-        if found is not None:
-            passwords.add_password(None, url, *found)
+        if found is not None:  # for the whole server: its Graph Store Protocol address too
+            parts = urllib.parse.urlsplit(url)
+            passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", *found)
     handlers += [
         urllib.request.HTTPDigestAuthHandler(passwords),
         urllib.request.HTTPBasicAuthHandler(passwords),

@@ -321,8 +321,18 @@ ALL_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 def has_document(store: _Backend, iri: str, source: str) -> bool:
     """True when graph `iri` holds the document read from `source`."""
-    ask = f"ASK {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}"
-    return bool(store.query(ask))
+    return exists(store, iri, f"<{iri}> dcterms:source {_literal(source)}")
+
+
+def exists(store: QueryableStore, graph: str, pattern: str) -> bool:
+    """True when `pattern` has a match in `graph`.
+
+    The graph is a variable bound by a filter: Virtuoso 7.2.5 finds a match for a pattern of constants in
+    `GRAPH <iri>`, and ASK true for one on a graph outside the dataset, whether or not it is there.
+    """
+    rows = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ {pattern} }} FILTER(?g = <{graph}>) }} LIMIT 1")
+    assert isinstance(rows, ox.QuerySolutions)
+    return any(True for _ in rows)
 
 
 def sources(store: _Backend, source: str) -> list[str]:
@@ -473,7 +483,7 @@ _MARKED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g dcterms:source ?sourc
 
 
 def _held(store: _Backend, iri: str) -> bool:
-    return bool(store.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"))
+    return exists(store, iri, "?s ?p ?o")
 
 
 def source_triple(iri: str, source: str) -> str:
@@ -498,8 +508,7 @@ def sync_system_graphs(store: _Backend) -> None:
     """Load ontology, shapes and reference data when missing or changed since the last run."""
     version = _system_version()
     marker = f"<{REFERENCE_GRAPH}> dcterms:identifier {_literal(version)}"
-    ask = f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}"
-    if bool(store.query(ask)):
+    if exists(store, str(REFERENCE_GRAPH), marker):
         return
     engine = store.engine
     ops = [_unmerge(engine, str(REFERENCE_GRAPH))]
