@@ -17,22 +17,22 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from conftest import ROOT, Run, assert_one_line_error, cli, unordered_concat
+from conftest import CLI, ROOT, Run, assert_one_line_error, cli, unordered_concat
 from crimjust_graph import ingest, open_store, query
 from crimjust_graph.engines import MERGED_GRAPH, virtuoso_setup
-from crimjust_graph.remote import PASSWORD_VARIABLE, USER_VARIABLE, RemoteStore
+from crimjust_graph.remote import PASSWORD_VARIABLE, USER_VARIABLE
 from crimjust_graph.sparql import named_queries, run_query, to_rows
-from crimjust_graph.store import SYSTEM_GRAPHS, LocalStore, Store
+from crimjust_graph.store import DOCUMENT_GRAPHS, SYSTEM_GRAPHS, LocalStore, Store, incomplete_graphs
 from test_remote_store import _free_port, _graphs, _same_graph, oxigraph_server
 
 DATA = ROOT / "data"
@@ -271,7 +271,8 @@ AD_HOC = [
     "ASK { GRAPH ?g { ?s a cj:Programme } }",
     "ASK { ?s a owl:Class }",  # the ontology is not in the merge
     "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/crimjust/graph/ontology> WHERE { ?s ?p ?o }",
-    "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/crimjust/graph/reference> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/crimjust/graph/reference> "
+    "WHERE { GRAPH ?g { ?s ?p ?o } }",
     "SELECT (COUNT(*) AS ?n) FROM NAMED <https://w3id.org/crimjust/graph/shapes> "
     "WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
 ]
@@ -343,3 +344,115 @@ def test_remove_and_reingest(server: Server, tmp_path: Path) -> None:
     assert query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", store).rows == [[0]]
     assert query(count, store) == before
     assert_one_line_error(server.cli("remove", doc), "no document from this source")
+
+
+@pytest.mark.parametrize("server", ["virtuoso"], indirect=True)
+def test_credentials_stay_out_of_ps_and_output(server: Server, password: str, tmp_path: Path) -> None:
+    """The password reaches the server from the environment only: not the command line, not the output."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in sorted(p.name for p in DATA.iterdir())[:6]:
+        (docs / f"copy-{name}").write_bytes((DATA / name).read_bytes().replace(b"\n\n", b"\n\n\n", 1))
+    process = subprocess.Popen(
+        [str(CLI), "ingest", *server.options, str(docs)],
+        env={**os.environ, **server.env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = []
+    while process.poll() is None:
+        seen.append(subprocess.run(["ps", "-eww", "-o", "args"], capture_output=True, text=True).stdout)
+        seen.append(Path(f"/proc/{process.pid}/cmdline").read_bytes().decode(errors="replace"))
+        time.sleep(0.05)
+    out, err = process.communicate()
+    assert process.returncode == 0, err
+    assert len(seen) >= 2 and any("ingest" in text for text in seen)
+    assert not any(password in text for text in seen)
+    assert password not in out + err
+
+    fresh = tmp_path / "fresh.txt"  # something to write, so the server asks for the login
+    fresh.write_text("AIRCOP in Accra\n\nAIRCOP met in Accra, Ghana on 9 May 2021.\n", "utf-8")
+    wrong = cli("ingest", *server.options, fresh, env={**server.env, PASSWORD_VARIABLE: password + "x"})
+    assert_one_line_error(wrong, "needs a user and password")
+    assert password not in wrong.stdout + wrong.stderr
+    in_url = server.update_endpoint.replace("http://", f"http://crimjust:{password}@")
+    refused = cli("ingest", "--endpoint", server.endpoint, "--update-endpoint", in_url, fresh)
+    assert_one_line_error(refused, "never in the URL")
+    assert password not in refused.stderr
+
+
+@pytest.mark.parametrize("server", ["virtuoso"], indirect=True)
+def test_credentials_from_netrc(server: Server, password: str, tmp_path: Path) -> None:
+    doc = tmp_path / "note.txt"
+    doc.write_text("SEACOP in Lisbon\n\nSEACOP met in Lisbon, Portugal on 2 June 2020.\n", "utf-8")
+    home = tmp_path / "home"
+    home.mkdir()
+    netrc = home / ".netrc"
+    netrc.write_text(f"machine 127.0.0.1 login crimjust password {password}\n", "utf-8")
+    netrc.chmod(0o600)
+    bare = {k: v for k, v in os.environ.items() if k not in (USER_VARIABLE, PASSWORD_VARIABLE)}
+    run = subprocess.run(
+        [str(CLI), "ingest", *server.options, str(doc)],
+        env={**bare, "HOME": str(home)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "1 new" in run.stdout and password not in run.stdout + run.stderr
+    netrc.unlink()
+    without = subprocess.run(
+        [str(CLI), "remove", *server.options, str(doc)],
+        env={**bare, "HOME": str(home), "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert without.returncode == 1 and f"${USER_VARIABLE}" in without.stderr, without.stderr
+    assert server.cli("remove", doc).code == 0
+
+
+def test_a_killed_bulk_ingest_is_repaired_by_the_next(server: Server, tmp_path: Path) -> None:
+    """Kill -9 an ingest while batches go in through the bulk path; the next run leaves what one run does."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate  # type: ignore[import-not-found]
+
+    corpus = tmp_path / "corpus"
+    generate(300, corpus, seed=14)
+    process = subprocess.Popen(
+        [str(CLI), "ingest", *server.options, str(corpus)],
+        env={**os.environ, **server.env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    watcher = server.open()
+    caught_incomplete = False
+    deadline = time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        incomplete = incomplete_graphs(watcher)
+        listed = len(watcher.documents())
+        if incomplete or listed >= 100:
+            caught_incomplete = bool(incomplete)
+            process.kill()
+            break
+        time.sleep(0.02)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the ingest ended before it could be killed"
+    # Listed documents are whole: each has its source mark and its document node.
+    for info in watcher.documents():
+        assert info.entities > 0, info
+    again = server.cli("ingest", corpus)
+    assert again.code == 0 and " 0 failed" in again.stdout, again.stdout + again.stderr
+    assert incomplete_graphs(watcher) == set()
+    sources = {info.source for info in watcher.documents()}
+    assert {str(p.resolve()) for p in corpus.iterdir()} <= sources
+    # Against a store that took the corpus in one uninterrupted run: the same graphs.
+    once = open_store(tmp_path / "once", writable=True)
+    assert ingest([corpus], once).ok
+    ours, theirs = _graphs(once), _graphs(watcher)
+    mine = {g for g in ours if g.startswith(DOCUMENT_GRAPHS)}
+    assert mine <= theirs.keys()
+    for name in mine:
+        assert _same_graph(ours[name], theirs[name]), name
+    print(f"{server.name}: killed with incomplete graphs in the server: {caught_incomplete}")

@@ -311,19 +311,23 @@ def credentials(url: str) -> tuple[str, str] | None:
 
 
 def _opener(urls: list[str]) -> urllib.request.OpenerDirector:
-    """An opener that answers a server's Digest or Basic challenge with the credentials, if there are any."""
-    handlers: list[urllib.request.BaseHandler] = []
+    """An opener that answers a server's Digest or Basic challenge with the credentials, if there are any.
+
+    Without credentials it has no login handlers, so a server that asks for one gets its 401 back as an error.
+    """
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    found_any = False
     for url in urls:
         found = credentials(url)
         if found is not None:  # for the whole server: its Graph Store Protocol address too
             parts = urllib.parse.urlsplit(url)
             passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", *found)
-    handlers += [
-        urllib.request.HTTPDigestAuthHandler(passwords),
-        urllib.request.HTTPBasicAuthHandler(passwords),
-    ]
-    return urllib.request.build_opener(*handlers)
+            found_any = True
+    if not found_any:
+        return urllib.request.build_opener()
+    return urllib.request.build_opener(
+        urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)
+    )
 
 
 def _first_line(text: str) -> str:
