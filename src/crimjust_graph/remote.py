@@ -12,7 +12,7 @@ from email.message import Message
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from crimjust_graph import engines
 from crimjust_graph import store as shared
@@ -153,14 +153,6 @@ class RemoteStore:
     def data_graph(self) -> Graph:
         """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
         return shared.data_graph(self)
-
-    def dataset(self) -> Dataset:
-        """An rdflib Dataset over the endpoint (rdflib's SPARQLUpdateStore); the server's default graph."""
-        from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
-
-        if self.writable:
-            return Dataset(store=SPARQLUpdateStore(self.endpoint, self.update_endpoint))
-        return Dataset(store=SPARQLStore(self.endpoint))
 
     # -- writing -------------------------------------------------------------------------------
 

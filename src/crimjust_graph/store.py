@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Protocol, TypeAlias
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from crimjust_graph import resources, snapshots
@@ -98,7 +98,6 @@ class Store(QueryableStore, Protocol):
     def documents(self) -> list[DocumentInfo]: ...
     def dump(self, out: IO[bytes], fmt: str) -> None: ...
     def data_graph(self) -> Graph: ...
-    def dataset(self) -> Dataset: ...
     def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome: ...
     def replace_text(self, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome: ...
     def replace_texts(self, graphs: Sequence[GraphText]) -> list[Outcome]: ...
@@ -224,12 +223,6 @@ class LocalStore:
     def data_graph(self) -> Graph:
         """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
         return data_graph(self)
-
-    def dataset(self) -> Dataset:
-        """An rdflib Dataset over the same Oxigraph store, for notebooks (pass queries as strings)."""
-        from oxrdflib import OxigraphStore
-
-        return Dataset(store=OxigraphStore(store=self._store), default_union=True)
 
     # -- writing -------------------------------------------------------------------------------
 
