@@ -4,9 +4,9 @@ Servers disagree on what a query that names no dataset reads. Oxigraph (and Fuse
 default graph: the store keeps the merge of the document and reference graphs there, updated with
 `ADD ... TO DEFAULT` and plain `DELETE`, and queries go as they are. Virtuoso has none: without a dataset
 a query reads every graph at once, with a triple once per graph holding it (its own system graphs too),
-and an update without `GRAPH` is refused. There the merge is a named graph, and each query that names no
-dataset is sent with Virtuoso's pragmas that make that graph its default graph and hide it from
-`GRAPH ?g`. The profile is chosen once, at open, from the server's `Server` header.
+and an update without `GRAPH` is refused. There the merge is a named graph, and a query that names no
+dataset is sent with Virtuoso's pragmas naming that graph as its default graph and the store's graphs as
+its named graphs. The profile is chosen once, at open, from the server's `Server` header.
 """
 
 from __future__ import annotations
