@@ -110,6 +110,7 @@ class _Backend(QueryableStore, Protocol):
 
     engine: Engine
 
+    def _read(self, sparql: str) -> QueryResult: ...
     def _update(self, sparql: str) -> None: ...
     def _write(self, ops: list[str], iri: str, triples: str) -> None: ...
     def _add_new(self, graphs: list[GraphText]) -> None: ...
@@ -264,6 +265,10 @@ class LocalStore:
         named_marks = " ".join(f"GRAPH <{g.iri}> {{ {m} }}" for g, m in zip(graphs, marks, strict=True))
         self._update(f"INSERT DATA {{ {' '.join(marks)} {named_marks} }}")
 
+    def _read(self, sparql: str) -> QueryResult:
+        """The store's own queries (sparql.py checks only those it is given)."""
+        return self.query(sparql)
+
     def _update(self, sparql: str) -> None:
         self._store.update(sparql, prefixes=PREFIXES)
 
@@ -317,13 +322,13 @@ def has_document(store: _Backend, iri: str, source: str) -> bool:
     return exists(store, iri, f"<{iri}> dcterms:source {_literal(source)}")
 
 
-def exists(store: QueryableStore, graph: str, pattern: str) -> bool:
+def exists(store: _Backend, graph: str, pattern: str) -> bool:
     """True when `pattern` has a match in `graph`.
 
     The graph is a variable bound by a filter: Virtuoso 7.2.5 finds a match for a pattern of constants in
     `GRAPH <iri>`, and ASK true for one on a graph outside the dataset, whether or not it is there.
     """
-    rows = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ {pattern} }} FILTER(?g = <{graph}>) }} LIMIT 1")
+    rows = store._read(f"SELECT ?g WHERE {{ GRAPH ?g {{ {pattern} }} FILTER(?g = <{graph}>) }} LIMIT 1")
     assert isinstance(rows, ox.QuerySolutions)
     return any(True for _ in rows)
 
@@ -331,14 +336,14 @@ def exists(store: QueryableStore, graph: str, pattern: str) -> bool:
 def sources(store: _Backend, source: str) -> list[str]:
     """Named graphs that hold documents read from `source`."""
     select = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g dcterms:source {_literal(source)} }} }}"
-    result = store.query(select)
+    result = store._read(select)
     assert isinstance(result, ox.QuerySolutions)
     return sorted(row["g"].value for row in result)
 
 
 def documents(store: _Backend) -> list[DocumentInfo]:
     """Every ingested document with its counts."""
-    result = store.query(_DOCUMENTS)
+    result = store._read(_DOCUMENTS)
     assert isinstance(result, ox.QuerySolutions)
     infos = []
     for row in result:
@@ -377,7 +382,7 @@ def merged_triples(store: _Backend, leave_out: set[str]) -> list[ox.Triple]:
     because a server that cuts an answer short (Virtuoso's ResultSetMaxRows) flags only result rows."""
     # Without graphs to leave out, the stored merge holds exactly these.
     where = f"GRAPH ?g {{ ?s ?p ?o }} {ours('g', leave_out)}" if leave_out else "?s ?p ?o"
-    rows = store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }}")
+    rows = store._read(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }}")
     assert isinstance(rows, ox.QuerySolutions)
     return [ox.Triple(row["s"], row["p"], row["o"]) for row in rows]
 
@@ -466,7 +471,7 @@ def incomplete_graphs(store: _Backend) -> set[str]:
 
     Writers drop them on their next open (`drop_incomplete`); until then read paths leave them out.
     """
-    marked = store.query(_MARKED_GRAPHS)
+    marked = store._read(_MARKED_GRAPHS)
     assert isinstance(marked, ox.QuerySolutions)
     documents = {g for g in store.graphs() if g.startswith(DOCUMENT_GRAPHS)}
     return documents - {row["g"].value for row in marked}
@@ -484,7 +489,7 @@ def source_triple(iri: str, source: str) -> str:
 
 
 def _graph_sources(store: _Backend, iri: str) -> list[str]:
-    result = store.query(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:source ?s }} }}")
+    result = store._read(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:source ?s }} }}")
     assert isinstance(result, ox.QuerySolutions)
     return sorted(str(row["s"].value) for row in result)
 
