@@ -319,16 +319,16 @@ ALL_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 def has_document(store: _Backend, iri: str, source: str) -> bool:
     """True when graph `iri` holds the document read from `source`."""
-    return exists(store, iri, f"<{iri}> dcterms:source {_literal(source)}")
+    return exists(store, iri, f"<{iri}> dcterms:source ?source FILTER(?source = {_literal(source)})")
 
 
 def exists(store: _Backend, graph: str, pattern: str) -> bool:
-    """True when `pattern` has a match in `graph`.
+    """True when `pattern` (with at least one variable) has a match in `graph`.
 
-    The graph is a variable bound by a filter: Virtuoso 7.2.5 finds a match for a pattern of constants in
-    `GRAPH <iri>`, and ASK true for one on a graph outside the dataset, whether or not it is there.
+    A SELECT, not ASK, and never a pattern of constants only: Virtuoso 7.2.5 answers those true for a
+    graph outside the query's dataset (measured), and the store's own reads there name no dataset.
     """
-    rows = store._read(f"SELECT ?g WHERE {{ GRAPH ?g {{ {pattern} }} FILTER(?g = <{graph}>) }} LIMIT 1")
+    rows = store._read(f"SELECT * WHERE {{ GRAPH <{graph}> {{ {pattern} }} }} LIMIT 1")
     assert isinstance(rows, ox.QuerySolutions)
     return any(True for _ in rows)
 
@@ -505,7 +505,7 @@ def remove(store: _Backend, source: str) -> bool:
 def sync_system_graphs(store: _Backend) -> None:
     """Load ontology, shapes and reference data when missing or changed since the last run."""
     version = _system_version()
-    marker = f"<{REFERENCE_GRAPH}> dcterms:identifier {_literal(version)}"
+    marker = f"<{REFERENCE_GRAPH}> dcterms:identifier ?version FILTER(?version = {_literal(version)})"
     if exists(store, str(REFERENCE_GRAPH), marker):
         return
     engine = store.engine
