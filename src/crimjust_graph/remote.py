@@ -1,33 +1,39 @@
-"""Remote store: the same store operations over the SPARQL 1.1 Protocol (Oxigraph, Fuseki, GraphDB, ...)."""
+"""Remote store: the same store operations over the SPARQL 1.1 Protocol (Oxigraph, Virtuoso, Fuseki, ...)."""
 
 from __future__ import annotations
 
+import netrc
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
+from email.message import Message
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
+from crimjust_graph import engines
 from crimjust_graph import store as shared
 from crimjust_graph.errors import QueryError, StoreError
 from crimjust_graph.store import RDF_FORMATS, DocumentInfo, Outcome, QueryResult
 from crimjust_graph.vocab import PREFIXES
 
-# A graph IRI that names no graph: the protocol's way to ask for an empty default graph.
-EMPTY_GRAPH = "urn:x-crimjust:empty"
-_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+EMPTY_GRAPH = engines.EMPTY_GRAPH
+# Where a server that needs a user and password finds them (or in ~/.netrc, by host): never on the
+# command line, where `ps` shows them to every user of the machine.
+USER_VARIABLE = "CRIMJUST_ENDPOINT_USER"
+PASSWORD_VARIABLE = "CRIMJUST_ENDPOINT_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 _PROLOGUE = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + "\n"
-_ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class RemoteStore:
     """A SPARQL 1.1 query endpoint (and update endpoint) used like the store on disk.
 
-    The update text is the local store's, so the server's default graph holds the same merge of the
-    document and reference graphs (store.py) and queries go to it as they are, on any SPARQL 1.1 server.
+    The update text is the local store's, written for the server's engine (engines.py): its merged default
+    graph holds the same merge of the document and reference graphs, and queries that name no dataset
+    read it.
     """
 
     def __init__(
@@ -39,16 +45,24 @@ class RemoteStore:
         timeout: float = 60.0,
     ) -> None:
         for url in (endpoint, update_endpoint):
-            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise StoreError(f"SPARQL endpoint {url!r} is not an http(s) URL")
+            if url is not None:
+                _check_url(url)
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
         self.writable = writable
         self.timeout = timeout
+        self._opener = _opener([self.endpoint, self.update_endpoint])
+        self.engine = engines.GENERIC
+        # One request tells which server this is (and fails now, with one line, when it is not there).
+        headers, _ = self._post(self.endpoint, [("query", "ASK {}")], "ASK {}")
+        self.engine = engines.detect(headers.get("Server", ""))
+        if self.engine.merged_graph is not None:
+            found = self._query(engines.SERVICE_GRAPHS)
+            assert isinstance(found, ox.QuerySolutions)
+            self.engine = engines.with_system_graphs(self.engine, {row["g"].value for row in found})
         if writable:
             shared.sync_system_graphs(self)
-        else:
-            self.query("ASK {}")  # fail now, with one line, when the server is not there
+            shared.drop_incomplete(self)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -62,23 +76,40 @@ class RemoteStore:
     ) -> QueryResult:
         """Send a query (callers check it first, in sparql.py) and parse the answer with pyoxigraph.
 
-        `bindings` become a trailing VALUES clause, which any SPARQL 1.1 server understands.
+        `bindings` become a trailing VALUES clause, which any SPARQL 1.1 server understands. Without
+        `default_graphs` and `named_graphs` the query reads the merged default graph (engines.py).
         """
         if bindings:
             names = " ".join(f"?{k}" for k in bindings)
             terms = " ".join(str(ox.NamedNode(v)) for v in bindings.values())
             sparql = f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
-        fields = [("query", _PROLOGUE + sparql)]
+        pragmas = ""
+        if default_graphs is None and named_graphs is None and self.engine.merged_graph is not None:
+            pragmas = self.engine.read_merge(sparql, named=self.graphs() if _mentions_graph(sparql) else ())
+        return self._query(sparql, default_graphs, named_graphs, pragmas=pragmas)
+
+    def _query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        *,
+        pragmas: str = "",
+    ) -> QueryResult:
+        """Send a query as it is, with the protocol's dataset when one is given."""
+        fields = [("query", pragmas + _PROLOGUE + sparql)]
         if default_graphs is not None or named_graphs is not None:
-            # No default-graph-uri at all would mean "the server's default graph", not an empty one.
+            # No default-graph-uri at all would mean "the server's default graph", not an empty one; no
+            # named-graph-uri, on Virtuoso, every graph.
             fields += [("default-graph-uri", g) for g in (default_graphs or [EMPTY_GRAPH])]
-            fields += [("named-graph-uri", g) for g in (named_graphs or [])]
-        content_type, body = self._post(self.endpoint, fields, sparql)
+            fields += [("named-graph-uri", g) for g in (named_graphs or [EMPTY_GRAPH])]
+        headers, body = self._post(self.endpoint, fields, sparql)
+        content_type = headers.get("Content-Type", "")
         try:
             if "sparql-results+json" in content_type or "application/json" in content_type:
                 return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
             if "sparql-results+xml" in content_type:
-                return ox.parse_query_results(body, ox.QueryResultsFormat.XML)
+                return ox.parse_query_results(self.engine.clean(body), ox.QueryResultsFormat.XML)
             rdf_format = ox.RdfFormat.from_media_type(content_type.split(";")[0].strip())
             if rdf_format is None:
                 raise QueryError(sparql, f"{self.endpoint} answered with unexpected type {content_type!r}")
@@ -88,10 +119,23 @@ class RemoteStore:
         except (SyntaxError, ValueError) as exc:
             raise QueryError(sparql, f"{self.endpoint} sent an answer that does not parse: {exc}") from None
 
+    def _read(self, sparql: str) -> QueryResult:
+        """The store's own queries, which name graphs only by our IRIs (store.py).
+
+        On Virtuoso they go without the named-graph list that `query` sends (one listing request less each):
+        its plain `GRAPH ?g` ranges over every graph, which for these queries is the same.
+        """
+        if self.engine.merged_graph is None:
+            return self.query(sparql)
+        pragmas = "" if _mentions_graph(sparql) else self.engine.read_merge(sparql, named=())
+        return self._query(sparql, pragmas=pragmas)
+
     def graphs(self) -> set[str]:
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        """The named graphs, without the merge and the server's own graphs (engines.py)."""
+        result = self._query(self.engine.graphs_query)
         assert isinstance(result, ox.QuerySolutions)
-        return {row["g"].value for row in result if isinstance(row["g"], ox.NamedNode)}
+        hidden = {*self.engine.hidden, *self.engine.system_graphs}
+        return {row["g"].value for row in result if isinstance(row["g"], ox.NamedNode)} - hidden
 
     def has_document(self, iri: str, source: str) -> bool:
         """True when this exact text from this source is already in (the cheap idempotency check)."""
@@ -105,14 +149,14 @@ class RemoteStore:
         return shared.documents(self)
 
     def dump(self, out: IO[bytes], fmt: str) -> None:
-        """Write the dataset (trig, nquads) or the union of its graphs (turtle, ntriples)."""
+        """Write our named graphs (trig, nquads) or their merge (turtle, ntriples); other graphs stay out."""
         rdf_format = RDF_FORMATS[fmt]
+        left_out = shared.incomplete_graphs(self)
         if not rdf_format.supports_datasets:
-            triples = self.query(shared.ALL_TRIPLES)
-            assert isinstance(triples, ox.QueryTriples)
-            ox.serialize(triples, out, rdf_format, prefixes=PREFIXES)
+            ox.serialize(shared.merged_triples(self, left_out), out, rdf_format, prefixes=PREFIXES)
             return
-        rows = self.query(_ALL_QUADS)
+        kept = shared.ours("g", left_out, system=True)
+        rows = self._read(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {kept} }}")
         assert isinstance(rows, ox.QuerySolutions)
         quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
         ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
@@ -120,14 +164,6 @@ class RemoteStore:
     def data_graph(self) -> Graph:
         """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
         return shared.data_graph(self)
-
-    def dataset(self) -> Dataset:
-        """An rdflib Dataset over the endpoint (rdflib's SPARQLUpdateStore); the server's default graph."""
-        from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
-
-        if self.writable:
-            return Dataset(store=SPARQLUpdateStore(self.endpoint, self.update_endpoint))
-        return Dataset(store=SPARQLStore(self.endpoint))
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -141,7 +177,7 @@ class RemoteStore:
         return shared.replace_text(self, iri, source, triples, force=force)
 
     def replace_texts(self, graphs: Sequence[shared.GraphText]) -> list[Outcome]:
-        """`replace_text` for many graphs: one update request each."""
+        """`replace_text` for many graphs; new ones go in together through the bulk path (`_add_new`)."""
         self._require_writable()
         return shared.replace_texts(self, graphs)
 
@@ -151,39 +187,77 @@ class RemoteStore:
         return shared.remove(self, source)
 
     def flush(self) -> None:
-        """Nothing to do: the server commits each update request."""
+        """Nothing to do: the server commits each request."""
 
     def _update(self, sparql: str) -> None:
         self._post(self.update_endpoint, [("update", _PROLOGUE + sparql)], sparql, update=True)
 
     def _write(self, ops: list[str], iri: str, triples: str) -> None:
         """Run `ops` and add a graph in one update request (the server applies it as one transaction)."""
-        self._update(" ;\n".join([*ops, *shared.insert_ops(iri, triples)]))
+        self._update(" ;\n".join([*ops, *shared.insert_ops(self.engine, iri, triples)]))
 
     def _add_new(self, graphs: list[shared.GraphText]) -> None:
-        """No bulk path in the protocol: each new graph, with its source, in its own update request."""
-        for graph in graphs:
-            self._write([], graph.iri, f"{graph.triples}\n{shared.source_triple(graph.iri, graph.source)}")
+        """Load a batch of new graphs in few requests, then mark them complete in one update.
+
+        The graphs and their copies in the merge go first: through the Graph Store HTTP Protocol when the
+        server has it (Oxigraph: one TriG request for the batch; Virtuoso: one request per graph and one
+        for the merge), else as one update request. Only the last request adds each graph's
+        `dcterms:source`, so until it is in the graphs are not documents, and a run killed before it is
+        repaired by the next writable open (`drop_incomplete`), as in the store on disk.
+        """
+        store_url = self.engine.graph_store(self.update_endpoint)
+        merged = "\n".join(g.triples for g in graphs)
+        if store_url is None:
+            ops = [op for g in graphs for op in shared.insert_ops(self.engine, g.iri, g.triples)]
+            self._update(" ;\n".join(ops))
+        elif self.engine.merged_graph is None:  # a plain default graph: the whole batch is one TriG file
+            named = "".join(f"<{g.iri}> {{\n{g.triples}\n}}\n" for g in graphs)
+            self._send(store_url, f"{merged}\n{named}", "application/trig")
+        else:
+            for graph in graphs:
+                self._send(f"{store_url}?graph-uri={urllib.parse.quote(graph.iri)}", graph.triples)
+            merge = urllib.parse.quote(self.engine.merged_graph)
+            self._send(f"{store_url}?graph-uri={merge}", merged)
+        marks = [shared.source_triple(g.iri, g.source) for g in graphs]
+        named_marks = " ".join(f"GRAPH <{g.iri}> {{ {m} }}" for g, m in zip(graphs, marks, strict=True))
+        self._update(f"INSERT DATA {{ {self.engine.in_merge(' '.join(marks))} {named_marks} }}")
 
     def _require_writable(self) -> None:
         if not self.writable:
             raise StoreError(f"SPARQL endpoint {self.endpoint} was opened read-only")
 
+    def _send(self, url: str, data: str, media_type: str = "application/n-triples") -> None:
+        """POST RDF to the Graph Store HTTP Protocol (adds to what the graph holds)."""
+        request = urllib.request.Request(  # noqa: S310 (the scheme is checked in __init__)
+            url, data=data.encode("utf-8"), headers={"Content-Type": media_type}, method="POST"
+        )
+        self._open(request, url, "", update=True)
+
     def _post(
         self, url: str, fields: list[tuple[str, str]], sparql: str, *, update: bool = False
-    ) -> tuple[str, bytes]:
+    ) -> tuple[Message, bytes]:
         """POST a form (the protocol's portable way to send long requests); errors become one line."""
         request = urllib.request.Request(  # noqa: S310 (the scheme is checked in __init__)
             url,
             data=urllib.parse.urlencode(fields).encode("utf-8"),
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT},
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": self.engine.accept},
             method="POST",
         )
+        return self._open(request, url, sparql, update=update)
+
+    def _open(
+        self, request: urllib.request.Request, url: str, sparql: str, *, update: bool
+    ) -> tuple[Message, bytes]:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                return response.headers.get("Content-Type", ""), response.read()
+            with self._opener.open(request, timeout=self.timeout) as response:
+                headers, body = response.headers, response.read()
         except urllib.error.HTTPError as exc:
             detail = _first_line(exc.read().decode("utf-8", "replace")) or exc.reason
+            if exc.code == 401:
+                detail = (
+                    f"it needs a user and password: set ${USER_VARIABLE} and ${PASSWORD_VARIABLE}, "
+                    "or add the host to ~/.netrc"
+                )
             if update:
                 raise StoreError(
                     f"SPARQL endpoint {url} refused the update (HTTP {exc.code}): {detail}"
@@ -192,6 +266,71 @@ class RemoteStore:
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
             raise StoreError(f"cannot reach SPARQL endpoint {url}: {reason}") from None
+        except ValueError as exc:  # urllib's answer to a challenge it cannot meet
+            raise StoreError(
+                f"SPARQL endpoint {url} asks for a login this client cannot give: {exc}"
+            ) from None
+        self.engine.check(headers, url)
+        return headers, body
+
+
+def _mentions_graph(sparql: str) -> bool:
+    return "graph" in sparql.lower()
+
+
+def _check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise StoreError(f"SPARQL endpoint {_redacted(url)!r} is not an http(s) URL")
+    if parts.username is not None or parts.password is not None:
+        raise StoreError(
+            f"SPARQL endpoint {_redacted(url)!r} has a user name in it: give the user and password in "
+            f"${USER_VARIABLE} and ${PASSWORD_VARIABLE} or in ~/.netrc, never in the URL"
+        )
+
+
+def _redacted(url: str) -> str:
+    """The URL without what precedes '@' in its authority: a password never reaches a message."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def credentials(url: str) -> tuple[str, str] | None:
+    """The user and password for a server: from the environment, else from ~/.netrc by host."""
+    user, password = os.environ.get(USER_VARIABLE), os.environ.get(PASSWORD_VARIABLE)
+    if user and password is not None:
+        return user, password
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        entry = netrc.netrc().authenticators(host)
+    except FileNotFoundError:
+        return None
+    except (netrc.NetrcParseError, OSError) as exc:
+        raise StoreError(f"cannot read ~/.netrc: {getattr(exc, 'msg', exc)}") from None
+    if entry is None or not entry[0]:
+        return None
+    return entry[0], entry[2] or ""
+
+
+def _opener(urls: list[str]) -> urllib.request.OpenerDirector:
+    """An opener that answers a server's Digest or Basic challenge with the credentials, if there are any.
+
+    Without credentials it has no login handlers, so a server that asks for one gets its 401 back as an error.
+    """
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    found_any = False
+    for url in urls:
+        found = credentials(url)
+        if found is not None:  # for the whole server: its Graph Store Protocol address too
+            parts = urllib.parse.urlsplit(url)
+            passwords.add_password(None, f"{parts.scheme}://{parts.netloc}/", *found)
+            found_any = True
+    if not found_any:
+        return urllib.request.build_opener()
+    return urllib.request.build_opener(
+        urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)
+    )
 
 
 def _first_line(text: str) -> str:

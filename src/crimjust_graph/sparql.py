@@ -316,6 +316,10 @@ def run_query(
     sparql, bindings = place_bindings(checked.text, bindings or {})
     defaults = list(default_graphs) if default_graphs is not None else None
     nameds = list(named_graphs) if named_graphs is not None else None
+    if defaults is None and nameds is None and (checked.from_graphs or checked.from_named):
+        # The query's own FROM / FROM NAMED, passed as the protocol's dataset too (the same dataset): a store
+        # then tells "names a dataset" from "reads the merge" without parsing, whatever its engine.
+        defaults, nameds = list(checked.from_graphs), list(checked.from_named)
     asked = [*checked.from_graphs, *checked.from_named, *(defaults or []), *(nameds or [])]
     if asked:
         known = store.graphs()
@@ -333,7 +337,7 @@ def run_query(
                 named_graphs=nameds if nameds is not None else [],
                 bindings=bindings,
             )
-        # FROM / FROM NAMED (checked above) are honoured by the engine; otherwise the merged default graph.
+        # No dataset named: the merged default graph.
         return store.query(sparql, bindings=bindings)
     except SyntaxError as exc:
         raise QueryError(sparql, f"syntax error: {_first_line(exc)}") from None

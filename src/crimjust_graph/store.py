@@ -11,17 +11,18 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Protocol, TypeAlias
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from crimjust_graph import resources, snapshots
+from crimjust_graph.engines import EMBEDDED, Engine
 from crimjust_graph.errors import StoreError
 from crimjust_graph.vocab import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SHAPES_GRAPH, document_iri
 
@@ -97,7 +98,6 @@ class Store(QueryableStore, Protocol):
     def documents(self) -> list[DocumentInfo]: ...
     def dump(self, out: IO[bytes], fmt: str) -> None: ...
     def data_graph(self) -> Graph: ...
-    def dataset(self) -> Dataset: ...
     def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome: ...
     def replace_text(self, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome: ...
     def replace_texts(self, graphs: Sequence[GraphText]) -> list[Outcome]: ...
@@ -108,6 +108,9 @@ class Store(QueryableStore, Protocol):
 class _Backend(QueryableStore, Protocol):
     """The primitives the shared logic below runs on."""
 
+    engine: Engine
+
+    def _read(self, sparql: str) -> QueryResult: ...
     def _update(self, sparql: str) -> None: ...
     def _write(self, ops: list[str], iri: str, triples: str) -> None: ...
     def _add_new(self, graphs: list[GraphText]) -> None: ...
@@ -129,6 +132,8 @@ def _literal(text: str) -> str:
 
 class LocalStore:
     """The embedded Oxigraph store on disk; one writer process, any number of readers."""
+
+    engine = EMBEDDED
 
     def __init__(self, path: Path, *, writable: bool = False) -> None:
         self.path = path
@@ -220,12 +225,6 @@ class LocalStore:
         """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
         return data_graph(self)
 
-    def dataset(self) -> Dataset:
-        """An rdflib Dataset over the same Oxigraph store, for notebooks (pass queries as strings)."""
-        from oxrdflib import OxigraphStore
-
-        return Dataset(store=OxigraphStore(store=self._store), default_union=True)
-
     # -- writing -------------------------------------------------------------------------------
 
     def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome:
@@ -266,13 +265,17 @@ class LocalStore:
         named_marks = " ".join(f"GRAPH <{g.iri}> {{ {m} }}" for g, m in zip(graphs, marks, strict=True))
         self._update(f"INSERT DATA {{ {' '.join(marks)} {named_marks} }}")
 
+    def _read(self, sparql: str) -> QueryResult:
+        """The store's own queries (sparql.py checks only those it is given)."""
+        return self.query(sparql)
+
     def _update(self, sparql: str) -> None:
         self._store.update(sparql, prefixes=PREFIXES)
 
     def _write(self, ops: list[str], iri: str, triples: str) -> None:
         """Run `ops` and add a graph, in one transaction: a plain load when there is nothing to undo."""
         if ops:
-            self._update(" ;\n".join([*ops, *insert_ops(iri, triples)]))
+            self._update(" ;\n".join([*ops, *insert_ops(self.engine, iri, triples)]))
         else:  # the common case, a new document: TriG loads far faster than SPARQL Update parses
             self._store.load(f"{triples}\n<{iri}> {{\n{triples}\n}}\n", ox.RdfFormat.TRIG)
 
@@ -316,21 +319,31 @@ ALL_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"
 
 def has_document(store: _Backend, iri: str, source: str) -> bool:
     """True when graph `iri` holds the document read from `source`."""
-    ask = f"ASK {{ GRAPH <{iri}> {{ <{iri}> dcterms:source {_literal(source)} }} }}"
-    return bool(store.query(ask))
+    return exists(store, iri, f"<{iri}> dcterms:source ?source FILTER(?source = {_literal(source)})")
+
+
+def exists(store: _Backend, graph: str, pattern: str) -> bool:
+    """True when `pattern` (with at least one variable) has a match in `graph`.
+
+    A SELECT, not ASK, and never a pattern of constants only: Virtuoso 7.2.5 answers those true for a
+    graph outside the query's dataset (measured), and the store's own reads there name no dataset.
+    """
+    rows = store._read(f"SELECT * WHERE {{ GRAPH <{graph}> {{ {pattern} }} }} LIMIT 1")
+    assert isinstance(rows, ox.QuerySolutions)
+    return any(True for _ in rows)
 
 
 def sources(store: _Backend, source: str) -> list[str]:
     """Named graphs that hold documents read from `source`."""
     select = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g dcterms:source {_literal(source)} }} }}"
-    result = store.query(select)
+    result = store._read(select)
     assert isinstance(result, ox.QuerySolutions)
     return sorted(row["g"].value for row in result)
 
 
 def documents(store: _Backend) -> list[DocumentInfo]:
     """Every ingested document with its counts."""
-    result = store.query(_DOCUMENTS)
+    result = store._read(_DOCUMENTS)
     assert isinstance(result, ox.QuerySolutions)
     infos = []
     for row in result:
@@ -348,10 +361,30 @@ def documents(store: _Backend) -> list[DocumentInfo]:
     return infos
 
 
+def ours(variable: str, leave_out: Collection[str] = (), *, system: bool = False) -> str:
+    """FILTER text: `?variable` is the reference graph or a document graph (or, with `system`, the ontology
+    and shapes graphs too), and not in `leave_out`; other graphs on a shared server are not ours."""
+    kept = [str(REFERENCE_GRAPH), *((str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH)) if system else ())]
+    listed = ", ".join(f"<{g}>" for g in kept)
+    test = f"(?{variable} IN ({listed}) || STRSTARTS(STR(?{variable}), {_literal(DOCUMENT_GRAPHS)}))"
+    if leave_out:
+        test += f" && ?{variable} NOT IN ({', '.join(f'<{g}>' for g in sorted(leave_out))})"
+    return f"FILTER({test})"
+
+
 def merge_query(leave_out: set[str]) -> str:
     """CONSTRUCT text: the document and reference graphs as one, without the graphs in `leave_out`."""
-    skipped = ", ".join(f"<{g}>" for g in sorted({str(ONTOLOGY_GRAPH), str(SHAPES_GRAPH), *leave_out}))
-    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skipped})) }}"
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ours('g', leave_out)} }}"
+
+
+def merged_triples(store: _Backend, leave_out: set[str]) -> list[ox.Triple]:
+    """The document and reference graphs as one, without `leave_out`: read as rows, not as a CONSTRUCT,
+    because a server that cuts an answer short (Virtuoso's ResultSetMaxRows) flags only result rows."""
+    # Without graphs to leave out, the stored merge holds exactly these.
+    where = f"GRAPH ?g {{ ?s ?p ?o }} {ours('g', leave_out)}" if leave_out else "?s ?p ?o"
+    rows = store._read(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }}")
+    assert isinstance(rows, ox.QuerySolutions)
+    return [ox.Triple(row["s"], row["p"], row["o"]) for row in rows]
 
 
 def data_graph(store: _Backend) -> Graph:
@@ -359,10 +392,8 @@ def data_graph(store: _Backend) -> Graph:
 
     Graphs not marked complete (a bulk load that was killed) are left out, as `documents` leaves them out.
     """
-    triples = store.query(merge_query(incomplete_graphs(store)))
-    assert isinstance(triples, ox.QueryTriples)
     buffer = io.BytesIO()
-    ox.serialize(triples, buffer, ox.RdfFormat.N_TRIPLES)
+    ox.serialize(merged_triples(store, incomplete_graphs(store)), buffer, ox.RdfFormat.N_TRIPLES)
     graph = Graph()
     graph.parse(data=buffer.getvalue().decode("utf-8"), format="nt")
     return graph
@@ -374,9 +405,9 @@ def identify(graph: Graph) -> tuple[str, str]:
     return iri, str(graph.value(URIRef(iri), DCTERMS.source))
 
 
-def insert_ops(iri: str, triples: str) -> list[str]:
+def insert_ops(engine: Engine, iri: str, triples: str) -> list[str]:
     """Update text: add a document graph and its triples to the merged default graph."""
-    return [f"INSERT DATA {{ GRAPH <{iri}> {{\n{triples}\n}} }}", f"ADD <{iri}> TO DEFAULT"]
+    return [*engine.insert_data(iri, triples), f"ADD <{iri}> TO {engine.merge_target}"]
 
 
 def replace_text(store: _Backend, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome:
@@ -388,19 +419,19 @@ def replace_text(store: _Backend, iri: str, source: str, triples: str, *, force:
     existing = sources(store, source)
     if existing == [iri] and not force:
         return Outcome.UNCHANGED
-    ops = [_detach(source, old) for old in existing if old != iri]
+    ops = [_detach(store.engine, source, old) for old in existing if old != iri]
     held = _held(store, iri)
     if held and not force:
         # The same text is already in from another file: record this source on it too.
         triple = source_triple(iri, source)
-        ops.append(f"INSERT DATA {{ {triple} GRAPH <{iri}> {{ {triple} }} }}")
+        ops.append(f"INSERT DATA {{ {store.engine.in_merge(triple)} GRAPH <{iri}> {{ {triple} }} }}")
         store._update(" ;\n".join(ops))
     else:
         # Every source the graph is read from (this one, and others kept when rebuilding it).
         kept = {source, *(_graph_sources(store, iri) if held else [])}
         triples = "\n".join([triples, *(source_triple(iri, s) for s in sorted(kept))])
         if held:
-            ops += [_unmerge(iri), f"DROP SILENT GRAPH <{iri}>"]
+            ops += [_unmerge(store.engine, iri), f"DROP SILENT GRAPH <{iri}>"]
         store._write(ops, iri, triples)
     return Outcome.REPLACED if existing else Outcome.NEW
 
@@ -430,7 +461,8 @@ def drop_incomplete(store: _Backend) -> list[str]:
     """
     incomplete = sorted(incomplete_graphs(store))
     if incomplete:
-        store._update(" ;\n".join(f"{_unmerge(g)} ;\nDROP SILENT GRAPH <{g}>" for g in incomplete))
+        ops = [f"{_unmerge(store.engine, g)} ;\nDROP SILENT GRAPH <{g}>" for g in incomplete]
+        store._update(" ;\n".join(ops))
     return incomplete
 
 
@@ -439,7 +471,7 @@ def incomplete_graphs(store: _Backend) -> set[str]:
 
     Writers drop them on their next open (`drop_incomplete`); until then read paths leave them out.
     """
-    marked = store.query(_MARKED_GRAPHS)
+    marked = store._read(_MARKED_GRAPHS)
     assert isinstance(marked, ox.QuerySolutions)
     documents = {g for g in store.graphs() if g.startswith(DOCUMENT_GRAPHS)}
     return documents - {row["g"].value for row in marked}
@@ -449,7 +481,7 @@ _MARKED_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?g dcterms:source ?sourc
 
 
 def _held(store: _Backend, iri: str) -> bool:
-    return bool(store.query(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"))
+    return exists(store, iri, "?s ?p ?o")
 
 
 def source_triple(iri: str, source: str) -> str:
@@ -457,7 +489,7 @@ def source_triple(iri: str, source: str) -> str:
 
 
 def _graph_sources(store: _Backend, iri: str) -> list[str]:
-    result = store.query(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:source ?s }} }}")
+    result = store._read(f"SELECT ?s WHERE {{ GRAPH <{iri}> {{ <{iri}> dcterms:source ?s }} }}")
     assert isinstance(result, ox.QuerySolutions)
     return sorted(str(row["s"].value) for row in result)
 
@@ -466,49 +498,47 @@ def remove(store: _Backend, source: str) -> bool:
     """Drop what `source` contributed in one update; False when nothing was ingested from it."""
     existing = sources(store, source)
     if existing:
-        store._update(" ;\n".join(_detach(source, g) for g in existing))
+        store._update(" ;\n".join(_detach(store.engine, source, g) for g in existing))
     return bool(existing)
 
 
 def sync_system_graphs(store: _Backend) -> None:
     """Load ontology, shapes and reference data when missing or changed since the last run."""
     version = _system_version()
-    marker = f"<{REFERENCE_GRAPH}> dcterms:identifier {_literal(version)}"
-    ask = f"ASK {{ GRAPH <{REFERENCE_GRAPH}> {{ {marker} }} }}"
-    if bool(store.query(ask)):
+    marker = f"<{REFERENCE_GRAPH}> dcterms:identifier ?version FILTER(?version = {_literal(version)})"
+    if exists(store, str(REFERENCE_GRAPH), marker):
         return
-    ops = [_unmerge(str(REFERENCE_GRAPH))]
+    engine = store.engine
+    ops = [_unmerge(engine, str(REFERENCE_GRAPH))]
     for name, build in _system_graphs().items():
         graph = build()
         if name == str(REFERENCE_GRAPH):
             graph.add((REFERENCE_GRAPH, DCTERMS.identifier, Literal(version)))
         ops.append(f"DROP SILENT GRAPH <{name}>")
-        ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{to_triples(graph)}\n}} }}")
+        ops += engine.insert_data(name, to_triples(graph))
     # The merge holds documents and reference facts, not the ontology and shapes (they have their graphs);
     # rebuilding it here also brings a store written by an older release up to date.
-    ops.append(
-        "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER(?g NOT IN (<{ONTOLOGY_GRAPH}>, <{SHAPES_GRAPH}>)) }}"
-    )
+    ops.append(f"INSERT {{ {engine.in_merge('?s ?p ?o')} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ours('g')} }}")
     store._update(" ;\n".join(ops))
 
 
-def _detach(source: str, graph: str) -> str:
+def _detach(engine: Engine, source: str, graph: str) -> str:
     """Update text: remove `source` from a document graph; when no source is left, drop the graph."""
     triple = f"<{graph}> dcterms:source {_literal(source)}"
     orphan = f"FILTER NOT EXISTS {{ GRAPH <{graph}> {{ <{graph}> dcterms:source ?other }} }}"
     return (
-        f"DELETE DATA {{ {triple} . GRAPH <{graph}> {{ {triple} }} }} ;\n"
-        f"{_unmerge(graph, orphan)} ;\n"
+        f"DELETE DATA {{ {engine.in_merge(triple + ' .')} GRAPH <{graph}> {{ {triple} }} }} ;\n"
+        f"{_unmerge(engine, graph, orphan)} ;\n"
         f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {orphan} }}"
     )
 
 
-def _unmerge(graph: str, condition: str = "") -> str:
+def _unmerge(engine: Engine, graph: str, condition: str = "") -> str:
     """Update text: take a graph's triples out of the merged default graph unless another graph has them."""
+    others = ", ".join(f"<{g}>" for g in (graph, *engine.hidden))
     return (
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {condition} "
-        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != <{graph}>) }} }}"
+        f"DELETE {{ {engine.in_merge('?s ?p ?o')} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} {condition} "
+        f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h NOT IN ({others})) }} }}"
     )
 
 
