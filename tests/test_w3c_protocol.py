@@ -1,4 +1,4 @@
-"""W3C SPARQL 1.1 Protocol tests (../shared/w3c/sparql11-protocol/manifest.ttl) against `serve`.
+"""W3C SPARQL 1.1 Protocol tests (tests/w3c/sparql11-protocol/manifest.ttl, W3C licence) against `serve`.
 
 34 tests in the manifest. The 20 query tests apply (13 query_*, 7 bad_query_*) and all 20 pass.
 The 14 update tests do not apply: the endpoint is read-only.
@@ -25,7 +25,7 @@ from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from conftest import shared
+from conftest import ROOT
 from test_server import Server, start_server, stop_server
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -62,7 +62,7 @@ class Case:
 
 
 def _manifest() -> Path:
-    return shared("w3c", "sparql11-protocol", "manifest.ttl")
+    return ROOT / "tests" / "w3c" / "sparql11-protocol" / "manifest.ttl"
 
 
 def load_cases(manifest: Path) -> list[Case]:
