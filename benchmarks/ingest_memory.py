@@ -1,17 +1,19 @@
-"""Benchmark: the ingest process's resident memory as the store grows, and what RocksDB holds of it.
+"""Benchmark: the ingest process's memory as the store grows, split into what malloc holds and keeps.
 
-Each variant ingests the same generated corpus into a fresh store, in a process of its own (the variants
-run side by side, so a busy machine slows them alike), and samples
-the main process's resident memory (not the workers') every tenth of the corpus, with the store's size
-on disk and its number of table files. Variants change only what the process can change from outside
-Oxigraph, which offers no RocksDB options: the file-descriptor limit (Oxigraph keeps that many table files
-open, minus 48, each with its index and filter blocks in memory) and a compaction (`optimize`) every so
-many documents.
+Each run ingests a slice of one generated corpus into a store, in a fresh process of its own, and samples
+that process's resident memory (its workers not counted) with glibc's own figures (`mallinfo2`): the
+bytes in use, which is almost all Oxigraph's RocksDB (closing the store gives them back), and the freed
+bytes malloc keeps for reuse. The plan runs the corpus in a row of processes on one store (each opens the
+store the previous one left), so a figure can be read against the store's size or against the work the
+process has done; a variant reopens the store every so many documents and hands freed memory back
+(`malloc_trim`), to see whether the growth belongs to the open store or to the store's size.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import gc
 import json
 import os
 import platform
@@ -23,25 +25,48 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyoxigraph as ox
 from report import publish
 
 HERE = Path(__file__).resolve().parent
-VARIANTS = {
-    "as shipped": [],
-    "fd limit 256": ["--nofile", "256"],
-    "optimize every 1000": ["--optimize-every", "1000"],
-}
 
 
-def _rss_mb() -> float:
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [  # ctypes reads this class attribute
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+_LIBC = ctypes.CDLL("libc.so.6")  # glibc: Linux only, as the rest of the benchmarks
+_LIBC.mallinfo2.restype = _Mallinfo2
+
+
+def figures(store: Path | None = None) -> dict[str, int]:
+    """Resident MB, malloc's MB in use and MB freed but kept; the store's MB on disk and table files."""
     status = Path("/proc/self/status").read_text()
-    return int(status.split("VmRSS:")[1].split()[0]) / 1024
-
-
-def _store_figures(store: Path) -> tuple[float, int]:
-    files = [p for p in store.iterdir() if p.is_file()]
-    size = sum(p.stat().st_size for p in files) / 2**20
-    return size, sum(1 for p in files if p.suffix == ".sst")
+    info = _LIBC.mallinfo2()
+    out = {
+        "rss": round(int(status.split("VmRSS:")[1].split()[0]) / 1024),
+        "used": round((info.uordblks + info.hblkhd) / 2**20),
+        "kept": round(info.fordblks / 2**20),
+    }
+    if store is not None:
+        files = [p for p in store.iterdir() if p.is_file()]
+        out["store"] = round(sum(p.stat().st_size for p in files) / 2**20)
+        out["tables"] = sum(1 for p in files if p.suffix == ".sst")
+    return out
 
 
 def _corpus(count: int) -> Path:
@@ -54,81 +79,115 @@ def _corpus(count: int) -> Path:
     return corpus
 
 
-def measure(
-    count: int, workers: int, nofile: int | None, optimize_every: int | None, path: Path
-) -> dict[str, object]:
-    """One variant, in this process: resident MB, store MB and table files at each tenth of the corpus."""
+def measure(args: argparse.Namespace) -> dict[str, object]:
+    """One process: open the store, ingest documents [start, stop) of the corpus, sample every so often."""
     from crimjust_graph.pipeline import ingest
-    from crimjust_graph.store import open_store
+    from crimjust_graph.store import LocalStore, open_store
 
-    if nofile:
+    if args.nofile:
         _, ceiling = resource.getrlimit(resource.RLIMIT_NOFILE)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, ceiling))
-    shutil.rmtree(path, ignore_errors=True)
-    store = open_store(path, writable=True)
-    samples: list[tuple[int, float, float, int]] = []
+        resource.setrlimit(resource.RLIMIT_NOFILE, (args.nofile, ceiling))
+    store = open_store(args.child, writable=True)
+    assert isinstance(store, LocalStore)
+    out: dict[str, object] = {"opened": figures(args.child)}
+    files = sorted(args.corpus.iterdir())[args.start : args.stop]
+    samples: list[dict[str, int]] = []
     done = [0]
-    started = time.perf_counter()
 
     def sample(_path: Path) -> None:
         done[0] += 1
-        if optimize_every and done[0] % optimize_every == 0:
-            store._store.optimize()  # type: ignore[attr-defined]  # the experiment: compact mid-run
-        if done[0] * 10 % count == 0:
-            samples.append((done[0], _rss_mb(), *_store_figures(path)))
+        if args.reopen_every and done[0] % args.reopen_every == 0:
+            # Between writes (this runs before the next batch is written): close, hand back, open again.
+            store._store = None  # type: ignore[assignment]  # the experiment: drop Oxigraph's Store
+            gc.collect()
+            _LIBC.malloc_trim(0)
+            store._store = ox.Store(str(args.child))  # the experiment: reopen
+        if done[0] % args.every == 0:
+            samples.append({"docs": args.start + done[0], **figures(args.child)})
 
-    report = ingest([_corpus(count)], store, workers=workers, progress=sample)
-    seconds = time.perf_counter() - started
-    store.flush()
-    return {"new": report.new, "seconds": seconds, "samples": samples, "after": _store_figures(path)}
+    started = time.perf_counter()
+    report = ingest(files, store, workers=args.workers, progress=sample)
+    out["seconds"] = time.perf_counter() - started
+    out["new"] = report.new
+    out["samples"] = samples
+    out["end"] = figures(args.child)
+    store._store = None  # type: ignore[assignment]  # close it: what it held is given back
+    gc.collect()
+    out["closed"] = figures()
+    _LIBC.malloc_trim(0)
+    out["trimmed"] = figures()
+    return out
+
+
+PLANS = ["one process", "two processes", "reopen every 1000"]
+
+
+def plan(name: str, docs: int) -> tuple[list[tuple[int, int]], list[str]]:
+    """A plan's slices of the corpus (one fresh process each, one after another) and child options."""
+    if name == "two processes":
+        return [(0, docs // 2), (docs // 2, docs)], []
+    if name == "reopen every 1000":
+        return [(0, docs)], ["--reopen-every", "1000"]
+    return [(0, docs)], []
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--variants", nargs="*", default=["as shipped", "fd limit 256"], choices=list(VARIANTS)
-    )
-    parser.add_argument("--nofile", type=int, help=argparse.SUPPRESS)  # one variant, in a child process
-    parser.add_argument("--optimize-every", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # its store folder
+    parser.add_argument("--plans", nargs="*", default=PLANS, choices=PLANS)
+    # One run of a plan, in a child process: the store folder, the slice of the corpus, the variant.
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--start", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--stop", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--every", type=int, default=500, help=argparse.SUPPRESS)
+    parser.add_argument("--reopen-every", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--nofile", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.docs, args.workers, args.nofile, args.optimize_every, args.child)))
+        print(json.dumps(measure(args)))
         return
-    _corpus(args.docs)
+    corpus = _corpus(args.docs)
     lines = [
         f"# Ingest memory {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"Command: `python benchmarks/ingest_memory.py --docs {args.docs} --workers {args.workers}`; "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average at start {os.getloadavg()[0]:.1f}",
+        f"pyoxigraph {ox.__version__}, load average at start {os.getloadavg()[0]:.1f}",
         "",
-        "Resident memory of the ingest's main process (MB, workers not counted) after each tenth of the "
-        "corpus, then the store's size on disk (MB) and table files at the end:",
+        "The main process (workers not counted), sampled every tenth of the corpus: documents in the store, "
+        "its size on disk and table files, resident MB, and malloc's MB in use / freed but kept. `open` is "
+        "the process just after opening the store, `closed` after the run with the store dropped, "
+        "`trimmed` after `malloc_trim(0)` on top.",
         "",
-        "| variant | documents/s | resident MB by tenth | store MB | table files |",
-        "|---|---:|---|---:|---:|",
+        "| plan | process | docs/s | at | documents | store MB | tables | resident MB | in use | kept |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
-    children = {}
-    for number, name in enumerate(args.variants):
+    every = max(1, args.docs // 10)
+    for number, name in enumerate(args.plans):
+        slices, extra = plan(name, args.docs)
         store = HERE / "work" / f"store-memory-{number}"
-        command = [sys.executable, __file__, "--child", str(store), "--docs", str(args.docs)]
-        children[name] = subprocess.Popen(
-            [*command, "--workers", str(args.workers), *VARIANTS[name]], stdout=subprocess.PIPE, text=True
-        )
-    for name, child in children.items():
-        out, _ = child.communicate()
-        if child.returncode:
-            raise SystemExit(f"variant {name!r} failed (exit code {child.returncode})")
-        figures = json.loads(out.strip().splitlines()[-1])
-        rss = ", ".join(f"{s[1]:.0f}" for s in figures["samples"])
-        size, tables = figures["after"]
-        lines.append(
-            f"| {name} | {figures['new'] / figures['seconds']:.0f} | {rss} | {size:.0f} | {tables} |"
-        )
-        print(lines[-1], flush=True)
+        shutil.rmtree(store, ignore_errors=True)
+        for index, (start, stop) in enumerate(slices, 1):
+            command = [sys.executable, __file__, "--child", str(store), "--corpus", str(corpus)]
+            command += ["--start", str(start), "--stop", str(stop), "--every", str(every)]
+            command += ["--workers", str(args.workers), *extra]
+            done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+            if done.returncode:
+                raise SystemExit(f"plan {name!r} failed (exit code {done.returncode})")
+            run = json.loads(done.stdout.strip().splitlines()[-1])
+            rate = f"{run['new'] / run['seconds']:.0f}"
+            rows = [("open", start, run["opened"]), *((None, s["docs"], s) for s in run["samples"])]
+            rows += [("end", stop, run["end"]), ("closed", stop, run["closed"])]
+            rows += [("trimmed", stop, run["trimmed"])]
+            for at, docs, f in rows:
+                disk = f"{f['store']} | {f['tables']}" if "store" in f else " | "
+                lines.append(
+                    f"| {name} | {index} | {rate} | {at or ''} | {docs} | {disk} | {f['rss']} | "
+                    f"{f['used']} | {f['kept']} |"
+                )
+            print("\n".join(lines[-len(rows) :]), flush=True)
     publish(f"ingest-memory-{args.docs}.md", lines)
 
 
