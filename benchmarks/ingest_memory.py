@@ -53,11 +53,11 @@ _LIBC = ctypes.CDLL("libc.so.6")  # glibc: Linux only, as the rest of the benchm
 _LIBC.mallinfo2.restype = _Mallinfo2
 
 
-def figures(store: Path | None = None) -> dict[str, int]:
+def figures(store: Path | None = None, *, index: bool = False) -> dict[str, float]:
     """Resident MB, malloc's MB in use and MB freed but kept; the store's MB on disk and table files."""
     status = Path("/proc/self/status").read_text()
     info = _LIBC.mallinfo2()
-    out = {
+    out: dict[str, float] = {
         "rss": round(int(status.split("VmRSS:")[1].split()[0]) / 1024),
         "used": round((info.uordblks + info.hblkhd) / 2**20),
         "kept": round(info.fordblks / 2**20),
@@ -65,8 +65,47 @@ def figures(store: Path | None = None) -> dict[str, int]:
     if store is not None:
         files = [p for p in store.iterdir() if p.is_file()]
         out["store"] = round(sum(p.stat().st_size for p in files) / 2**20)
-        out["tables"] = sum(1 for p in files if p.suffix == ".sst")
+        tables = [p for p in files if p.suffix == ".sst"]
+        out["tables"] = len(tables)
+        if index:
+            out["index"] = round(sum(index_and_filter_bytes(p) for p in tables) / 2**20, 1)
     return out
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+def index_and_filter_bytes(table: Path) -> int:
+    """Index and filter block bytes of one RocksDB table file, read from its properties block.
+
+    RocksDB keeps these in memory for every table file it has open (`cache_index_and_filter_blocks` is
+    off in Oxigraph), outside the block caches. The properties block is near the file's end: entries of
+    shared-prefix length, new key length, value length (varints), then key and value; sizes are varints.
+    """
+    with table.open("rb") as file:
+        file.seek(max(0, table.stat().st_size - 65536))
+        tail = file.read()
+    at = tail.rfind(b"\x00\x37\x01rocksdb.block.based.table.")  # the block's first key, unshared
+    key, total = b"", 0
+    while at >= 0 and at < len(tail):
+        shared, at = _varint(tail, at)
+        fresh, at = _varint(tail, at)
+        length, at = _varint(tail, at)
+        key = key[:shared] + tail[at : at + fresh]
+        if shared > len(key) or not key.startswith(b"rocksdb."):
+            break
+        if key in (b"rocksdb.index.size", b"rocksdb.filter.size"):
+            total += _varint(tail, at + fresh)[0]
+        at += fresh + length
+    return total
 
 
 def _corpus(count: int) -> Path:
@@ -91,7 +130,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     assert isinstance(store, LocalStore)
     out: dict[str, object] = {"opened": figures(args.child)}
     files = sorted(args.corpus.iterdir())[args.start : args.stop]
-    samples: list[dict[str, int]] = []
+    samples: list[dict[str, float]] = []
     done = [0]
 
     def sample(_path: Path) -> None:
@@ -110,7 +149,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     out["seconds"] = time.perf_counter() - started
     out["new"] = report.new
     out["samples"] = samples
-    out["end"] = figures(args.child)
+    out["end"] = figures(args.child, index=True)
     store._store = None  # type: ignore[assignment]  # close it: what it held is given back
     gc.collect()
     out["closed"] = figures()
@@ -157,12 +196,14 @@ def main() -> None:
         f"pyoxigraph {ox.__version__}, load average at start {os.getloadavg()[0]:.1f}",
         "",
         "The main process (workers not counted), sampled every tenth of the corpus: documents in the store, "
-        "its size on disk and table files, resident MB, and malloc's MB in use / freed but kept. `open` is "
-        "the process just after opening the store, `closed` after the run with the store dropped, "
+        "its size on disk, table files, and (at the end) the index and filter blocks of those files, which "
+        "RocksDB holds in memory for each open table file; resident MB, and malloc's MB in use and freed "
+        "but kept. `open` is just after opening the store, `closed` after the run with the store dropped, "
         "`trimmed` after `malloc_trim(0)` on top.",
         "",
-        "| plan | process | docs/s | at | documents | store MB | tables | resident MB | in use | kept |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| plan | process | docs/s | at | documents | store MB | tables | index+filter MB | resident MB "
+        "| in use | kept |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     every = max(1, args.docs // 10)
     for number, name in enumerate(args.plans):
@@ -182,7 +223,7 @@ def main() -> None:
             rows += [("end", stop, run["end"]), ("closed", stop, run["closed"])]
             rows += [("trimmed", stop, run["trimmed"])]
             for at, docs, f in rows:
-                disk = f"{f['store']} | {f['tables']}" if "store" in f else " | "
+                disk = f"{f['store']} | {f['tables']} | {f.get('index', '')}" if "store" in f else " |  | "
                 lines.append(
                     f"| {name} | {index} | {rate} | {at or ''} | {docs} | {disk} | {f['rss']} | "
                     f"{f['used']} | {f['kept']} |"
