@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from crimjust_graph.extract import relations, roles, structure
-from crimjust_graph.extract.heads import PROGRAMME_HEADS
+from crimjust_graph.extract.frames import EventSpot
+from crimjust_graph.extract.heads import PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import Mentions
 from crimjust_graph.extract.relations import Fact
 from crimjust_graph.extract.tokens import Context
-from crimjust_graph.model import Predicate
+from crimjust_graph.model import Predicate, Relation
 
 SentenceFinder = Callable[[Context, Mentions, Mentions, int], Iterator[Fact]]
 DocumentFinder = Callable[[Context, Mentions, Mentions], Iterator[Fact]]
@@ -47,6 +48,28 @@ class DocumentRule:
     name: str
     predicates: frozenset[Predicate]
     run: DocumentFinder
+
+
+EventFinder = Callable[[Context, Mentions, EventSpot], list[Mention]]
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """A named event rule: the predicate it gives an event and the function that finds its objects (bodies or
+    places) at one mention of the event, or in one sentence told about it."""
+
+    name: str
+    predicates: frozenset[Predicate]
+    run: EventFinder
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    """A named rule over the relations already made (an event's venue city -> its country too)."""
+
+    name: str
+    predicates: frozenset[Predicate]
+    run: Callable[[list[Relation]], list[Relation]]
 
 
 def _rule(run: SentenceFinder, *predicates: Predicate, needs: frozenset[str] = frozenset()) -> Rule:
@@ -91,17 +114,43 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     DocumentRule("city_in_country", frozenset({P.IN_REGION}), relations.city_in_country),
 )
 
-# An event's roles come from these, called by `events` for each mention of an event (listed here so the
-# registry answers for every predicate); `rules` adds the two that read relations already made.
-EVENT_RULES: tuple[tuple[str, Predicate], ...] = (
-    (roles.organisers.__name__, P.ORGANISED_BY),
-    (roles.funders.__name__, P.FUNDED_BY),
-    (roles.supporters.__name__, P.HAS_PARTICIPANT),
-    (roles.sites.__name__, P.HELD_IN),
-    (roles.participants.__name__, P.HAS_PARTICIPANT),
-    ("country_of_venue", P.HELD_IN),
-    ("hosts_of_a_programmes_events", P.HAS_PARTNER),
+# An event's roles: `events` finds each mention of an event and asks these, by name, through `event_role`.
+EVENT_RULES: tuple[EventRule, ...] = (
+    EventRule("organisers", frozenset({P.ORGANISED_BY}), roles.organisers),
+    EventRule("named_in_front", frozenset({P.ORGANISED_BY}), roles.named_in_front),
+    EventRule("funders", frozenset({P.FUNDED_BY}), roles.funders),
+    EventRule("supporters", frozenset({P.HAS_PARTICIPANT}), roles.supporters),
+    EventRule("participants", frozenset({P.HAS_PARTICIPANT}), roles.participants),
+    EventRule("sites", frozenset({P.HELD_IN}), roles.sites),
+    EventRule("areas_crossed", frozenset({P.HELD_IN}), roles.areas_crossed),
+    EventRule("dateline_sites", frozenset({P.HELD_IN}), roles.dateline_sites),
 )
+
+# Rules that read the relations already made, run last, in this order (the second reads the first's).
+RELATION_RULES: tuple[RelationRule, ...] = (
+    RelationRule("country_of_venue", frozenset({P.HELD_IN}), roles.country_of_venue),
+    RelationRule(
+        "hosts_of_a_programmes_events", frozenset({P.HAS_PARTNER}), roles.hosts_of_a_programmes_events
+    ),
+)
+
+
+def event_role(name: str, ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mention]:
+    """What the event rule `name` finds at one mention of an event (or in one sentence told about it)."""
+    for rule in EVENT_RULES:
+        if rule.name == name:
+            return rule.run(ctx, mentions, spot)
+    raise KeyError(name)
+
+
+def derived(relations: list[Relation]) -> list[Relation]:
+    """The relations the relation rules add to those already made, in order."""
+    made, added = list(relations), list[Relation]()
+    for rule in RELATION_RULES:
+        new = rule.run(made)
+        made += new
+        added += new
+    return added
 
 
 def facts(ctx: Context, bodies: Mentions, places: Mentions) -> Iterator[tuple[str, Fact]]:
@@ -119,7 +168,8 @@ def rules_for(predicate: Predicate) -> list[str]:
     """The names of the rules that may state `predicate`: where a relation of that kind comes from."""
     names = [r.name for r in SENTENCE_RULES if predicate in r.predicates]
     names += [r.name for r in DOCUMENT_RULES if predicate in r.predicates]
-    return names + [name for name, p in EVENT_RULES if p is predicate]
+    names += [r.name for r in EVENT_RULES if predicate in r.predicates]
+    return names + [r.name for r in RELATION_RULES if predicate in r.predicates]
 
 
 def settle(found: list[Fact]) -> list[Fact]:
