@@ -210,29 +210,48 @@ _NOT_HEADS |= {"regions", "partners", "part", "component", "pillar", "sub-progra
 _NOT_HEADS |= {"headquartered", "headquarters", "composed", "consisting", "thanks", "along", "receives"}
 
 
-def _cuts(ctx: Context, bodies: Mentions, rng: range) -> list[tuple[int, ClauseKind]]:
-    """Where the sentence's clauses start, each with its kind; the first is the sentence's start."""
+Cut = tuple[int, ClauseKind, int | None]  # first token, kind, where its actors end (None: at its verb)
+
+
+def _cuts(ctx: Context, bodies: Mentions, rng: range) -> list[Cut]:
+    """Where the sentence's clauses start, each with its kind; the first is the sentence's start. After a
+    relative clause opened by a comma, ', <verb>' resumes the main clause, whose actors stand before it."""
     folded, words = ctx.folded, ctx.words
-    cuts = [(rng.start, ClauseKind.MAIN)]
+    cuts: list[Cut] = [(rng.start, ClauseKind.MAIN, None)]
+    relative: int | None = None  # the comma opening the current relative clause
     for k in range(rng.start + 1, rng.stop):
         w = folded[k]
         if w == ";" and k + 1 < rng.stop:
-            cuts.append((k + 1, ClauseKind.COORDINATED))
+            cuts.append((k + 1, ClauseKind.COORDINATED, None))
+            relative = None
         elif w in RELATIVE and (words[k - 1] == "," or k in bodies.by_last or words[k - 1] == ")"):
-            cuts.append((k, ClauseKind.RELATIVE))
+            cuts.append((k, ClauseKind.RELATIVE, None))
+            relative = k - 1 if words[k - 1] == "," else None
         elif words[k - 1] == "," and w in _CONTRAST:
-            cuts.append((k, ClauseKind.COORDINATED))
+            cuts.append((k, ClauseKind.COORDINATED, None))
+            relative = None
         elif words[k - 1] == "," and w.endswith("ed") and folded[k + 1 : k + 2] == ("by",):
-            cuts.append((k, ClauseKind.PARTICIPIAL))
+            cuts.append((k, ClauseKind.PARTICIPIAL, None))
+        elif relative is not None and words[k - 1] == "," and words[k].islower() and _is_verb(w):
+            cuts.append((k, ClauseKind.MAIN, relative))
+            relative = None
     return cuts
 
 
+def _is_verb(w: str) -> bool:
+    return w in _verbs() or w in IRREGULAR or w.endswith("ed")
+
+
+# Past forms that do not end in '-ed'.
+IRREGULAR = frozenset("met took gave held led ran brought sent began made set saw became won".split())  # noqa: SIM905
+
+
 def _verb(ctx: Context, start: int, stop: int) -> int | None:
-    """The clause's verb: its first table verb or auxiliary, else its first lower-case '-ed' word."""
+    """The clause's verb: its first table verb, auxiliary or irregular past, else its first '-ed' word."""
     verbs = _verbs()
     for k in range(start, stop):
         w = ctx.folded[k]
-        if ctx.words[k].islower() and (w in verbs or w in _AUXILIARIES or w in ANNOUNCING):
+        if ctx.words[k].islower() and (w in verbs or w in _AUXILIARIES or w in ANNOUNCING or w in IRREGULAR):
             return k
     return next(
         (k for k in range(start, stop) if ctx.words[k].islower() and ctx.folded[k].endswith("ed")), None
@@ -261,18 +280,24 @@ def _modality(ctx: Context, span: range, verb: int | None) -> Modality:
     before = _BEFORE_EARLIER
     if any(ctx.folded[k - 1] in before and earlier_events(ctx, k) for k in span if k > 0):
         return Modality.PREVIOUS
-    if verb is not None and ctx.folded[verb] in PRESENT_WORDS | {"will"}:
-        return Modality.PLANNED if ctx.folded[verb] == "will" else Modality.PRESENT
+    w = ctx.folded[verb] if verb is not None else ""
+    if w in {"will", "shall"}:
+        return Modality.PLANNED
+    if w in PRESENT_WORDS or (w.endswith("s") and not w.endswith("ss") and w in _verbs()):
+        return Modality.PRESENT  # 'AIRCOP supports airports'
     return Modality.PAST
 
 
 def _frame(
-    ctx: Context, bodies: Mentions, places: Mentions, sent: int, cut: tuple[int, int, ClauseKind]
+    ctx: Context, bodies: Mentions, places: Mentions, sent: int, cut: tuple[int, int, ClauseKind, int | None]
 ) -> Frame:
-    start, stop, kind = cut
+    start, stop, kind, actors_end = cut
     verb = _verb(ctx, start, stop)
     actors: tuple[Mention, ...] = ()
-    if verb is not None and verb > start:
+    if actors_end is not None:  # 'X, which is run by A, supports B': X supports B
+        rng = ctx.sentence_ranges[sent]
+        actors = tuple(m for m in bodies.backward(actors_end, BODIES) if m.first >= rng.start)
+    elif verb is not None and verb > start:
         k = verb
         while k > start and ctx.folded[k - 1] in _AUXILIARIES:
             k -= 1
@@ -325,8 +350,8 @@ class _Frames:
         if found is None:
             rng = self.ctx.sentence_ranges[sent]
             cuts = _cuts(self.ctx, self.bodies, rng)
-            stops = [a for a, _ in cuts[1:]] + [rng.stop]
-            spans = [(a, b, kind) for (a, kind), b in zip(cuts, stops, strict=True) if a < b]
+            stops = [a for a, _, _ in cuts[1:]] + [rng.stop]
+            spans = [(a, b, kind, end) for (a, kind, end), b in zip(cuts, stops, strict=True) if a < b]
             found = tuple(_frame(self.ctx, self.bodies, self.places, sent, span) for span in spans)
             self.by_sentence[sent] = found
         return found
