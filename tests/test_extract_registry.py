@@ -49,7 +49,7 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "implementedBy",
     ),
     (
-        "possessive_owner",
+        "glued",
         "Officers praised UNODC's Harbour Shield Programme for its results.",
         ("Harbour Shield Programme", "implementedBy", UNODC),
         "Officers praised the Harbour Shield Programme and UNODC for their results.",
@@ -63,7 +63,7 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "hasPartner",
     ),
     (
-        "hyphen_funded",
+        "glued",
         "The EU-funded Harbour Shield Programme trains port officers.",
         ("Harbour Shield Programme", "fundedBy", "European Union"),
         "The EU praised the Harbour Shield Programme, which trains port officers.",
@@ -146,7 +146,7 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "coversRegion",
     ),
     (
-        "hyphen_based",
+        "glued",
         "Analysts of the Valletta-based Harbour Watch Centre shared their findings.",
         ("Harbour Watch Centre", "basedIn", "Valletta"),
         "Analysts of the Harbour Watch Centre shared Valletta-based findings.",
@@ -199,7 +199,7 @@ CASES: list[tuple[str, str, Fact, str, str]] = [
         "hasPartner",
     ),
     (
-        "hyphen_led",
+        "glued",
         "The UNODC-led Harbour Shield Programme trains port officers.",
         ("Harbour Shield Programme", "implementedBy", UNODC),
         "UNODC said the Harbour Shield Programme led to arrests.",

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from crimjust_graph.extract import relations, roles, structure
+from crimjust_graph.extract import cues, relations, roles, structure
 from crimjust_graph.extract.frames import EventSpot
 from crimjust_graph.extract.heads import PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import Mentions
@@ -78,9 +78,8 @@ def _rule(run: SentenceFinder, *predicates: Predicate, needs: frozenset[str] = f
 
 SENTENCE_RULES: tuple[Rule, ...] = (
     _rule(relations.implemented_by, P.IMPLEMENTED_BY),
-    _rule(relations.possessive_owner, P.IMPLEMENTED_BY),
+    _rule(relations.glued, *cues.glued_predicates()),
     _rule(relations.lead_and_partners, P.IMPLEMENTED_BY, P.HAS_PARTNER, needs=frozenset({"partners"})),
-    _rule(relations.hyphen_funded, P.FUNDED_BY),
     _rule(relations.funded_by, P.FUNDED_BY),
     _rule(relations.partner_cue, P.HAS_PARTNER),
     _rule(relations.partners_appositive, P.HAS_PARTNER, needs=frozenset({"partners", "partner"})),
@@ -96,13 +95,11 @@ SENTENCE_RULES: tuple[Rule, ...] = (
     _rule(structure.funded_with, P.FUNDED_BY, needs=structure.FUND_VERBS),
     _rule(structure.supported, P.FUNDED_BY, P.HAS_PARTNER, needs=structure.SUPPORT_VERBS | {"support"}),
     _rule(structure.work_with, P.HAS_PARTNER, needs=structure.WORK_VERBS | {"counterparts"}),
-    _rule(structure.hyphen_led, P.IMPLEMENTED_BY, needs=frozenset({"led"})),
     _rule(structure.acting_within, P.IMPLEMENTED_BY, needs=structure.FRAME_WORDS),
     _rule(structure.body_programmes, P.FUNDED_BY, P.IMPLEMENTED_BY, needs=structure.PLURAL_PROGRAMMES),
     _rule(structure.appositive_owner, P.IMPLEMENTED_BY, needs=PROGRAMME_HEADS),
     _rule(structure.named_component, P.PART_OF, needs=frozenset({"component", "pillar"})),
     _rule(relations.based_in, P.BASED_IN),
-    _rule(relations.hyphen_based, P.BASED_IN, needs=frozenset({"based"})),
     _rule(relations.headquarters, P.BASED_IN, needs=frozenset({"headquarters"})),
     _rule(relations.countries_in_region, P.IN_REGION),
 )

@@ -8,7 +8,8 @@ from itertools import islice
 from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract import gazetteer
-from crimjust_graph.extract.cues import Shape, phrases, verbs, without
+from crimjust_graph.extract.cues import Glue, Reach, Shape, phrases, verbs, without
+from crimjust_graph.extract.frames import frames_of
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.tokens import Context
@@ -112,16 +113,31 @@ def implemented_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) 
             yield from ((p, Predicate.IMPLEMENTED_BY, x, both) for p in listed for x in implementers)
 
 
-POSSESSIVE_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "'s")
-FUNDED_GLUED = phrases(Predicate.FUNDED_BY, Shape.GLUED)
+def glued(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """The glued cues of the table, read from the sentence's frames: "UNODC's X" and 'the UNODC-led X' ->
+    implementedBy, 'the EU-funded X' -> fundedBy, 'the Almaty-based X' -> basedIn; each cue's `Glue` says
+    which name before it is the object and how far after it the subject stands."""
+    for frame in frames_of(bodies, places, sent):
+        for hit in frame.cues:
+            glue = hit.cue.glue
+            if glue is None:
+                continue
+            before = (places if glue.object_is_place else bodies).by_last.get(hit.start)
+            subject = _glued_subject(ctx, bodies, glue, hit.start, hit.end, sent)
+            if before is not None and before.kind in glue.object_kinds and subject is not None:
+                yield subject, hit.cue.predicate, before, ctx.evidence(sent)
 
 
-def possessive_owner(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """ "UNODC's Container Control Programme" -> implementedBy UNODC."""
-    for a, b in _cues(ctx, sent, POSSESSIVE_CUES):
-        owner, target = bodies.by_last.get(a), bodies.by_first.get(b)
-        if owner is not None and owner.kind in PARTNERS and target is not None and target.kind in PROGRAMMES:
-            yield target, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+def _glued_subject(ctx: Context, bodies: Mentions, glue: Glue, a: int, b: int, sent: int) -> Mention | None:
+    if glue.reach is Reach.AT:
+        found = bodies.by_first.get(b)
+    elif glue.reach is Reach.STARTS_WITHIN:
+        found = next(iter(bodies.between(b, b + glue.span, glue.subject_kinds)), None)
+        found = found if found is not None and ctx.sent_of[found.first] == sent else None
+    else:
+        found = bodies.nearest_before(b + glue.span, glue.subject_kinds, window=glue.span)
+        found = found if found is not None and found.first > a else None
+    return found if found is not None and found.kind in glue.subject_kinds else None
 
 
 def lead_and_partners(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
@@ -136,15 +152,6 @@ def lead_and_partners(ctx: Context, bodies: Mentions, places: Mentions, sent: in
             for p in subjects[:1]:
                 yield p, Predicate.IMPLEMENTED_BY, lead, ev
                 yield from ((p, Predicate.HAS_PARTNER, x, ev) for x in partners if x.key != lead.key)
-
-
-def hyphen_funded(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """'the EU-funded CRIMJUST' -> fundedBy the EU."""
-    for a, _ in _cues(ctx, sent, FUNDED_GLUED):
-        if a in bodies.by_last:
-            target = bodies.nearest_before(a + 6, PROGRAMMES, window=4)
-            if target is not None and target.first > a:
-                yield target, Predicate.FUNDED_BY, bodies.by_last[a], ctx.evidence(sent)
 
 
 def funded_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
@@ -525,18 +532,6 @@ def _described_before(ctx: Context, bodies: Mentions, a: int) -> Mention | None:
                 return m  # an appositive: 'Europol, the EU agency for law enforcement cooperation based in'
             return None
     return None
-
-
-BASED_GLUED = phrases(Predicate.BASED_IN, Shape.GLUED)
-
-
-def hyphen_based(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """'the Almaty-based Coordination Centre' -> basedIn Almaty."""
-    for a, b in _cues(ctx, sent, BASED_GLUED):
-        place = places.by_last.get(a)
-        body = bodies.by_first.get(b)
-        if place is not None and place.kind in SITES and body is not None and body.kind in PARTNERS:
-            yield body, Predicate.BASED_IN, place, ctx.evidence(sent)
 
 
 def headquarters(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
