@@ -1,15 +1,23 @@
-"""Extraction stage, relation rules: mentions and lists -> facts, from one registry of named rules.
+"""Extraction stage, relation rules: mentions, lists and frames -> facts, from one registry of named rules.
 
-"Where does implementedBy come from?" has one answer: the rules below whose `predicates` hold it. Each rule is
-a small function in `relations` (programme and place facts), `structure` (programme roles told by sentence
-shapes) or `roles` (an event's organisers, funders, venues and participants); the phrases they read come
-from `cues.CUES`. The layers run in this order:
+"Where does implementedBy come from?" has one answer: `rules_for(Predicate.IMPLEMENTED_BY)`, the rules below
+whose `predicates` hold it. Nothing outside these tables states a relation (tests/test_extract_registry.py
+wraps every rule and checks that each relation made was stated by one). The layers a rule reads:
 
-1. mentions (`mentions`, `learning`, `places`): entities with acronyms and aliases;
+1. mentions (`mentions`, `learning`, `places`, `gazetteer`): entities with acronyms and aliases;
 2. coordinated lists (`lists.Mentions.forward/backward/after`): 'A, B and C', 'A as well as B';
-3. clause frames: each rule takes the clause around its cue (subject before, list after, event of the
-   sentence), bounded by the sentence so the work stays linear in the text;
-4. relations: `facts()` runs every rule, `settle()` keeps the strongest programme role, then relations.
+3. clause frames (`frames.frames_of`): each sentence's clauses, with who acts, the 'by' agents, partners,
+   places, programme frame, supporters, the cues of `cues.CUES` it holds and its modality (past, present,
+   planned, previous), built once per sentence;
+4. relations, from four tables of rules:
+   - `SENTENCE_RULES`, run on each sentence by `facts()`: `glued` reads every glued cue of the table from the
+     frames ("UNODC's X", 'the EU-funded X', 'the UNODC-led X', 'the Almaty-based X'); the others are small
+     named functions for one shape each in `relations` and `structure`, their phrases taken from `cues.CUES`;
+   - `DOCUMENT_RULES`, run once over the document's mentions (a body's country, a city's country);
+   - `EVENT_RULES`, asked by `events` through `event_role()` at each mention of an event (organisers,
+     funders, venues, participants; functions in `roles`);
+   - `RELATION_RULES`, run last by `derived()` over the relations already made (a venue's country).
+   `settle()` keeps the strongest programme role where several are told.
 """
 
 from __future__ import annotations
