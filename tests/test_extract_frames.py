@@ -33,7 +33,7 @@ def labels(mentions: tuple[object, ...]) -> list[str]:
 
 def test_a_participial_phrase_is_a_clause_of_its_own() -> None:
     found = clauses("UNODC organised a workshop in Accra, funded by the European Union.")
-    kinds = [f.kind for _, f in found]
+    kinds = [f.clause.kind for _, f in found]
     assert kinds == [ClauseKind.MAIN, ClauseKind.PARTICIPIAL]
     main, funded = (f for _, f in found)
     assert labels(main.actors) == [UNODC]
@@ -47,44 +47,44 @@ def test_a_relative_clause_ends_where_the_main_clause_resumes() -> None:
     found = clauses(
         "The Harbour Shield Programme, which is run by UNODC in partnership with the WCO, supports Ghana."
     )
-    kinds = [f.kind for _, f in found]
+    kinds = [f.clause.kind for _, f in found]
     assert kinds == [ClauseKind.MAIN, ClauseKind.RELATIVE, ClauseKind.MAIN]
     relative, resumed = found[1][1], found[2][1]
     assert labels(relative.agents) == [UNODC]
     assert labels(relative.partners) == ["World Customs Organization"]
     assert labels(resumed.actors) == ["Harbour Shield Programme"]  # the programme supports Ghana, not the WCO
-    assert resumed.modality is Modality.PRESENT
+    assert resumed.clause.modality is Modality.PRESENT
 
 
 def test_a_semicolon_starts_a_clause_and_a_planned_event_is_planned() -> None:
     found = clauses("INTERPOL held a meeting in Lyon; the next session is to be held in Madrid.")
     first, second = (f for _, f in found)
-    assert second.kind is ClauseKind.COORDINATED
-    assert first.modality is Modality.PAST
-    assert second.modality is Modality.PLANNED
+    assert second.clause.kind is ClauseKind.COORDINATED
+    assert first.clause.modality is Modality.PAST
+    assert second.clause.modality is Modality.PLANNED
     assert labels(first.places) == ["Lyon"]
     assert labels(second.places) == ["Madrid"]
 
 
 def test_a_previous_event_is_told_as_previous() -> None:
     ((_, frame),) = clauses("After similar sessions in Dakar, officers met in Banjul.")
-    assert frame.modality is Modality.PREVIOUS
+    assert frame.clause.modality is Modality.PREVIOUS
     ((_, frame),) = clauses("Officers met in Banjul.")
-    assert frame.modality is Modality.PAST
+    assert frame.clause.modality is Modality.PAST
 
 
 def test_a_programme_frame_and_the_cues_of_the_table() -> None:
     ((ctx, frame),) = clauses("The WCO hosted a seminar as part of the Harbour Shield Programme.")
     assert labels(frame.programmes) == ["Harbour Shield Programme"]
-    assert frame.verb is not None and ctx.words[frame.verb] == "hosted"
-    assert {h.cue.phrase for h in frame.cues} >= {"hosted", "as part of"}
+    assert frame.clause.verb is not None and ctx.words[frame.clause.verb] == "hosted"
+    assert {h.cue.phrase for h in frame.clause.cues} >= {"hosted", "as part of"}
     ((_, frame),) = clauses("The WCO hosted a seminar on the Harbour Shield Programme.")
     assert labels(frame.programmes) == []
 
 
 def test_that_after_a_verb_opens_no_relative_clause() -> None:
     found = clauses("UNODC said that the course trained forty officers.")
-    assert [f.kind for _, f in found] == [ClauseKind.MAIN]
+    assert [f.clause.kind for _, f in found] == [ClauseKind.MAIN]
 
 
 def test_frames_are_built_once_per_sentence() -> None:

@@ -352,6 +352,12 @@ def glued_predicates() -> frozenset[Predicate]:
     return frozenset(c.predicate for c in CUES if c.glue is not None)
 
 
+@cache
+def glued_marks() -> frozenset[str]:
+    """The first folded words of the glued cues ('-', "'"): a sentence without one holds none."""
+    return frozenset(c.words[0] for c in CUES if c.glue is not None)
+
+
 def without(cues: tuple[tuple[str, ...], ...], *phrases_: str) -> tuple[tuple[str, ...], ...]:
     """The cues less some phrases ('umbrella of' reads differently from 'part of')."""
     drop = {tuple(fold(w) for w in TOKEN.findall(p)) for p in phrases_}

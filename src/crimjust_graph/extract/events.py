@@ -669,7 +669,7 @@ def _attach_participants(
     own = {ctx.sent_of[t] for t, _ in by_trigger}
     first_in_body = next((t for t in trigger_at if ctx.sent_of[t] > 0), trigger_at[0])
     for sent in range(1, len(ctx.sentences)):
-        if (sent in elsewhere or planned_sentence(bodies, places, sent)) and sent not in own:
+        if sent not in own and (sent in elsewhere or planned_sentence(bodies, places, sent)):
             continue
         found = event_role("participants", ctx, combined, EventSpot(sent))
         told = sent not in own and roles.site_sentence(ctx, sent)

@@ -5,16 +5,17 @@ after a name or a comma), before a participial phrase ('..., organised by X', '.
 coordinated main clause (', and then', ', while', ', but'). For each clause a Frame says who acts (the list
 before its verb), who or what the verb's 'by' names, with whom, where, under which programme, with whose
 support or funding, which cues of `cues.CUES` it holds, and whether the action is reported as past, present,
-planned (or announced) or previous. Frames are built once per sentence and cached on the document's mentions,
-so the work stays linear in the text. The modality tests used by events and their roles live here too.
+planned (or announced) or previous. Clauses are built once per sentence (frames, their arguments, on demand)
+and kept for the document being extracted, so the work stays linear in the text. The modality tests used by
+events and their roles live here too.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract.cues import CUES, Cue, Shape
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
@@ -64,26 +65,35 @@ class CueHit:
 
 
 @dataclass(frozen=True)
-class Frame:
-    """One clause: who did what, to or with whom, where, under which programme, as which kind of action."""
+class Clause:
+    """One clause's span and shape: where it is, why it starts there, its verb, cues and modality."""
 
     sentence: int
     start: int  # first token of the clause
     stop: int  # one past its last token
     kind: ClauseKind
     verb: int | None  # token of the clause's main verb, when one is recognised
+    cues: tuple[CueHit, ...]  # every cue of `cues.CUES` in the clause, in text order
+    modality: Modality
+    subject_before: int | None = None  # a main clause resumed after a relative one: its actors end here
+
+    def holds(self, token: int) -> bool:
+        """Whether the token sits in this clause."""
+        return self.start <= token < self.stop
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One clause with its arguments: who did what, to or with whom, where, under which programme, with whose
+    support, as which kind of action (`clause.modality`)."""
+
+    clause: Clause
     actors: tuple[Mention, ...]  # the coordinated list right before the verb ('A and B organised')
     agents: tuple[Mention, ...]  # the list after the verb's 'by' ('organised by A and B')
     partners: tuple[Mention, ...]  # 'with A', 'together with A', 'in cooperation with A'
     places: tuple[Mention, ...]  # cities and countries after 'in' or 'at'
     programmes: tuple[Mention, ...]  # 'under X', 'as part of X', 'within the framework of X'
     supporters: tuple[Mention, ...]  # 'with the support of A', 'funded by A', 'supported by A'
-    cues: tuple[CueHit, ...]  # every cue of `cues.CUES` in the clause, in text order
-    modality: Modality
-
-    def holds(self, token: int) -> bool:
-        """Whether the token sits in this clause."""
-        return self.start <= token < self.stop
 
 
 # ---- modality ------------------------------------------------------------------------------------------
@@ -149,23 +159,10 @@ for _phrase in FUTURE_PHRASES:
     _FUTURE_BY_FIRST[_phrase[0]] = (*_FUTURE_BY_FIRST.get(_phrase[0], ()), _phrase)
 
 
-def _planned_span(ctx: Context, span: range) -> bool:
-    """A future phrase ('to be held', 'is planned') or an event word after 'next'/'upcoming' in the span."""
-    folded = ctx.folded
-    for t in span:
-        w = folded[t]
-        for p in _FUTURE_BY_FIRST.get(w, ()):
-            if folded[t : t + len(p)] == p and t + len(p) <= span.stop:
-                return True
-        if w in TRIGGERS and t > span.start and folded[t - 1] in FUTURE_WORDS:
-            return True
-    return False
-
-
 def planned_sentence(bodies: Mentions, places: Mentions, sent: int) -> bool:
     """A sentence about an event still to come ('were invited to the next session, to be held in Lisbon'):
     who and where it names belong to that event, not to the one reported. Read from its frames."""
-    return any(f.modality is Modality.PLANNED for f in frames_of(bodies, places, sent))
+    return any(c.modality is Modality.PLANNED for c in clauses_of(bodies, places, sent))
 
 
 # ---- clauses -------------------------------------------------------------------------------------------
@@ -239,81 +236,75 @@ def _cuts(ctx: Context, bodies: Mentions, rng: range) -> list[Cut]:
 
 
 def _is_verb(w: str) -> bool:
-    return w in _verbs() or w in IRREGULAR or w.endswith("ed")
+    return w in _heads() or w.endswith("ed")
 
 
 # Past forms that do not end in '-ed'.
 IRREGULAR = frozenset("met took gave held led ran brought sent began made set saw became won".split())  # noqa: SIM905
 
 
-def _verb(ctx: Context, start: int, stop: int) -> int | None:
-    """The clause's verb: its first table verb, auxiliary or irregular past, else its first '-ed' word."""
-    verbs = _verbs()
-    for k in range(start, stop):
-        w = ctx.folded[k]
-        if ctx.words[k].islower() and (w in verbs or w in _AUXILIARIES or w in ANNOUNCING or w in IRREGULAR):
-            return k
-    return next(
-        (k for k in range(start, stop) if ctx.words[k].islower() and ctx.folded[k].endswith("ed")), None
-    )
-
-
-def _clause_cues(ctx: Context, start: int, stop: int) -> list[CueHit]:
-    index, folded, out = _cue_index(), ctx.folded, []
-    for k in range(start, stop):
-        for cue, words in index.get(folded[k], ()):
-            if folded[k : k + len(words)] == words and k + len(words) <= stop:
-                out.append(CueHit(cue, k, k + len(words)))
-    return out
-
-
-def _within(found: list[Mention], stop: int) -> tuple[Mention, ...]:
-    return tuple(m for m in found if m.first < stop)
+@cache
+def _heads() -> frozenset[str]:
+    """Words that head a clause: the table's verbs, auxiliaries, announcing verbs, irregular pasts."""
+    return _verbs() | _AUXILIARIES | ANNOUNCING | IRREGULAR
 
 
 _BEFORE_EARLIER = EARLIER | {"two", "three", "several", "many"}
 
 
-def _modality(ctx: Context, span: range, verb: int | None) -> Modality:
-    if _planned_span(ctx, span):
-        return Modality.PLANNED
-    before = _BEFORE_EARLIER
-    if any(ctx.folded[k - 1] in before and earlier_events(ctx, k) for k in span if k > 0):
-        return Modality.PREVIOUS
-    w = ctx.folded[verb] if verb is not None else ""
-    if w in {"will", "shall"}:
-        return Modality.PLANNED
-    if w in PRESENT_WORDS or (w.endswith("s") and not w.endswith("ss") and w in _verbs()):
-        return Modality.PRESENT  # 'AIRCOP supports airports'
-    return Modality.PAST
+def _clause(ctx: Context, sent: int, cut: tuple[int, int, ClauseKind, int | None]) -> Clause:
+    """One pass over the clause's tokens finds its verb, cues and modality."""
+    start, stop, kind, subject_before = cut
+    folded, words, index, heads = ctx.folded, ctx.words, _cue_index(), _heads()
+    verb: int | None = None
+    first_ed: int | None = None
+    cues: list[CueHit] = []
+    planned = previous = False
+    for k in range(start, stop):
+        w = folded[k]
+        if verb is None and words[k].islower():
+            if w in heads:
+                verb = k
+            elif first_ed is None and w.endswith("ed"):
+                first_ed = k
+        for cue, cue_words in index.get(w, ()):
+            end = k + len(cue_words)
+            if end <= stop and folded[k:end] == cue_words:
+                cues.append(CueHit(cue, k, end))
+        for phrase in _FUTURE_BY_FIRST.get(w, ()):
+            planned = planned or (k + len(phrase) <= stop and folded[k : k + len(phrase)] == phrase)
+        if k > start and folded[k - 1] in FUTURE_WORDS and w in TRIGGERS:
+            planned = True
+        if k > 0 and folded[k - 1] in _BEFORE_EARLIER and earlier_events(ctx, k):
+            previous = True
+    verb = verb if verb is not None else first_ed
+    modality = _modality(folded[verb] if verb is not None else "", planned, previous)
+    return Clause(sent, start, stop, kind, verb, tuple(cues), modality, subject_before)
 
 
-def _frame(
-    ctx: Context, bodies: Mentions, places: Mentions, sent: int, cut: tuple[int, int, ClauseKind, int | None]
-) -> Frame:
-    start, stop, kind, actors_end = cut
-    verb = _verb(ctx, start, stop)
+def _frame(ctx: Context, bodies: Mentions, places: Mentions, clause: Clause) -> Frame:
+    """The clause's arguments, read from the lists around its verb and cues."""
+    start, stop, verb, folded = clause.start, clause.stop, clause.verb, ctx.folded
     actors: tuple[Mention, ...] = ()
-    if actors_end is not None:  # 'X, which is run by A, supports B': X supports B
-        rng = ctx.sentence_ranges[sent]
-        actors = tuple(m for m in bodies.backward(actors_end, BODIES) if m.first >= rng.start)
+    if clause.subject_before is not None:  # 'X, which is run by A, supports B': X supports B
+        rng = ctx.sentence_ranges[clause.sentence]
+        actors = tuple(m for m in bodies.backward(clause.subject_before, BODIES) if m.first >= rng.start)
     elif verb is not None and verb > start:
         k = verb
-        while k > start and ctx.folded[k - 1] in _AUXILIARIES:
+        while k > start and folded[k - 1] in _AUXILIARIES:
             k -= 1
         actors = tuple(m for m in bodies.backward(k, BODIES) if m.first >= start)
-    cues = _clause_cues(ctx, start, stop)
     agents: list[Mention] = []
+    where: list[Mention] = []
+    for k in range(start, stop - 1):
+        if folded[k] == "by" and verb is not None and k > verb:
+            agents += _within(bodies.after(k + 1, BODIES), stop)
+        elif folded[k] in {"in", "at"}:
+            where += _within(places.after(k + 1, SITES | AREAS, skip=1), stop)
     partners: list[Mention] = []
     programmes: list[Mention] = []
     supporters: list[Mention] = []
-    where: list[Mention] = []
-    for k in range(start, stop - 1):
-        if ctx.folded[k] == "by" and verb is not None and k > verb:
-            agents += _within(bodies.after(k + 1, BODIES), stop)
-        elif ctx.folded[k] in {"in", "at"}:
-            where += _within(places.after(k + 1, SITES | AREAS, skip=1), stop)
-    for hit in cues:
+    for hit in clause.cues:
         shape = (hit.cue.predicate, hit.cue.shape)
         if shape in _FRAME_CUES:
             programmes += _within(bodies.after(hit.end, PROGRAMMES, skip=1)[:1], stop)
@@ -322,58 +313,85 @@ def _frame(
         elif shape in _PARTNER_CUES:
             partners += _within(bodies.after(hit.end, BODIES), stop)
     return Frame(
-        sent,
-        start,
-        stop,
-        kind,
-        verb,
+        clause,
         actors,
         tuple(dict.fromkeys(agents)),
         tuple(dict.fromkeys(partners)),
         tuple(dict.fromkeys(where)),
         tuple(dict.fromkeys(programmes)),
         tuple(dict.fromkeys(supporters)),
-        tuple(cues),
-        _modality(ctx, range(start, stop), verb),
     )
 
 
+def _within(found: list[Mention], stop: int) -> tuple[Mention, ...]:
+    return tuple(m for m in found if m.first < stop)
+
+
+def _modality(verb: str, planned: bool, previous: bool) -> Modality:
+    if planned:
+        return Modality.PLANNED
+    if previous:
+        return Modality.PREVIOUS
+    if verb in {"will", "shall"}:
+        return Modality.PLANNED
+    if verb in PRESENT_WORDS or (verb.endswith("s") and not verb.endswith("ss") and verb in _verbs()):
+        return Modality.PRESENT  # 'AIRCOP supports airports'
+    return Modality.PAST
+
+
 class _Frames:
-    """The frames of one document's sentences, built on first use."""
+    """The clauses and frames of one document's sentences, each built on first use, once."""
 
     def __init__(self, ctx: Context, bodies: Mentions, places: Mentions) -> None:
         self.ctx, self.bodies, self.places = ctx, bodies, places
-        self.by_sentence: dict[int, tuple[Frame, ...]] = {}
+        self.clauses: dict[int, tuple[Clause, ...]] = {}
+        self.frames: dict[int, tuple[Frame, ...]] = {}
 
-    def of(self, sent: int) -> tuple[Frame, ...]:
-        found = self.by_sentence.get(sent)
+    def clauses_of(self, sent: int) -> tuple[Clause, ...]:
+        found = self.clauses.get(sent)
         if found is None:
             rng = self.ctx.sentence_ranges[sent]
             cuts = _cuts(self.ctx, self.bodies, rng)
             stops = [a for a, _, _ in cuts[1:]] + [rng.stop]
             spans = [(a, b, kind, end) for (a, kind, end), b in zip(cuts, stops, strict=True) if a < b]
-            found = tuple(_frame(self.ctx, self.bodies, self.places, sent, span) for span in spans)
-            self.by_sentence[sent] = found
+            found = self.clauses[sent] = tuple(_clause(self.ctx, sent, span) for span in spans)
+        return found
+
+    def frames_of(self, sent: int) -> tuple[Frame, ...]:
+        found = self.frames.get(sent)
+        if found is None:
+            clauses = self.clauses_of(sent)
+            found = tuple(_frame(self.ctx, self.bodies, self.places, c) for c in clauses)
+            self.frames[sent] = found
         return found
 
 
-# Keyed by the document's body mentions (one object per extraction, hashed by identity): the frames live as
-# long as the extraction that reads them.
-_BUILT: WeakKeyDictionary[Mentions, _Frames] = WeakKeyDictionary()
+# The frames of the document being extracted, per thread, known by its body mentions (one object per
+# extraction, compared by identity): a new document replaces them, so memory stays one document's.
+_CURRENT = threading.local()
+
+
+def _built(bodies: Mentions, places: Mentions) -> _Frames:
+    built: _Frames | None = getattr(_CURRENT, "frames", None)
+    if built is None or built.bodies is not bodies or built.places is not places:
+        built = _CURRENT.frames = _Frames(bodies.ctx, bodies, places)
+    return built
+
+
+def clauses_of(bodies: Mentions, places: Mentions, sent: int) -> tuple[Clause, ...]:
+    """The clauses of one sentence, in text order, with their cues and modality (built once)."""
+    return _built(bodies, places).clauses_of(sent)
 
 
 def frames_of(bodies: Mentions, places: Mentions, sent: int) -> tuple[Frame, ...]:
-    """The clause frames of one sentence, in text order (built once per sentence and document)."""
-    built = _BUILT.get(bodies)
-    if built is None:
-        built = _BUILT[bodies] = _Frames(bodies.ctx, bodies, places)
-    return built.of(sent)
+    """The clause frames of one sentence, in text order, with their arguments (built once, on demand)."""
+    return _built(bodies, places).frames_of(sent)
 
 
 def frame_at(bodies: Mentions, places: Mentions, token: int) -> Frame:
     """The frame of the clause holding `token`."""
     frames = frames_of(bodies, places, bodies.ctx.sent_of[token])
-    return next(f for f in frames if f.holds(token))
+    return next(f for f in frames if f.clause.holds(token))
 
 
 @dataclass(frozen=True)

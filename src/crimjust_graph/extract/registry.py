@@ -86,7 +86,7 @@ def _rule(run: SentenceFinder, *predicates: Predicate, needs: frozenset[str] = f
 
 SENTENCE_RULES: tuple[Rule, ...] = (
     _rule(relations.implemented_by, P.IMPLEMENTED_BY),
-    _rule(relations.glued, *cues.glued_predicates()),
+    _rule(relations.glued, *cues.glued_predicates(), needs=cues.glued_marks()),
     _rule(relations.lead_and_partners, P.IMPLEMENTED_BY, P.HAS_PARTNER, needs=frozenset({"partners"})),
     _rule(relations.funded_by, P.FUNDED_BY),
     _rule(relations.partner_cue, P.HAS_PARTNER),

@@ -9,7 +9,7 @@ from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.cues import Glue, Reach, Shape, phrases, verbs, without
-from crimjust_graph.extract.frames import frames_of
+from crimjust_graph.extract.frames import clauses_of
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.tokens import Context
@@ -114,11 +114,11 @@ def implemented_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) 
 
 
 def glued(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """The glued cues of the table, read from the sentence's frames: "UNODC's X" and 'the UNODC-led X' ->
+    """The glued cues of the table, read from the sentence's clauses: "UNODC's X" and 'the UNODC-led X' ->
     implementedBy, 'the EU-funded X' -> fundedBy, 'the Almaty-based X' -> basedIn; each cue's `Glue` says
     which name before it is the object and how far after it the subject stands."""
-    for frame in frames_of(bodies, places, sent):
-        for hit in frame.cues:
+    for clause in clauses_of(bodies, places, sent):
+        for hit in clause.cues:
             glue = hit.cue.glue
             if glue is None:
                 continue
