@@ -186,7 +186,7 @@ def _cue_index() -> dict[str, tuple[tuple[Cue, tuple[str, ...]], ...]]:
         words = cue.words
         if words:
             index.setdefault(words[0], []).append((cue, words))
-    return {w: tuple(sorted(v, key=lambda cw: -len(cw[1]))) for w, v in index.items()}
+    return {w: tuple(v) for w, v in index.items()}  # in the table's order, as `Context.cues` finds them
 
 
 @cache
