@@ -17,6 +17,8 @@ from crimjust_graph.extract.frames import (
     TRIGGERS,
     WEAK_TRIGGERS,
     EventSpot,
+    Modality,
+    clause_at,
     planned_sentence,
     still_to_come,
 )
@@ -654,6 +656,14 @@ def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:
         seen |= sentences
 
 
+def _told_of(bodies: Mentions, places: Mentions, m: Mention, event: EventDraft) -> bool:
+    """A participant named in a clause about something planned ('Benin will join later sessions') takes part
+    in the event only when that clause names the event itself ('a planning meeting with officials of Benin
+    will open the drill': the meeting's)."""
+    clause = clause_at(bodies, places, m.first)
+    return clause.modality is not Modality.PLANNED or any(clause.holds(t) for t in event.triggers)
+
+
 def _attach_participants(
     ctx: Context, bodies: Mentions, places: Mentions, events: list[EventDraft], elsewhere: frozenset[int]
 ) -> None:
@@ -683,6 +693,7 @@ def _attach_participants(
         before = bisect.bisect_left(trigger_at, rng.stop if rng else 0)  # the last trigger before its end
         target = by_trigger[before - 1][1] if before else by_trigger[0][1]
         organisers = {m.key for m, _ in target.organisers}
+        found = [m for m in found if _told_of(bodies, places, m, target)]
         target.participants += [(m, sent) for m in found if m.key not in organisers]
         target.sites += [(m, sent) for m in where]
         dates = _sentence_dates(ctx, sent, ctx.starts[where[0].first]) if where else None

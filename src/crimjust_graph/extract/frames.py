@@ -366,15 +366,20 @@ class _Frames:
         return found
 
 
-# The frames of the document being extracted, per thread, known by its body mentions (one object per
-# extraction, compared by identity): a new document replaces them, so memory stays one document's.
+# The frames of the document being extracted, per thread and per mentions object read (compared by
+# identity): a new document replaces them, so memory stays one document's.
 _CURRENT = threading.local()
 
 
 def _built(bodies: Mentions, places: Mentions) -> _Frames:
-    built: _Frames | None = getattr(_CURRENT, "frames", None)
-    if built is None or built.bodies is not bodies or built.places is not places:
-        built = _CURRENT.frames = _Frames(bodies.ctx, bodies, places)
+    if getattr(_CURRENT, "ctx", None) is not bodies.ctx:
+        _CURRENT.ctx, _CURRENT.frames = bodies.ctx, []
+    frames: list[_Frames] = _CURRENT.frames
+    for built in frames:
+        if built.bodies is bodies and built.places is places:
+            return built
+    built = _Frames(bodies.ctx, bodies, places)
+    frames.append(built)
     return built
 
 
@@ -386,6 +391,11 @@ def clauses_of(bodies: Mentions, places: Mentions, sent: int) -> tuple[Clause, .
 def frames_of(bodies: Mentions, places: Mentions, sent: int) -> tuple[Frame, ...]:
     """The clause frames of one sentence, in text order, with their arguments (built once, on demand)."""
     return _built(bodies, places).frames_of(sent)
+
+
+def clause_at(bodies: Mentions, places: Mentions, token: int) -> Clause:
+    """The clause holding `token`."""
+    return next(c for c in clauses_of(bodies, places, bodies.ctx.sent_of[token]) if c.holds(token))
 
 
 def frame_at(bodies: Mentions, places: Mentions, token: int) -> Frame:
