@@ -43,7 +43,7 @@ class Modality(Enum):
     PAST = "past"  # 'UNODC organised a workshop': what the news reports (the default)
     PRESENT = "present"  # 'AIRCOP supports airports': a standing fact
     PLANNED = "planned"  # 'the next session, to be held in Lisbon', 'a meeting is planned': still to come
-    PREVIOUS = "previous"  # 'after similar sessions in Lomé', 'the previous meeting': told in passing
+    PREVIOUS = "previous"  # 'after earlier sessions in Dakar', 'the previous meeting': told in passing
 
 
 class ClauseKind(Enum):
