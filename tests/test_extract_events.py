@@ -246,3 +246,22 @@ def test_a_verb_before_the_event_is_no_part_of_its_names() -> None:
     )
     names = [n for e in events(ex).values() for n in (e.label, *e.aliases)]
     assert names and not [n for n in names if "hold" in n.split() or "coordinates" in n.split()], names
+
+
+def test_who_will_attend_later_takes_no_part_in_the_reported_event() -> None:
+    """A clause about something planned ('officials from Benin will attend later sessions') lends its
+    participants to the reported event only when it names that event itself."""
+    ex = run(
+        "Port workshop\n\nUNODC organised a workshop in Accra on 3 May 2021. Officials from Ghana and Togo "
+        "attended the workshop; officials from Benin will attend later sessions."
+    )
+    label = {e.key: e.label for e in ex.entities}
+    taking_part = {label[r.object] for r in ex.relations if r.predicate.value == "hasParticipant"}
+    assert taking_part == {"Ghana", "Togo"}
+    ex = run(
+        "Port workshop\n\nUNODC organised a workshop in Accra on 3 May 2021; officials from Benin will "
+        "attend the workshop's second week."
+    )
+    label = {e.key: e.label for e in ex.entities}
+    taking_part = {label[r.object] for r in ex.relations if r.predicate.value == "hasParticipant"}
+    assert "Benin" in taking_part  # the planned clause names the reported event itself

@@ -1,16 +1,20 @@
 """Extraction stage: Document -> Extraction; the Extractor protocol, a registry, the default `extract`.
 
-The default extractor reads a document in layers, each a module:
+The default extractor reads a document in layers, each a module, each looking at one sentence (or a bounded
+window) at a time, so the work grows linearly with the text:
 
-1. tokens: Document -> Context (tokens with offsets, sentences cut to a bounded length, dateline);
-2. mentions (`mentions`, `learning`, `places`, `gazetteer`): entities with acronyms and aliases;
+1. tokens (`tokens`): Document -> Context (tokens with offsets, sentences cut to a bounded length, dateline);
+2. mentions (`mentions`, `learning`, `places`, `gazetteer`, `heads`): entities with acronyms and aliases;
 3. coordinated lists (`lists`): 'A, B and C', 'A as well as B', "the Dominican Republic's X";
-4. clause frames and relations: `cues` holds every cue phrase as data (predicate, argument roles);
-   `registry` lists every programme, place and body rule by name with the predicates it may state
-   (`relations`, `structure`); `events` and `roles` find events, their dates, venues, organisers and
-   participants; `rules` assembles the Extraction.
-
-Each layer looks at one sentence (or a bounded window) at a time, so the work grows linearly with the text.
+4. clause frames (`frames`): each sentence cut into clauses ('; ', 'which ...', ', funded by ...'), each a
+   Frame saying who acts, the 'by' agents, with whom, where, under which programme, with whose support,
+   which cues of `cues.CUES` it holds, and whether the action is past, present, planned or previous;
+5. relations (`registry`): every relation comes from one named rule of the registry (`registry.rules_for`
+   says which); rules read the cue table `cues.CUES` (verbs, nouns, prepositions, possessives, hyphenated
+   names, each mapped to a predicate and where its arguments stand), the lists and the frames. Programme
+   and place rules live in `relations` and `structure`, event-role rules in `roles`; `events` finds the
+   events (trigger, fullest name, dates) and asks the registry for their roles; `rules` assembles the
+   Extraction.
 """
 
 from __future__ import annotations

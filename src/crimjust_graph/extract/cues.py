@@ -22,7 +22,7 @@ from enum import Enum
 from functools import cache
 
 from crimjust_graph.extract.gazetteer import TOKEN, fold
-from crimjust_graph.model import Predicate
+from crimjust_graph.model import Kind, Predicate
 
 
 class Shape(Enum):
@@ -42,6 +42,26 @@ class Shape(Enum):
     # its 'in' phrase), 'A and B, key partners of X' (objects in the appositive's list before)
 
 
+class Reach(Enum):
+    """Where a glued cue's subject stands after it."""
+
+    AT = "at"  # the name starting right after the cue ("UNODC's Container Control Programme")
+    STARTS_WITHIN = "starts within"  # the first name starting within `span` tokens ('the UNODC-led AIRCOP')
+    ENDS_WITHIN = "ends within"  # the last name ending within `span` tokens ('the EU-funded X Programme')
+
+
+@dataclass(frozen=True)
+class Glue:
+    """A glued cue's arguments: the object is the name written right before the cue (a body, or a place when
+    `object_is_place`), the subject a name of `subject_kinds` after it, as far as `reach` and `span` say."""
+
+    object_kinds: frozenset[Kind]
+    subject_kinds: frozenset[Kind]
+    reach: Reach = Reach.AT
+    span: int = 0
+    object_is_place: bool = False
+
+
 @dataclass(frozen=True)
 class Cue:
     """One cue phrase: its folded words, the predicate it tells and how its arguments stand."""
@@ -49,6 +69,7 @@ class Cue:
     phrase: str
     predicate: Predicate
     shape: Shape
+    glue: Glue | None = None  # for a glued cue read by the generic glued rule: where its arguments stand
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -57,6 +78,10 @@ class Cue:
 
 P = Predicate
 S = Shape
+_PARTNERS = frozenset({Kind.PARTNER})
+_PROGRAMMES = frozenset({Kind.PROGRAMME})
+_BODIES = _PARTNERS | _PROGRAMMES
+_SITES = frozenset({Kind.CITY, Kind.COUNTRY})
 
 CUES: tuple[Cue, ...] = (
     # who pays
@@ -74,7 +99,7 @@ CUES: tuple[Cue, ...] = (
             "funding from",
         )
     ),
-    Cue("-funded", P.FUNDED_BY, S.GLUED),
+    Cue("-funded", P.FUNDED_BY, S.GLUED, Glue(_BODIES, _PROGRAMMES, Reach.ENDS_WITHIN, 4)),
     # who runs it
     *(
         Cue(phrase, P.IMPLEMENTED_BY, S.PASSIVE)
@@ -94,9 +119,10 @@ CUES: tuple[Cue, ...] = (
             "carried out by",
         )
     ),
-    Cue("-led", P.IMPLEMENTED_BY, S.GLUED),
+    Cue("-led", P.IMPLEMENTED_BY, S.GLUED, Glue(_PARTNERS, _PROGRAMMES, Reach.STARTS_WITHIN, 5)),
     Cue("-", P.IMPLEMENTED_BY, S.GLUED),  # 'the UNODC-WCO Container Control Programme': both run it
-    Cue("'s", P.IMPLEMENTED_BY, S.GLUED),  # "UNODC's Container Control Programme"
+    # "UNODC's Container Control Programme"
+    Cue("'s", P.IMPLEMENTED_BY, S.GLUED, Glue(_PARTNERS, _PROGRAMMES)),
     # other partners
     *(
         Cue(phrase, P.HAS_PARTNER, S.PASSIVE)
@@ -164,7 +190,7 @@ CUES: tuple[Cue, ...] = (
         Cue(phrase, P.BASED_IN, S.PASSIVE)
         for phrase in ("based in", "headquartered in", "headquarters in", "headquarters,")
     ),
-    Cue("-based", P.BASED_IN, S.GLUED),  # 'the Almaty-based X
+    Cue("-based", P.BASED_IN, S.GLUED, Glue(_SITES, _PARTNERS, object_is_place=True)),  # 'the Almaty-based X
     # an event's organisers: a programme's frame, or a partner named beside the organising verb
     *(
         Cue(phrase, P.ORGANISED_BY, S.EVENT)
@@ -318,6 +344,18 @@ def phrases(predicate: Predicate, shape: Shape, *only: str) -> tuple[tuple[str, 
 def verbs(predicate: Predicate, shape: Shape = Shape.VERB) -> frozenset[str]:
     """The table's single verb forms for one predicate, as folded words."""
     return frozenset(fold(c.phrase) for c in CUES if c.predicate is predicate and c.shape is shape)
+
+
+@cache
+def glued_predicates() -> frozenset[Predicate]:
+    """The predicates the glued cues with argument places tell ('EU-funded', 'UNODC-led', "UNODC's")."""
+    return frozenset(c.predicate for c in CUES if c.glue is not None)
+
+
+@cache
+def glued_marks() -> frozenset[str]:
+    """The first folded words of the glued cues ('-', "'"): a sentence without one holds none."""
+    return frozenset(c.words[0] for c in CUES if c.glue is not None)
 
 
 def without(cues: tuple[tuple[str, ...], ...], *phrases_: str) -> tuple[tuple[str, ...], ...]:

@@ -10,9 +10,22 @@ from crimjust_graph.documents import MONTHS
 from crimjust_graph.extract import roles
 from crimjust_graph.extract.cues import Shape, phrases
 from crimjust_graph.extract.dates import find_dates
+from crimjust_graph.extract.frames import (
+    ANNOUNCING,
+    COMPOUND_TRIGGERS,
+    REFERENCES,
+    TRIGGERS,
+    WEAK_TRIGGERS,
+    EventSpot,
+    Modality,
+    clause_at,
+    planned_sentence,
+    still_to_come,
+)
 from crimjust_graph.extract.gazetteer import bodies as registry
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, ORG_HEADS, PROGRAMME_HEADS, Mention
-from crimjust_graph.extract.lists import AREAS, SITES, Mentions
+from crimjust_graph.extract.lists import Mentions
+from crimjust_graph.extract.registry import event_role
 from crimjust_graph.extract.tokens import STOPWORDS, Context
 from crimjust_graph.model import EntityKey, Kind, Predicate
 from crimjust_graph.vocab import slugify
@@ -23,10 +36,6 @@ DETERMINERS = frozenset(
 INDEFINITE = frozenset({"a", "an", "another"})
 DEFINITE = frozenset({"the", "this", "that", "its", "their", "his", "her", "our", "at", "during"})
 NAME_JOINERS = frozenset({"on", "of", "for", "against", "and", "the", "-", "&"})
-# Events only when something anchors them (a date, a place, an organiser): 'the official launch'.
-WEAK_TRIGGERS = frozenset({"launch", "presentation", "dialogue"})
-# Words that name an event only with a title ('an activity entitled "X"'); otherwise they refer back.
-REFERENCES = frozenset({"event", "activity", "session"})
 NAMING = frozenset({"entitled", "titled", "called", "named", "dubbed", "codenamed"})
 QUOTES = frozenset({'"', "“", "”", "'", "‘", "’"})
 # Words that may open an event's name but say nothing about which event ('inaugural', 'first').
@@ -43,10 +52,6 @@ _PHRASE_STOP = frozenset(
 _SKIP_BEFORE_OF = frozenset({"operation", "mission", "training", "exercise", "course"})
 _PLACES_AND_THINGS = "room rooms hall venue school college manual manuals module modules curriculum materials"
 NOT_EVENT_AFTER = ORG_HEADS | PROGRAMME_HEADS | frozenset(_PLACES_AND_THINGS.split())
-ROVING = frozenset({"operation", "mission", "exercise"})  # events that take place across an area
-# 'Joint Action Days': an operation told by a word that is an event only after 'action'.
-COMPOUND_TRIGGERS = {"days": "action"}
-TRIGGERS = EVENT_TRIGGERS | WEAK_TRIGGERS | REFERENCES | frozenset(COMPOUND_TRIGGERS)
 
 
 @dataclass
@@ -207,7 +212,7 @@ def _hit(
         w = ctx.folded[k]
         if w in DETERMINERS or (w == "s" and k > 0 and ctx.words[k - 1] in {"'", "’"}):
             break
-        if w in _ANNOUNCING:
+        if w in ANNOUNCING:
             return None  # 'WCO announced new training for 2019': an event still to come
         if w in _CLAUSE_VERBS and not ctx.is_capitalised(k):
             break  # 'ECOWAS and UNODC hold regional dialogue', 'its secretariat coordinates training'
@@ -235,7 +240,7 @@ def _hit(
     opener = ctx.folded[k] if k >= 0 and ctx.sent_of[k] == sent else ""
     if proper and opener not in DETERMINERS:
         return None
-    if _still_to_come(ctx, k if opener in DETERMINERS else k + 1, sent):
+    if still_to_come(ctx, k if opener in DETERMINERS else k + 1, sent):
         return None  # 'announced new training for 2019', 'asked X to support a follow-up meeting'
     definite = opener in DEFINITE or opener == "s"
     mods = tuple(m.lower() for m in modifiers)
@@ -251,24 +256,6 @@ _CLAUSE_VERBS = frozenset(
     """hold holds held organise organises organize organizes host hosts coordinates provides offers
     delivers""".split()  # noqa: SIM905
 )
-# Verbs that make their object an event still to come: 'announced new training', 'plans a workshop'.
-_ANNOUNCING = frozenset({"announced", "announces", "planned", "plans", "proposed", "proposes", "scheduled"})
-# 'asked X to support a follow-up meeting', 'agreed to hold a joint meeting': asked for or agreed, not held.
-_ASKING = frozenset({"asked", "requested", "urged", "invited", "agreed", "recommended", "called", "decided"})
-_NOT_VERBS = frozenset({"in", "at", "of", "for", "on", "to", "the", "a", "an", "and", ","})
-
-
-def _still_to_come(ctx: Context, k: int, sent: int) -> bool:
-    """The event phrase opening at token k is the object of an announcing verb ('announced new training') or
-    of a verb asked for or agreed ('asked X to support a follow-up meeting'): planned, not held."""
-    verb = k - 1
-    if verb < 0 or ctx.sent_of[verb] != sent or ctx.folded[verb] in _NOT_VERBS:
-        return False
-    if ctx.folded[verb] in _ANNOUNCING:
-        return True
-    if verb < 1 or ctx.folded[verb - 1] != "to" or not ctx.words[verb].isalpha():
-        return False
-    return any(ctx.folded[j] in _ASKING for j in range(max(0, verb - 6), verb - 1) if ctx.sent_of[j] == sent)
 
 
 def _copular_name(ctx: Context, hit: _Hit) -> _Hit:
@@ -456,7 +443,9 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     _attach_participants(ctx, bodies, places, [d for d in kept if not d.aside] or kept, elsewhere)
     main = next((d for d in sorted(kept, key=lambda d: min(d.triggers)) if not d.aside), None)
     if main is not None and not main.sites:  # 'DUSHANBE, 15 August 2014 - A workshop ... concluded today'
-        main.sites += _dateline_places(ctx, places)
+        main.sites += [
+            (m, ctx.sent_of[m.first]) for m in event_role("dateline_sites", ctx, places, EventSpot(0))
+        ]
     return kept
 
 
@@ -586,20 +575,18 @@ def _record(ctx: Context, bodies: Mentions, places: Mentions, draft: EventDraft,
         if not any(ctx.folded[k] in TRIGGERS for k in rng):
             if draft.start is None and (dates := _sentence_dates(ctx, following, ctx.starts[rng.start])):
                 draft.start, draft.end = dates
-            draft.sites += [(m, following) for m in roles.sites(ctx, places, following)]
-    draft.organisers += [(m, sent) for m in roles.organisers(ctx, bodies, t, hit.first, hit.last)]
-    draft.owners += [(m, sent) for m in roles.named_in_front(ctx, bodies, t, hit.first)]
-    draft.funders += [(m, sent) for m in roles.funders(ctx, bodies, t)]
-    draft.participants += [(m, sent) for m in roles.supporters(ctx, bodies, t)]
+            draft.sites += [(m, following) for m in event_role("sites", ctx, places, EventSpot(following))]
+    spot = EventSpot(sent, t, hit.first, hit.last, draft.event_type)
+    draft.organisers += [(m, sent) for m in event_role("organisers", ctx, bodies, spot)]
+    draft.owners += [(m, sent) for m in event_role("named_in_front", ctx, bodies, spot)]
+    draft.funders += [(m, sent) for m in event_role("funders", ctx, bodies, spot)]
+    draft.participants += [(m, sent) for m in event_role("supporters", ctx, bodies, spot)]
     draft.sites += [
         (m, sent)
-        for m in roles.sites(ctx, places, sent)
+        for m in event_role("sites", ctx, places, spot)
         if not _sequenced(ctx, m.first, t) and _nearest_trigger(ctx, bodies, m.first) in (None, t)
     ]
-    if draft.event_type in ROVING:  # 'an operation targeting ... across Central America and the Caribbean'
-        for a, b in ctx.cues(sent, (("across",), ("throughout",))):
-            if ctx.folded[a - 1] != "from":
-                draft.sites += [(m, sent) for m in places.after(b, SITES | AREAS, skip=1)]
+    draft.sites += [(m, sent) for m in event_role("areas_crossed", ctx, places, spot)]
 
 
 def _token_at(ctx: Context, offset: int) -> int:
@@ -658,26 +645,6 @@ def _merge_named(order: list[EventDraft]) -> list[EventDraft]:
 _MET = phrases(Predicate.HELD_IN, Shape.SIGNAL, "met in")
 
 
-def _dateline_places(ctx: Context, places: Mentions) -> list[tuple[Mention, int]]:
-    """The city and country a dateline opens the body with ('DUSHANBE, 15 August 2014 -', '24-25 October 2022,
-    Bucharest, Romania:'): where the reported event took place when its own sentences do not say."""
-    if ctx.dateline_end:
-        sent = ctx.sent_of[bisect.bisect_left(ctx.starts, ctx.dateline_end) - 1]
-        return [(m, sent) for m in places.in_sentence(sent, SITES) if ctx.starts[m.first] < ctx.dateline_end]
-    body = ctx.document.text.find("\n\n")
-    first = bisect.bisect_left(ctx.starts, body) if body >= 0 else len(ctx)
-    if first >= len(ctx):
-        return []
-    sent = ctx.sent_of[first]
-    head = range(first, min(first + 14, ctx.sentence_ranges[sent].stop))
-    stop = next((k for k in head if ctx.words[k] in {":", "–", "—"}), None)
-    span = ctx.sentences[sent]
-    dates = find_dates(span.text, ctx.year, span.start, ctx.issued)
-    if stop is None or not dates or dates[0].char_start != ctx.starts[first]:
-        return []  # only a date opening the body, then its place: '24-25 October 2022, Bucharest, Romania:'
-    return [(m, sent) for m in places.in_sentence(sent, SITES) if m.last <= stop]
-
-
 def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:
     """A dated event named only in sentences about an earlier one ('endorsed by the 23rd AU Summit held in
     Malabo on 20-27 June') is told in passing."""
@@ -689,26 +656,12 @@ def _mark_asides(ctx: Context, events: list[EventDraft]) -> None:
         seen |= sentences
 
 
-# 'the next session', 'an upcoming workshop', 'a follow-up meeting': an event still to come.
-_FUTURE_WORDS = frozenset({"next", "upcoming", "forthcoming", "future", "follow-up", "following"})
-_FUTURE_PHRASES = (
-    ("to", "be", "held"),
-    ("will", "be", "held"),
-    ("will", "take", "place"),
-    ("is", "planned"),
-    ("are", "planned"),
-    ("is", "scheduled"),
-    ("are", "scheduled"),
-)
-
-
-def _planned_sentence(ctx: Context, sent: int) -> bool:
-    """A sentence about an event still to come ('were invited to the next session, to be held in Lisbon'):
-    who and where it names belong to that event, not to the one reported."""
-    rng = ctx.sentence_ranges[sent]
-    if any(True for _ in ctx.cues(sent, _FUTURE_PHRASES)):
-        return True
-    return any(ctx.folded[t] in TRIGGERS and ctx.folded[t - 1] in _FUTURE_WORDS for t in rng if t > rng.start)
+def _told_of(bodies: Mentions, places: Mentions, m: Mention, event: EventDraft) -> bool:
+    """A participant named in a clause about something planned ('Benin will join later sessions') takes part
+    in the event only when that clause names the event itself ('a planning meeting with officials of Benin
+    will open the drill': the meeting's)."""
+    clause = clause_at(bodies, places, m.first)
+    return clause.modality is not Modality.PLANNED or any(clause.holds(t) for t in event.triggers)
 
 
 def _attach_participants(
@@ -726,10 +679,11 @@ def _attach_participants(
     own = {ctx.sent_of[t] for t, _ in by_trigger}
     first_in_body = next((t for t in trigger_at if ctx.sent_of[t] > 0), trigger_at[0])
     for sent in range(1, len(ctx.sentences)):
-        if (sent in elsewhere or _planned_sentence(ctx, sent)) and sent not in own:
+        if sent not in own and (sent in elsewhere or planned_sentence(bodies, places, sent)):
             continue
-        found = roles.participants(ctx, combined, sent)
-        where = roles.sites(ctx, places, sent) if sent not in own and roles.site_sentence(ctx, sent) else []
+        found = event_role("participants", ctx, combined, EventSpot(sent))
+        told = sent not in own and roles.site_sentence(ctx, sent)
+        where = event_role("sites", ctx, places, EventSpot(sent)) if told else []
         later = ctx.sentence_ranges[sent].stop > first_in_body  # the headline's trigger opens no story
         if where and later and any(True for _ in ctx.cues(sent, _MET)):
             where = []  # 'Agencies met in Brussels' opens the story; 'officers later met in Lomé' is another
@@ -739,6 +693,7 @@ def _attach_participants(
         before = bisect.bisect_left(trigger_at, rng.stop if rng else 0)  # the last trigger before its end
         target = by_trigger[before - 1][1] if before else by_trigger[0][1]
         organisers = {m.key for m, _ in target.organisers}
+        found = [m for m in found if _told_of(bodies, places, m, target)]
         target.participants += [(m, sent) for m in found if m.key not in organisers]
         target.sites += [(m, sent) for m in where]
         dates = _sentence_dates(ctx, sent, ctx.starts[where[0].first]) if where else None

@@ -8,7 +8,8 @@ from itertools import islice
 from weakref import WeakKeyDictionary
 
 from crimjust_graph.extract import gazetteer
-from crimjust_graph.extract.cues import Shape, phrases, verbs, without
+from crimjust_graph.extract.cues import Glue, Reach, Shape, phrases, verbs, without
+from crimjust_graph.extract.frames import Clause, ClauseKind, clauses_of
 from crimjust_graph.extract.heads import EVENT_TRIGGERS, PROGRAMME_HEADS, Mention
 from crimjust_graph.extract.lists import AREAS, BODIES, PARTNERS, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.tokens import Context
@@ -18,7 +19,6 @@ Fact = tuple[Mention, Predicate, Mention, Evidence]
 
 FUND_CUES = phrases(Predicate.FUNDED_BY, Shape.PASSIVE)
 IMPLEMENT_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.PASSIVE)
-PARTNER_CUES = phrases(Predicate.HAS_PARTNER, Shape.PASSIVE)
 COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.PASSIVE)
 NOMINAL_COVER_CUES = phrases(Predicate.COVERS_REGION, Shape.NOMINAL)
 NOMINAL_COVER_NOUNS = frozenset(cue[0] for cue in NOMINAL_COVER_CUES)
@@ -38,6 +38,18 @@ PLURAL_PROGRAMMES = frozenset({"programmes", "programs", "projects", "initiative
 
 def _cues(ctx: Context, sent: int, cues: tuple[tuple[str, ...], ...]) -> Iterator[tuple[int, int]]:
     return ctx.cues(sent, cues)
+
+
+def _table_cues(
+    bodies: Mentions, places: Mentions, sent: int, predicate: Predicate, shape: Shape, *only: str
+) -> Iterator[tuple[int, int]]:
+    """(start, end) of the table's cues of one predicate and shape (optionally only these phrases) in the
+    sentence, read from its clauses: a cue never reaches across a clause boundary."""
+    for clause in clauses_of(bodies, places, sent):
+        for hit in clause.cues:
+            cue = hit.cue
+            if cue.predicate is predicate and cue.shape is shape and (not only or cue.phrase in only):
+                yield hit.start, hit.end
 
 
 def _in_pp(ctx: Context, m: Mention, words: frozenset[str]) -> bool:
@@ -96,7 +108,7 @@ def _implementers(ctx: Context, bodies: Mentions, end: int) -> list[Mention]:
 def implemented_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X, implemented by A and B' (or 'several programmes implemented by A: X and Y') -> implementedBy."""
     ev = ctx.evidence(sent)
-    for a, b in _cues(ctx, sent, IMPLEMENT_CUES):
+    for a, b in _table_cues(bodies, places, sent, Predicate.IMPLEMENTED_BY, Shape.PASSIVE):
         implementers = _implementers(ctx, bodies, b)
         plural = a > 0 and ctx.folded[a - 1] in PLURAL_PROGRAMMES  # 'several programmes implemented by'
         subject = _subject(ctx, bodies, a, window=12)
@@ -112,16 +124,31 @@ def implemented_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) 
             yield from ((p, Predicate.IMPLEMENTED_BY, x, both) for p in listed for x in implementers)
 
 
-POSSESSIVE_CUES = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "'s")
-FUNDED_GLUED = phrases(Predicate.FUNDED_BY, Shape.GLUED)
+def glued(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
+    """The glued cues of the table, read from the sentence's clauses: "UNODC's X" and 'the UNODC-led X' ->
+    implementedBy, 'the EU-funded X' -> fundedBy, 'the Almaty-based X' -> basedIn; each cue's `Glue` says
+    which name before it is the object and how far after it the subject stands."""
+    for clause in clauses_of(bodies, places, sent):
+        for hit in clause.cues:
+            glue = hit.cue.glue
+            if glue is None:
+                continue
+            before = (places if glue.object_is_place else bodies).by_last.get(hit.start)
+            subject = _glued_subject(ctx, bodies, glue, hit.start, hit.end, sent)
+            if before is not None and before.kind in glue.object_kinds and subject is not None:
+                yield subject, hit.cue.predicate, before, ctx.evidence(sent)
 
 
-def possessive_owner(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """ "UNODC's Container Control Programme" -> implementedBy UNODC."""
-    for a, b in _cues(ctx, sent, POSSESSIVE_CUES):
-        owner, target = bodies.by_last.get(a), bodies.by_first.get(b)
-        if owner is not None and owner.kind in PARTNERS and target is not None and target.kind in PROGRAMMES:
-            yield target, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
+def _glued_subject(ctx: Context, bodies: Mentions, glue: Glue, a: int, b: int, sent: int) -> Mention | None:
+    if glue.reach is Reach.AT:
+        found = bodies.by_first.get(b)
+    elif glue.reach is Reach.STARTS_WITHIN:
+        found = next(iter(bodies.between(b, b + glue.span, glue.subject_kinds)), None)
+        found = found if found is not None and ctx.sent_of[found.first] == sent else None
+    else:
+        found = bodies.nearest_before(b + glue.span, glue.subject_kinds, window=glue.span)
+        found = found if found is not None and found.first > a else None
+    return found if found is not None and found.kind in glue.subject_kinds else None
 
 
 def lead_and_partners(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
@@ -138,18 +165,9 @@ def lead_and_partners(ctx: Context, bodies: Mentions, places: Mentions, sent: in
                 yield from ((p, Predicate.HAS_PARTNER, x, ev) for x in partners if x.key != lead.key)
 
 
-def hyphen_funded(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """'the EU-funded CRIMJUST' -> fundedBy the EU."""
-    for a, _ in _cues(ctx, sent, FUNDED_GLUED):
-        if a in bodies.by_last:
-            target = bodies.nearest_before(a + 6, PROGRAMMES, window=4)
-            if target is not None and target.first > a:
-                yield target, Predicate.FUNDED_BY, bodies.by_last[a], ctx.evidence(sent)
-
-
 def funded_by(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'X is funded by A and B', 'with financial support from A' -> fundedBy."""
-    for a, b in _cues(ctx, sent, FUND_CUES):
+    for a, b in _table_cues(bodies, places, sent, Predicate.FUNDED_BY, Shape.PASSIVE):
         subject = subject_or_topic(ctx, bodies, a, window=15)
         if subject is not None:
             ev = ctx.evidence(sent)
@@ -180,7 +198,7 @@ _PARTNER_ADJECTIVES = frozenset(
 def partners_appositive(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'The JRCC and UK Border Force, key partners in the implementation of AIRCOP' -> hasPartner."""
     taken = -1
-    for a, b in _cues(ctx, sent, APPOSITIVE_PARTNER_CUES):
+    for a, b in _table_cues(bodies, places, sent, Predicate.HAS_PARTNER, Shape.NOMINAL):
         if a <= taken:
             continue  # 'partners in the implementation of' already read; not again as 'partners in'
         taken = b
@@ -194,24 +212,31 @@ def partners_appositive(ctx: Context, bodies: Mentions, places: Mentions, sent: 
         yield from ((programme[0], Predicate.HAS_PARTNER, m, ctx.evidence(sent)) for m in partners)
 
 
-def _event_clause(ctx: Context, programme: Mention, sent: int, cue: int) -> bool:
+def _event_clause(ctx: Context, clauses: tuple[Clause, ...], programme: Mention, sent: int, cue: int) -> bool:
     """An event is the clause's subject and the programme only its frame ('the workshop ... under X'), not
     a relative clause about the programme ('delivered by X, which is run by A in partnership with B')."""
     opening = ctx.sentence_ranges[sent].start
-    relative = any(ctx.folded[k] in {"which", "that", "who"} for k in range(programme.last, cue))
+    relative = any(c.kind is ClauseKind.RELATIVE and programme.last <= c.start <= cue for c in clauses)
     framed = _in_pp(ctx, programme, _PP) and not relative
     return framed and any(ctx.folded[k] in EVENT_TRIGGERS for k in range(opening, programme.first))
 
 
 def partner_cue(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """'X, in partnership with A and B' -> hasPartner."""
-    for a, b in _cues(ctx, sent, PARTNER_CUES):
+    """'X, in partnership with A and B' -> hasPartner: the partner cues of the table, read from the sentence's
+    clauses (none about a programme's event, none across a relative clause about another body)."""
+    clauses = clauses_of(bodies, places, sent)
+    hits = (h for c in clauses for h in c.cues if (h.cue.predicate, h.cue.shape) == _PARTNER_PASSIVE)
+    for hit in hits:
+        a, b = hit.start, hit.end
         subject = subject_or_topic(ctx, bodies, a, window=15) or _organising_programme(ctx, bodies, sent, a)
-        if subject is not None and _event_clause(ctx, subject, sent, a):
+        if subject is not None and _event_clause(ctx, clauses, subject, sent, a):
             continue  # 'the workshop was organised by A under X together with B': B co-organised the event
         if subject is not None:
             ev = ctx.evidence(sent)
             yield from ((subject, Predicate.HAS_PARTNER, x, ev) for x in bodies.after(b, PARTNERS))
+
+
+_PARTNER_PASSIVE = (Predicate.HAS_PARTNER, Shape.PASSIVE)
 
 
 def umbrella(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
@@ -373,7 +398,7 @@ def coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Ite
             if place.last <= p.last:
                 yield p, Predicate.COVERS_REGION, place, ev
     subjects = [p for p in programmes if not _in_pp(ctx, p, _PP)]
-    for a, b in _cues(ctx, sent, COVER_CUES):
+    for a, b in _table_cues(bodies, places, sent, Predicate.COVERS_REGION, Shape.PASSIVE):
         areas = _area_lists(ctx, places, b)
         before = [p for p in subjects if p.last <= b]
         if not before and areas:  # 'The project, implemented in West Africa': the paragraph's programme
@@ -384,7 +409,7 @@ def coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Ite
 
 def nominal_coverage(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
     """'the implementation of AIRCOP in Latin America and the Caribbean' -> coversRegion each area."""
-    for _, b in _cues(ctx, sent, NOMINAL_COVER_CUES):
+    for _, b in _table_cues(bodies, places, sent, Predicate.COVERS_REGION, Shape.NOMINAL):
         programme = bodies.after(b, PROGRAMMES, skip=1)[:1]
         if not programme or programme[0].kind is not Kind.PROGRAMME:
             continue
@@ -419,7 +444,7 @@ def partner_countries(ctx: Context, bodies: Mentions, places: Mentions, sent: in
     """'a meeting organised by SEACOP with partners from Ghana and Togo', 'the project's beneficiary countries
     Ghana and Togo' -> coversRegion: the countries a programme works with (convention 3), the programme being
     the last one named before the cue in its sentence, else the paragraph's."""
-    for a, b in _cues(ctx, sent, PARTNER_COUNTRY_CUES):
+    for a, b in _table_cues(bodies, places, sent, Predicate.COVERS_REGION, Shape.PARTNER_COUNTRIES):
         countries = places.after(b, frozenset({Kind.COUNTRY}), skip=4)
         if not countries:
             continue
@@ -525,18 +550,6 @@ def _described_before(ctx: Context, bodies: Mentions, a: int) -> Mention | None:
                 return m  # an appositive: 'Europol, the EU agency for law enforcement cooperation based in'
             return None
     return None
-
-
-BASED_GLUED = phrases(Predicate.BASED_IN, Shape.GLUED)
-
-
-def hyphen_based(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """'the Almaty-based Coordination Centre' -> basedIn Almaty."""
-    for a, b in _cues(ctx, sent, BASED_GLUED):
-        place = places.by_last.get(a)
-        body = bodies.by_first.get(b)
-        if place is not None and place.kind in SITES and body is not None and body.kind in PARTNERS:
-            yield body, Predicate.BASED_IN, place, ctx.evidence(sent)
 
 
 def headquarters(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:

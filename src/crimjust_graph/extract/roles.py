@@ -1,15 +1,23 @@
-"""Extraction stage, event roles: an event's sentences -> organisers, funders, sites and participants."""
+"""Extraction stage, event roles: an event's sentences -> organisers, funders, sites and participants.
+
+Each public function here is an event rule of `registry.EVENT_RULES` (or, for the last two, a rule over the
+relations already made, `registry.RELATION_RULES`); `events` calls them through the registry only.
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
 from itertools import pairwise
 
-from crimjust_graph.extract.cues import Shape, phrases, verbs
-from crimjust_graph.extract.heads import EVENT_TRIGGERS, Mention
-from crimjust_graph.extract.lists import ACTORS, BODIES, POSSESSIVE, PROGRAMMES, SITES, Mentions
+from crimjust_graph.extract.cues import Shape, phrases, verbs, without
+from crimjust_graph.extract.dates import find_dates
+from crimjust_graph.extract.frames import EVENT_WORDS, EventSpot, earlier_events, planned_venue
+from crimjust_graph.extract.heads import Mention
+from crimjust_graph.extract.lists import ACTORS, AREAS, BODIES, POSSESSIVE, PROGRAMMES, SITES, Mentions
 from crimjust_graph.extract.relations import FUND_CUES
 from crimjust_graph.extract.tokens import Context
-from crimjust_graph.model import Kind, Predicate
+from crimjust_graph.model import EntityKey, Kind, Predicate, Relation
 
 ORGANISE_VERBS = verbs(Predicate.ORGANISED_BY)
 FUND_VERBS = verbs(Predicate.FUNDED_BY)
@@ -37,10 +45,6 @@ ALSO_CUES = (
     ("together", "with"),
 )
 SITE_VERBS = verbs(Predicate.HELD_IN)
-EVENT_WORDS = EVENT_TRIGGERS | frozenset(
-    """attended participated participating took gathered brought trained session delegations
-    representatives attendees delegates participants""".split()  # noqa: SIM905
-)
 
 
 def _agent_by(ctx: Context, verb: int, stop: int) -> int | None:
@@ -71,8 +75,9 @@ def _owners(ctx: Context, mentions: Mentions, units: list[Mention]) -> list[Ment
     return out
 
 
-def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last: int) -> list[Mention]:
-    """Who organised the event whose mention spans [first, last) around `trigger`."""
+def organisers(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mention]:
+    """Who organised the event whose mention spans [first, last) around its trigger."""
+    trigger, first, last = spot.trigger, spot.first, spot.last
     sent = ctx.sent_of[trigger]
     rng = ctx.sentence_ranges[sent]
     out: list[Mention] = []
@@ -133,13 +138,14 @@ def organisers(ctx: Context, mentions: Mentions, trigger: int, first: int, last:
 _NOT_MODIFIER = frozenset({"of", "for", "on", "with", "by", "in", "at", "to", ",", "(", ")", "and"})
 
 
-def named_in_front(ctx: Context, mentions: Mentions, trigger: int, first: int) -> list[Mention]:
+def named_in_front(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mention]:
     """A body that qualifies the event's head noun from inside its name ('the regional INTERPOL meeting',
     'the Paris Pact working group meeting'): the body whose event it is, so its organiser when the
     document names no other ('WCO hosted the X Steering Committee meeting': WCO)."""
+    trigger = spot.trigger
     return [
         m
-        for m in mentions.between(first, trigger, BODIES)
+        for m in mentions.between(spot.first, trigger, BODIES)
         if m.last <= trigger and not _NOT_MODIFIER & set(ctx.folded[m.last : trigger])
     ]
 
@@ -166,8 +172,9 @@ def _funded_before(ctx: Context, first: int, cue: int) -> bool:
     return any(ctx.folded[k] in FUND_VERBS for k in range(first, cue))
 
 
-def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
+def funders(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mention]:
     """'Operation X was funded by the EC under the Y Programme' -> the EC and Y."""
+    trigger = spot.trigger
     out: list[Mention] = []
     for start, end in ctx.cues(ctx.sent_of[trigger], FUND_CUES):
         between = mentions.between(trigger + 1, start, PROGRAMMES)
@@ -182,8 +189,9 @@ def funders(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
     return out
 
 
-def supporters(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
+def supporters(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mention]:
     """'The operation was led by X and supported by Y' -> Y took part; also 'With support from Y, the ...'."""
+    trigger = spot.trigger
     out: list[Mention] = []
     for start, end in ctx.cues(ctx.sent_of[trigger], SUPPORT_CUES):
         fronted = start < trigger and "," in ctx.words[end:trigger]  # a clause set before the event's name
@@ -192,8 +200,9 @@ def supporters(ctx: Context, mentions: Mentions, trigger: int) -> list[Mention]:
     return out
 
 
-def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
+def sites(ctx: Context, places: Mentions, spot: EventSpot) -> list[Mention]:
     """'in Quito (Ecuador)', 'at the Centre in Tolima, Colombia', 'Brussels hosted the presentation'."""
+    sent = spot.sentence
     out: list[Mention] = []
     subdivisions = [m for m in places.in_sentence(sent, frozenset({Kind.REGION})) if m.country is not None]
     for m in sorted([*places.in_sentence(sent, SITES), *subdivisions], key=lambda m: m.first):
@@ -207,11 +216,11 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
             and out[-1].kind is not Kind.COUNTRY
         )
         hosts = m.last < len(ctx) and ctx.folded[m.last] in SITE_VERBS
-        if k >= 0 and ctx.folded[k] in {"in", "at"} and _planned(ctx, k):
+        if k >= 0 and ctx.folded[k] in {"in", "at"} and planned_venue(ctx, k):
             continue  # 'the next session, to be held in Lisbon': a planned event's place
         if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _SEATED:
             continue  # 'RMIFC based in Madagascar': where a body sits, not where an event is
-        if k >= 1 and ctx.folded[k] == "in" and _other_events(ctx, k - 1):
+        if k >= 1 and ctx.folded[k] == "in" and earlier_events(ctx, k - 1):
             continue  # 'after similar sessions in Lomé': the place of other events, told in passing
         if k >= 1 and ctx.folded[k] == "in" and ctx.folded[k - 1] in _TOPIC_NOUNS:
             continue  # 'the security situation in Afghanistan was discussed': a topic, not a venue
@@ -221,23 +230,6 @@ def sites(ctx: Context, places: Mentions, sent: int) -> list[Mention]:
         if (k >= 0 and ctx.folded[k] in {"in", "at"}) or after_site or hosts:
             out.append(m)
     return out
-
-
-_EARLIER = frozenset({"similar", "previous", "earlier", "past", "prior", "last", "other", "former", "next"})
-
-
-def _other_events(ctx: Context, k: int) -> bool:
-    """'similar sessions', 'earlier workshops', 'the previous meeting' ending at token k: other events."""
-    noun = ctx.folded[k]
-    plural = noun.endswith("s") and (noun[:-1] in EVENT_WORDS or noun == "sessions")
-    return (
-        (plural or noun in EVENT_WORDS or noun == "session")
-        and ctx.folded[k - 1 : k] != ()
-        and (
-            ctx.folded[k - 1] in _EARLIER
-            or (plural and ctx.folded[k - 1] in {"two", "three", "several", "many"})
-        )
-    )
 
 
 _HOME_NOUNS = frozenset(
@@ -250,12 +242,6 @@ _TOPIC_NOUNS = frozenset(
     crisis reforms reform progress""".split()  # noqa: SIM905
 )
 _SEATED = frozenset({"based", "headquartered", "located", "stationed", "seated"})
-
-
-def _planned(ctx: Context, k: int) -> bool:
-    """'to be held in', 'will take place in', 'would be hosted at': the place of an event still to come."""
-    verb = ctx.folded[k - 2 : k] in {("be", "held"), ("take", "place"), ("be", "hosted"), ("be", "organised")}
-    return verb and ctx.folded[k - 3 : k - 2] in {("to",), ("will",), ("would",), ("shall",)}
 
 
 def site_sentence(ctx: Context, sent: int) -> bool:
@@ -440,8 +426,9 @@ SENT_PEOPLE = PEOPLE | frozenset(
 )
 
 
-def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
+def participants(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mention]:
     """Attendees and presenters named in one sentence."""
+    sent = spot.sentence
     out: list[Mention] = []
     if any(ctx.folded[i] in EVENT_WORDS for i in ctx.sentence_ranges[sent]):
         # 'officials from Argentina, Brazil and Peru', '120 persons from ... participated'
@@ -477,4 +464,93 @@ def participants(ctx: Context, mentions: Mentions, sent: int) -> list[Mention]:
         for cue in ALSO_CUES:
             if ctx.folded[k : k + len(cue)] == cue:  # 'took part, along with colleagues from A and B'
                 out += _after_noun_phrase(ctx, mentions, k + len(cue), ACTORS)
+    return out
+
+
+ROVING = frozenset({"operation", "mission", "exercise"})  # events that take place across an area
+
+
+def areas_crossed(ctx: Context, places: Mentions, spot: EventSpot) -> list[Mention]:
+    """'an operation targeting ... across Central America and the Caribbean': where a roving event was."""
+    out: list[Mention] = []
+    if spot.event_type in ROVING:
+        for a, b in ctx.cues(spot.sentence, (("across",), ("throughout",))):
+            if ctx.folded[a - 1] != "from":
+                out += places.after(b, SITES | AREAS, skip=1)
+    return out
+
+
+def dateline_sites(ctx: Context, places: Mentions, spot: EventSpot) -> list[Mention]:
+    """The city and country a dateline opens the body with ('DUSHANBE, 15 August 2014 -', '24-25 October 2022,
+    Bucharest, Romania:'): where the reported event took place when its own sentences do not say."""
+    if ctx.dateline_end:
+        sent = ctx.sent_of[bisect.bisect_left(ctx.starts, ctx.dateline_end) - 1]
+        return [m for m in places.in_sentence(sent, SITES) if ctx.starts[m.first] < ctx.dateline_end]
+    body = ctx.document.text.find("\n\n")
+    first = bisect.bisect_left(ctx.starts, body) if body >= 0 else len(ctx)
+    if first >= len(ctx):
+        return []
+    sent = ctx.sent_of[first]
+    head = range(first, min(first + 14, ctx.sentence_ranges[sent].stop))
+    stop = next((k for k in head if ctx.words[k] in {":", "–", "—"}), None)
+    span = ctx.sentences[sent]
+    dates = find_dates(span.text, ctx.year, span.start, ctx.issued)
+    if stop is None or not dates or dates[0].char_start != ctx.starts[first]:
+        return []  # only a date opening the body, then its place: '24-25 October 2022, Bucharest, Romania:'
+    return [m for m in places.in_sentence(sent, SITES) if m.last <= stop]
+
+
+# ---- rules over the relations already made -------------------------------------------------------------
+
+
+def country_of_venue(relations: list[Relation]) -> list[Relation]:
+    """An event held in a city is held in the city's country when the text names that country too, even in
+    another sentence (convention 6)."""
+    country_of = {
+        r.subject: r.object
+        for r in relations
+        if r.predicate is Predicate.IN_REGION and r.subject[0] is Kind.CITY and r.object[0] is Kind.COUNTRY
+    }
+    held = {(r.subject, r.object) for r in relations if r.predicate is Predicate.HELD_IN}
+    return [
+        Relation(r.subject, Predicate.HELD_IN, country_of[r.object], r.evidence)
+        for r in relations
+        if r.predicate is Predicate.HELD_IN
+        and r.object in country_of
+        and (r.subject, country_of[r.object]) not in held
+    ]
+
+
+# 'under X' alone sets an event in X's frame but says nothing of its host's tie to X ('UNODC, under X').
+_FRAMING = re.compile(
+    "|".join(rf"\b{' '.join(cue)}\b" for cue in without(FRAME_CUES, "under")), re.IGNORECASE
+)
+
+
+def hosts_of_a_programmes_events(relations: list[Relation]) -> list[Relation]:
+    """'INTERPOL hosted a workshop as part of the ENACT project': INTERPOL is one of ENACT's partners.
+
+    Only when the sentence itself sets the event in one programme's frame and names the host, and never
+    where the text gives the body a stronger role (hosts named elsewhere are often the country's own bodies).
+    """
+    organisers: dict[EntityKey, list[Relation]] = {}
+    for r in relations:
+        if r.predicate is Predicate.ORGANISED_BY:
+            organisers.setdefault(r.subject, []).append(r)
+    stronger = {
+        (r.subject, r.object)
+        for r in relations
+        if r.predicate in {Predicate.IMPLEMENTED_BY, Predicate.FUNDED_BY, Predicate.HAS_PARTNER}
+    }
+    out = []
+    for found in organisers.values():
+        framing = [r for r in found if r.object[0] is Kind.PROGRAMME and _FRAMING.search(r.evidence.quote)]
+        if len({r.object for r in framing}) != 1:
+            continue
+        programme, sentence = framing[0].object, framing[0].evidence.start
+        for r in found:
+            same_sentence = r.evidence.start == sentence
+            if r.object[0] is Kind.PARTNER and same_sentence and (programme, r.object) not in stronger:
+                out.append(Relation(programme, Predicate.HAS_PARTNER, r.object, r.evidence))
+                stronger.add((programme, r.object))
     return out

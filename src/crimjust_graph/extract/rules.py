@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from crimjust_graph.extract import gazetteer, registry
-from crimjust_graph.extract.cues import without
 from crimjust_graph.extract.events import EventDraft, find_events
 from crimjust_graph.extract.heads import Mention
 from crimjust_graph.extract.lists import Mentions
 from crimjust_graph.extract.mentions import find_mentions
 from crimjust_graph.extract.relations import to_relations
-from crimjust_graph.extract.roles import FRAME_CUES
 from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import Document, Entity, EntityKey, Evidence, Extraction, Kind, Predicate, Relation
 
@@ -55,57 +52,6 @@ class _Book:
         )
 
 
-def _country_of_venue(relations: list[Relation]) -> list[Relation]:
-    """An event held in a city is held in the city's country when the text names that country too, even in
-    another sentence (convention 6)."""
-    country_of = {
-        r.subject: r.object
-        for r in relations
-        if r.predicate is Predicate.IN_REGION and r.subject[0] is Kind.CITY and r.object[0] is Kind.COUNTRY
-    }
-    held = {(r.subject, r.object) for r in relations if r.predicate is Predicate.HELD_IN}
-    return [
-        Relation(r.subject, Predicate.HELD_IN, country_of[r.object], r.evidence)
-        for r in relations
-        if r.predicate is Predicate.HELD_IN
-        and r.object in country_of
-        and (r.subject, country_of[r.object]) not in held
-    ]
-
-
-# 'under X' alone sets an event in X's frame but says nothing of its host's tie to X ('UNODC, under X').
-_FRAME = re.compile("|".join(rf"\b{' '.join(cue)}\b" for cue in without(FRAME_CUES, "under")), re.IGNORECASE)
-
-
-def _hosts_of_a_programmes_events(relations: list[Relation]) -> list[Relation]:
-    """'INTERPOL hosted a workshop as part of the ENACT project': INTERPOL is one of ENACT's partners.
-
-    Only when the sentence itself sets the event in one programme's frame and names the host, and never
-    where the text gives the body a stronger role (hosts named elsewhere are often the country's own bodies).
-    """
-    organisers: dict[EntityKey, list[Relation]] = {}
-    for r in relations:
-        if r.predicate is Predicate.ORGANISED_BY:
-            organisers.setdefault(r.subject, []).append(r)
-    stronger = {
-        (r.subject, r.object)
-        for r in relations
-        if r.predicate in {Predicate.IMPLEMENTED_BY, Predicate.FUNDED_BY, Predicate.HAS_PARTNER}
-    }
-    out = []
-    for found in organisers.values():
-        framing = [r for r in found if r.object[0] is Kind.PROGRAMME and _FRAME.search(r.evidence.quote)]
-        if len({r.object for r in framing}) != 1:
-            continue
-        programme, sentence = framing[0].object, framing[0].evidence.start
-        for r in found:
-            same_sentence = r.evidence.start == sentence
-            if r.object[0] is Kind.PARTNER and same_sentence and (programme, r.object) not in stronger:
-                out.append(Relation(programme, Predicate.HAS_PARTNER, r.object, r.evidence))
-                stronger.add((programme, r.object))
-    return out
-
-
 class RuleExtractor:
     """The default extractor: gazetteer, learnt acronyms, capitalised names with heads, cue phrases."""
 
@@ -130,8 +76,7 @@ class RuleExtractor:
             if r.object not in books and place is not None and r.predicate is Predicate.IN_REGION:
                 books[r.object] = _Book(place.kind, place.slug, place.label)
                 books[r.object].see("", r.evidence)
-        relations += _country_of_venue(relations)
-        relations += _hosts_of_a_programmes_events(relations)
+        relations += registry.derived(relations)
         relations = [r for r in dict.fromkeys(relations) if r.subject in books and r.object in books]
         return Extraction(document, tuple(b.freeze() for b in books.values()), tuple(relations))
 

@@ -24,7 +24,6 @@ WORK_VERBS = verbs(Predicate.HAS_PARTNER)
 TAKING_PART = phrases(Predicate.HAS_PARTICIPANT, Shape.ACTIVE)
 FRAMES = tuple(c for c in phrases(Predicate.ORGANISED_BY, Shape.EVENT) if c[-1] == "of")
 FRAME_WORDS = frozenset({"framework", "auspices", "umbrella", "part"})
-LED_GLUED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-led")
 HYPHEN_JOINED = phrases(Predicate.IMPLEMENTED_BY, Shape.GLUED, "-")
 PEOPLE = frozenset(
     """experts officials officers staff representatives investigators prosecutors analysts specialists
@@ -154,17 +153,6 @@ def acting_within(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -
             continue
         for programme in bodies.after(end, PROGRAMMES, skip=1)[:1]:
             yield programme, Predicate.IMPLEMENTED_BY, body, ctx.evidence(sent)
-
-
-def hyphen_led(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
-    """'the UNODC-led AIRCOP', 'a WCO-led project, COLIBRI' -> implementedBy."""
-    for i in ctx.sentence_ranges[sent]:
-        if ctx.folded[i : i + 2] not in LED_GLUED or i not in bodies.by_last:
-            continue
-        owner = bodies.by_last[i]
-        target = next(iter(bodies.between(i + 2, i + 7, PROGRAMMES)), None)
-        if owner.kind in PARTNERS and target is not None and ctx.sent_of[target.first] == sent:
-            yield target, Predicate.IMPLEMENTED_BY, owner, ctx.evidence(sent)
 
 
 def body_programmes(ctx: Context, bodies: Mentions, places: Mentions, sent: int) -> Iterator[Fact]:
