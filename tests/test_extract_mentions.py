@@ -230,3 +230,18 @@ def test_a_plural_head_before_a_country_list_names_one_body_per_country() -> Non
 
 def test_a_plural_head_before_one_country_is_left_alone() -> None:
     assert not any("Customs Service of" in name for name in partners("The Customs Services of Ghana met."))
+
+
+def test_a_country_after_and_belongs_to_the_next_body() -> None:
+    found = based_in(
+        "Officers of Malta's National Drug Control Directorate and the Norway Narcotics Control Commission "
+        "took part."
+    )
+    assert ("National Drug Control Directorate of Malta", "Malta") in found
+    assert ("Narcotics Control Commission of Norway", "Norway") in found
+    assert not any(body.startswith("National Drug") and place == "Norway" for body, place in found)
+
+
+def test_a_country_after_of_still_names_the_bodys_seat() -> None:
+    found = based_in("Officers of the National Harbour Directorate of Malta took part.")
+    assert any(place == "Malta" for _, place in found)

@@ -56,6 +56,10 @@ class _Countries:
         return cls({p.first: p for p in countries}, {p.last: p for p in reversed(countries)}, by_sentence)
 
 
+# Words that join two names, never a name to its country ('the X Directorate and the Ghana Y Commission').
+_COORDINATORS = frozenset({"and", "&", "et"})
+
+
 def _country_for(
     ctx: Context, first: int, last: int, countries: _Countries, alone: bool
 ) -> tuple[Known | None, int, int]:
@@ -69,7 +73,7 @@ def _country_for(
     if (
         inside is not None
         and inside.first <= last + 2
-        and all(ctx.folded[j] in CONNECTORS for j in range(last, inside.first))
+        and all(ctx.folded[j] in CONNECTORS - _COORDINATORS for j in range(last, inside.first))
     ):
         return inside.known, first, max(last, inside.last)
     trailing = _trailing_country(ctx, last, countries)
