@@ -245,3 +245,47 @@ def test_a_country_after_and_belongs_to_the_next_body() -> None:
 def test_a_country_after_of_still_names_the_bodys_seat() -> None:
     found = based_in("Officers of the National Harbour Directorate of Malta took part.")
     assert any(place == "Malta" for _, place in found)
+
+
+def test_a_division_is_a_body_of_its_country() -> None:
+    found = based_in("Officers of the Anti-Smuggling Division of Malta took part.")
+    assert ("Anti-Smuggling Division", "Malta") in found
+
+
+def test_a_division_of_labour_is_no_body() -> None:
+    assert partners("The division of labour between Malta's agencies was discussed.") == set()
+
+
+def test_an_acute_accent_as_apostrophe_keeps_the_name_whole() -> None:
+    found = partners("Prosecutors from the Attorney General´s Office of Malta took part.")
+    assert "Attorney General´s Office of Malta" in found
+
+
+def test_a_city_opening_a_generic_name_is_the_bodys_seat() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nTrainers came from the Boston Police Department.", "memory://b", title="Bodies"
+        )
+    )
+    labels = {e.key: e.label for e in ex.entities}
+    based = {(labels[r.subject], labels[r.object]) for r in ex.relations if r.predicate.value == "basedIn"}
+    assert ("Boston Police Department", "Boston") in based
+    assert "Boston" in labels.values()  # the city still counts as mentioned
+
+
+def test_a_city_in_another_sentence_is_no_seat() -> None:
+    assert based_in("Officers met in Boston. The Police Department trained them.") == set()
+
+
+def test_coordinated_qualifiers_before_police_are_two_forces() -> None:
+    found = based_in("Trainers came from the judicial and national police in Malta.")
+    assert ("Judicial Police of Malta", "Malta") in found
+    assert ("National Police of Malta", "Malta") in found
+
+
+def test_police_officers_of_a_country_are_no_force() -> None:
+    assert partners("Police officers of Malta and the police of Norway met.") == set()
+
+
+def test_a_venue_named_after_its_city_is_not_based_there() -> None:
+    assert not any(place == "Vienna" for _, place in based_in("Experts met at the Vienna Harbour Centre."))

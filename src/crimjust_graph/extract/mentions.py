@@ -97,6 +97,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
     unplaced: list[Mention] = []
     place_tokens = {k for p in places for k in range(p.first, p.last)}
     countries = _Countries.of(ctx, places)
+    cities = {p.first: p for p in places if p.kind is Kind.CITY}
     i = 0
     n = len(ctx)
     while i < n:
@@ -124,7 +125,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             elif (
                 j > i
                 and j - 1 not in place_tokens
-                and ctx.words[j] in {"'", "’"}
+                and ctx.folded[j] == "'"
                 and ctx.folded[j + 1 : j + 2] == ("s",)
                 and ctx.is_capitalised(j + 2)
             ):
@@ -173,20 +174,24 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         surface = ctx.text(first, last)
         if all(w in GENERIC for w in content):
             country, first, last = _country_for(ctx, first, last, countries, alone=len(content) < 2)
+            city = cities.get(first)
+            if country is None and city is not None and len(content) >= 2:
+                out.append(Mention(first, last, known_as(kind, surface), (surface,), city.key))
+                continue  # 'the Boston Police Department': a city's own body, named as written
             if country is None:
                 if kind is Kind.PARTNER and _national_name(ctx, first, last, content):
                     unplaced.append(
                         Mention(first, last, _unplaced(ctx, first, last), (ctx.text(first, last),))
                     )
                 continue
-            generic_words = [
-                ctx.words[k]
+            kept = [
+                k
                 for k in range(first, last)
                 if ctx.folded[k] not in gazetteer.demonyms() and k not in place_tokens
             ]
-            while generic_words and generic_words[-1].casefold() in CONNECTORS:
-                generic_words.pop()
-            generic = " ".join(generic_words).replace(" ' s ", "'s ").replace(" ’ s ", "’s ")
+            while kept and ctx.folded[kept[-1]] in CONNECTORS:
+                kept.pop()
+            generic = _as_written(ctx, kept)
             known = Known((kind, slugify(f"{generic} {country.label}")), f"{generic} of {country.label}")
             out.append(Mention(first, last, known, (ctx.text(first, last),), country.key))
             continue
@@ -209,6 +214,15 @@ _AFTER_INSTITUTION = frozenset(
     """, . ; : ) and or in of to from for at on with who which that was were is has have had took
     participated attended joined also""".split()  # noqa: SIM905
 )
+
+
+def _as_written(ctx: Context, kept: list[int]) -> str:
+    """Tokens joined as the text joins them ('Anti-Narcotics', "General's"), a space where words were cut."""
+    out = []
+    for n, k in enumerate(kept):
+        glued = n > 0 and kept[n - 1] == k - 1 and ctx.ends[k - 1] == ctx.starts[k]
+        out.append(ctx.words[k] if glued or n == 0 else " " + ctx.words[k])
+    return "".join(out)
 
 
 def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
@@ -241,6 +255,46 @@ def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Men
         label = f"{word.capitalize()} of {place_label}"
         known = Known((Kind.PARTNER, slugify(f"{word} {place_label}")), label)
         out.append(Mention(first, k + 1, known, (surface,), place_key))
+    return out
+
+
+# Lower-case qualifiers that, coordinated before 'police', name forces of their own ('the judicial and
+# national police of X' is two bodies); 'police officers of X' or 'the police of X' names none here.
+FORCE_QUALIFIERS = frozenset(
+    "national judicial federal civil military state criminal border maritime municipal metropolitan".split()  # noqa: SIM905
+)
+FORCE_NOUNS = frozenset({"police", "gendarmerie"})
+
+
+def _coordinated_forces(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the judicial and national police in Cape Verde' -> Judicial Police and National Police, each a body
+    based in that country: a coordinated list of qualifiers sharing one head and one country."""
+    taken = {k for m in bodies for k in range(m.first, m.last)}
+    countries = {p.first: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for k, word in enumerate(ctx.folded):
+        if word not in FORCE_NOUNS or not ctx.words[k].islower() or k in taken or k < 1:
+            continue
+        at = k + 1 + (ctx.folded[k + 1 : k + 2] in {("of",), ("in",)})
+        at += ctx.folded[at : at + 1] == ("the",)
+        country = countries.get(at) if at > k + 1 else None
+        if country is None or ctx.sent_of[at] != ctx.sent_of[k]:
+            continue
+        qualifiers, j = [], k - 1
+        while j >= 0 and ctx.folded[j] in FORCE_QUALIFIERS and ctx.words[j].islower() and j not in taken:
+            qualifiers.append(j)
+            if ctx.folded[j - 1 : j] not in {("and",), (",",)} or not ctx.folded[j - 2 : j - 1]:
+                break
+            if ctx.folded[j - 2] not in FORCE_QUALIFIERS:
+                break
+            j -= 2
+        for q in sorted(qualifiers):
+            name = f"{ctx.words[q].capitalize()} {word.capitalize()}"
+            known = Known(
+                (Kind.PARTNER, slugify(f"{name} {country.known.label}")), f"{name} of {country.known.label}"
+            )
+            last = k + 1 if q == qualifiers[0] else q + 1
+            out.append(Mention(q, last, known, (name,), country.key))
     return out
 
 
@@ -607,11 +661,17 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     bodies += _named_bodies(ctx, taken, places)
     bodies += _national_institutions(ctx, bodies, places)
     bodies += _bodies_of_countries(ctx, bodies, places)
+    bodies += _coordinated_forces(ctx, bodies, places)
     bodies = _owner_in_name(ctx, bodies)
     bodies += _placed_acronyms(ctx, bodies, places)
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
-    places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
+    seats = {(m.first, m.country) for m in bodies}  # 'Boston Police Department': Boston is its seat
+    places = [
+        p
+        for p in places
+        if p.first not in body_tokens or p.kind is not Kind.CITY or (p.first, p.key) in seats
+    ]
     # ... but a region inside an organisation's name is no region (convention 5: 'Police Community of the
     # Americas'), unless the name says the body serves it ('Regional Office for Central Asia'); inside a
     # programme's name it is the programme's scope ('Regional Programme for Eastern Africa').
