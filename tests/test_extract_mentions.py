@@ -289,3 +289,14 @@ def test_police_officers_of_a_country_are_no_force() -> None:
 
 def test_a_venue_named_after_its_city_is_not_based_there() -> None:
     assert not any(place == "Vienna" for _, place in based_in("Experts met at the Vienna Harbour Centre."))
+
+
+def test_a_policy_framework_is_no_programme() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nUnder the EU Policy Cycle - EMPACT, harbour police of ten countries checked ships.",
+            "memory://b",
+            title="Bodies",
+        )
+    )
+    assert not [e.label for e in ex.entities if e.kind is Kind.PROGRAMME]
