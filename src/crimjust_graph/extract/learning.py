@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crimjust_graph.extract import gazetteer
-from crimjust_graph.extract.gazetteer import AliasIndex
+from crimjust_graph.extract.gazetteer import AliasIndex, Known
 from crimjust_graph.extract.heads import (
     EVENT_TRIGGERS,
     GENERIC,
@@ -106,7 +106,7 @@ def learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
         if end - start < 2:
             continue
         long_form = ctx.text(start, end)
-        if inner is not None:
+        if inner is not None and _same_words(ctx, start, end, inner.known):
             index.add(long_form, inner.known)
             continue
         head = head_of(ctx, start, i)
@@ -120,6 +120,13 @@ def learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
         index.add(long_form, known)
         index.add(short, known)
     return index
+
+
+def _same_words(ctx: Context, start: int, end: int, known: Known) -> bool:
+    """Whether a name written before a known acronym shares a word with that body's known names: 'Airport
+    Communication Project (AIRCOP)' is AIRCOP; 'the Harbour Screening Initiative (HSI)' is the text's own."""
+    words = {w for w in ctx.folded[start:end] if w not in CONNECTORS and w.isalpha()}
+    return bool(words & gazetteer.known_words().get(known.key, frozenset())) or not words
 
 
 def acronym_end(ctx: Context, i: int) -> int:
