@@ -139,3 +139,29 @@ def test_last_week_against_the_dateline_and_not_the_dateline_itself() -> None:
     )
     (event,) = [e for e in extract(doc).entities if e.kind is Kind.EVENT]
     assert event.start == "2023-06"
+
+
+@pytest.mark.parametrize(
+    ("body", "iso"),
+    [
+        ("٢٠ يوليو، ٢٠١٨\n\nThe harbour course ended.", "2018-07-20"),
+        ("۳ مارس ۲۰۲۱\n\nThe harbour course ended.", "2021-03-03"),
+        ("20 July 2018\n\nThe harbour course ended.", "2018-07-20"),
+        ("On 20 July 2018 the harbour course ended.\n\nMore.", None),
+        ("٢٠ يوليو\n\nThe harbour course ended.", None),
+    ],
+)
+def test_a_date_alone_opening_the_body_is_the_dateline(body: str, iso: str | None) -> None:
+    found = opening_dateline("Harbour news\n\n" + body)
+    assert (found[0] if found else None) == iso
+
+
+def test_a_dateline_in_arabic_digits_gives_the_year_of_a_day_without_one() -> None:
+    ex = extract(
+        document_from_text(
+            "Harbour news\n\n٢٠ يوليو، ٢٠١٨\n\nThe 25 June workshop in Lisbon trained harbour officers.",
+            "memory://arabic",
+            title="Harbour news",
+        )
+    )
+    assert [e.start for e in ex.entities if e.kind is Kind.EVENT] == ["2018-06-25"]

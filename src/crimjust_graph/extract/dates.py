@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from crimjust_graph.documents import MONTHS
+from crimjust_graph.documents import MONTHS, parse_dateline
 
 
 @dataclass(frozen=True)
@@ -163,13 +163,55 @@ _OPENING = re.compile(
 )
 
 
+# Arabic-Indic and Persian digits, the Arabic comma and month names: how sites show dates in that locale.
+_WESTERN = str.maketrans(
+    {**{chr(0x660 + n): str(n) for n in range(10)}, **{chr(0x6F0 + n): str(n) for n in range(10)}, "،": ","}
+)
+_ARABIC_MONTHS = {
+    name: english
+    for names, english in (
+        ("يناير", "January"),
+        ("فبراير", "February"),
+        ("مارس", "March"),
+        ("أبريل ابريل إبريل", "April"),
+        ("مايو", "May"),
+        ("يونيو", "June"),
+        ("يوليو", "July"),
+        ("أغسطس اغسطس", "August"),
+        ("سبتمبر", "September"),
+        ("أكتوبر اكتوبر", "October"),
+        ("نوفمبر", "November"),
+        ("ديسمبر", "December"),
+    )
+    for name in names.split()
+}
+
+
+def _lone_date(text: str, start: int) -> tuple[str, int] | None:
+    """A paragraph that is only a date ('20 July 2018', '٢٠ يوليو، ٢٠١٨') opening the body -> (date, end)."""
+    end = text.find("\n\n", start)
+    end = len(text) if end < 0 else end
+    line = text[start:end]
+    if not line.strip() or len(line) > 40 or "\n" in line.strip():
+        return None
+    line = line.translate(_WESTERN)
+    for name, english in _ARABIC_MONTHS.items():
+        line = line.replace(name, english)
+    found = parse_dateline(line)
+    return (found, end) if found else None
+
+
 def opening_dateline(text: str) -> tuple[str, int] | None:
-    """'CARTAGENA, 14 de junio de 2023 –', 'Dakar, le 5 avril 2022 -', 'Published 20 October 2023' opening the
-    body -> (the publication date, where the dateline ends); only a full date counts."""
+    """'CARTAGENA, 14 de junio de 2023 –', 'Dakar, le 5 avril 2022 -', 'Published 20 October 2023', or a date
+    alone in the body's first paragraph -> (the publication date, where the dateline ends); only a full date
+    counts."""
     title_end = text.find("\n\n")
     if title_end < 0:
         return None
     start = title_end + 2
+    alone = _lone_date(text, start)
+    if alone is not None:
+        return alone
     opening = _OPENING.match(text, start)
     if opening is None:
         return None
