@@ -165,3 +165,18 @@ def test_a_dateline_in_arabic_digits_gives_the_year_of_a_day_without_one() -> No
         )
     )
     assert [e.start for e in ex.entities if e.kind is Kind.EVENT] == ["2018-06-25"]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("Harbour drills ran April 15-26 - with ships.", [("2021-04-15", "2021-04-26")]),
+        ("Drills ran from November 30 to December 1, 2022.", [("2022-11-30", "2022-12-01")]),
+        ("Drills ran November 30 - December 1 at sea.", [("2021-11-30", "2021-12-01")]),
+        ("On Tuesday 5 March the drills began.", [("2021-03-05", None)]),
+        ("On Tuesday, the drills began.", [("2021-03-02", None)]),
+        ("May 5 and 60 officers joined.", [("2021-05-05", None)]),
+    ],
+)
+def test_american_ranges_and_weekdays_before_dates(text: str, spans: list[tuple[str, str | None]]) -> None:
+    assert [(d.start, d.end) for d in find_dates(text, 2021, 0, "2021-03-04")] == spans

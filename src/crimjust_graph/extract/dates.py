@@ -57,17 +57,20 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     year = r"((?:19|20)\d{2})"
     of_year = rf"(?:,?\s+(?:de\s+)?{year}\b)"
     weekday = rf"(?:{'|'.join(_WEEKDAYS)})"
+    dated = rf",?\s+(?:the\s+)?\d|,?\s+{month_en}\s+\d"  # a date right after a weekday names the day
     specs = (
         ("iso", rf"\b{year}-(\d{{2}})-(\d{{2}})\b"),
         ("cross", rf"\b{day}{of}({month}){dash}{day}{of}({month}){of_year}?"),
         ("range", rf"\b{day}{dash}{day}{of}({month}){of_year}?"),
-        ("us_range", rf"\b({month_en})\s+{day}{dash}{day},?\s+{year}\b"),
+        ("us_cross", rf"\b({month_en})\s+{day}{dash}({month_en})\s+{day}(?!\d)(?:,?\s+{year}\b)?"),
+        ("us_range", rf"\b({month_en})\s+{day}{dash}{day}(?!\d)(?:,?\s+{year}\b)?"),
         ("day", rf"\b{day}{of}({month}){of_year}?(?!\w)"),
         ("us_day", rf"\b({month_en})\s+{day}(?!\d),?(?:\s+{year}\b)?"),
         ("month", rf"\b({month_long}),?\s+(?:de\s+|of\s+)?{year}\b"),
         ("years", rf"\b{year}\s*(?:-|–|to)\s*{year}\b"),
         ("year", rf"\b(?:in|during|since|throughout|until|by|early|late|mid-|en|em|durante)\s*{year}\b"),
-        ("weekday", rf"\b(?:(last|this|next|on|past)\s+)({weekday})\b"),
+        # 'on Tuesday' alone; 'on Tuesday 5 March' is the date that follows it
+        ("weekday", rf"\b(?:(last|this|next|on|past)\s+)({weekday})\b(?!{dated})"),
         ("relative", r"\b(yesterday|today|last\s+week|last\s+month|this\s+month|ayer|hier|ontem)\b"),
     )
     return tuple((name, re.compile(rx, re.I if name in ("weekday", "relative") else 0)) for name, rx in specs)
@@ -139,6 +142,9 @@ def _convert(kind: str, g: tuple[str | None, ...], year: int | None) -> tuple[st
     if kind == "range":
         yy, mm = y(g[3]), _month(g[2] or "")
         return _iso(yy, mm, int(g[0] or 0)), _iso(yy, mm, int(g[1] or 0))
+    if kind == "us_cross":
+        yy = y(g[4])
+        return _iso(yy, _month(g[0] or ""), int(g[1] or 0)), _iso(yy, _month(g[2] or ""), int(g[3] or 0))
     if kind == "us_range":
         yy, mm = y(g[3]), _month(g[0] or "")
         return _iso(yy, mm, int(g[1] or 0)), _iso(yy, mm, int(g[2] or 0))
