@@ -300,3 +300,14 @@ def test_a_policy_framework_is_no_programme() -> None:
         )
     )
     assert not [e.label for e in ex.entities if e.kind is Kind.PROGRAMME]
+
+
+def test_two_peoples_before_one_head_name_no_body() -> None:
+    found = partners("Yesterday, the Central Asian and Maltese Customs officials met in Valletta.")
+    assert not any("Customs" in name for name in found)
+
+
+def test_a_country_named_with_and_still_heads_its_body() -> None:
+    assert "Trinidad and Tobago Harbour Police Service" in partners(
+        "Officers of the Trinidad and Tobago Harbour Police Service met."
+    )

@@ -157,6 +157,8 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         i = j + 1
         if last <= first:
             continue
+        if _several_peoples(ctx, first, last):
+            continue  # 'the Central Asian and Pakistani Customs officials': several countries' services
         head = head_of(ctx, first, last)
         if _head_first(ctx, first, last):
             head = ctx.folded[first]  # 'Project Scorpius'
@@ -404,6 +406,18 @@ def _owner_in_name(ctx: Context, bodies: list[Mention]) -> list[Mention]:
 
 # Words after 'Project' that name a person's post, not a project ('Project Manager').
 _POSTS = frozenset("manager officer coordinator director team staff leader lead assistant board".split())  # noqa: SIM905
+
+
+def _several_peoples(ctx: Context, first: int, last: int) -> bool:
+    """'Brazilian and Colombian Police', 'Central Asian and Pakistani Customs': adjectives of two countries or
+    regions joined by 'and' before one head name no single body."""
+    demonyms, regional = gazetteer.demonyms(), {words[-1] for words in gazetteer.region_demonyms()}
+    return any(
+        ctx.folded[k] == "and"
+        and ctx.folded[k + 1] in demonyms
+        and (ctx.folded[k - 1] in demonyms or ctx.folded[k - 1] in regional)
+        for k in range(first + 1, last - 1)
+    )
 
 
 def _head_first(ctx: Context, first: int, last: int) -> bool:
