@@ -63,3 +63,15 @@ def test_a_text_defining_a_known_acronym_for_another_name_keeps_its_own() -> Non
 def test_a_known_acronym_after_its_own_words_stays_the_known_body() -> None:
     found = entities("The Migrant Smuggling Centre (EMSC) of the EU trains port officers.")
     assert found.get("European Migrant Smuggling Centre") is Kind.PARTNER
+
+
+def test_an_owner_before_a_known_programme_is_named_too() -> None:
+    found = entities("The EU CRIMARIO project trained harbour officers.")
+    assert found.get("CRIMARIO") is Kind.PROGRAMME
+    assert found.get("European Union") is Kind.PARTNER
+
+
+def test_a_un_office_at_a_city_is_one_body() -> None:
+    found = entities("Officers met at the United Nations Office at Nairobi (UNON) last week.")
+    assert found.get("United Nations Office at Nairobi") is Kind.PARTNER
+    assert "United Nations" not in found
