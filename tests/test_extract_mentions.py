@@ -311,3 +311,15 @@ def test_a_country_named_with_and_still_heads_its_body() -> None:
     assert "Trinidad and Tobago Harbour Police Service" in partners(
         "Officers of the Trinidad and Tobago Harbour Police Service met."
     )
+
+
+def test_two_hyphenated_owners_before_a_programme_are_one_surface() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe UNODC-WCO Harbour Screening Programme trained officers.",
+            "memory://b",
+            title="Bodies",
+        )
+    )
+    [programme] = [e for e in ex.entities if e.kind is Kind.PROGRAMME]
+    assert "UNODC-WCO Harbour Screening Programme" in programme.aliases

@@ -744,7 +744,10 @@ def _owned_names(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     for m in bodies:
         owner = ending.get(m.first)
         if owner is not None and m.kind is Kind.PROGRAMME:
-            m = replace(m, surfaces=(*m.surfaces, ctx.text(owner.first, m.last)))
+            first = owner.first
+            while ctx.words[first - 1 : first] == ("-",) and first - 1 in ending:
+                first = ending[first - 1].first  # 'the UNODC-WCO Container Control Programme': both owners
+            m = replace(m, surfaces=(*m.surfaces, ctx.text(first, m.last)))
         out.append(m)
     return out
 
