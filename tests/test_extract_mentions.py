@@ -323,3 +323,20 @@ def test_two_hyphenated_owners_before_a_programme_are_one_surface() -> None:
     )
     [programme] = [e for e in ex.entities if e.kind is Kind.PROGRAMME]
     assert "UNODC-WCO Harbour Screening Programme" in programme.aliases
+
+
+def test_an_acronym_after_and_the_names_only_the_second_body() -> None:
+    found = partners("Yesterday, the Royal Harbour Police and the Port Screening Agency (PSA) met.")
+    assert "Port Screening Agency" in found
+    assert not any(name.startswith("Police and") for name in found)
+
+
+def test_an_acronym_after_and_the_region_keeps_the_region_in_its_name() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe Harbour Data Network for Asia and the Pacific (HDNAP) shares alerts.",
+            "memory://b",
+            title="Bodies",
+        )
+    )
+    assert "Harbour Data Network for Asia and the Pacific" in {e.label for e in ex.entities}

@@ -30,6 +30,15 @@ def _capitalised_run_before(ctx: Context, end: int, limit: int = 12) -> int:
     such as 'Participants' above the paragraph is no part of the name)."""
     start = end
     while start > max(0, end - limit) and ctx.sent_of[start - 1] == ctx.sent_of[end - 1]:
+        if (
+            ctx.folded[start - 2 : start] == ("and", "the")
+            and ctx.is_capitalised(start - 3)
+            and gazetteer.place_index().match_at(
+                list(ctx.words[start : start + 4]), list(ctx.folded[start : start + 4]), 0
+            )
+            is None
+        ):
+            break  # 'the Royal Thai Police and the Philippine Drug Enforcement Agency (PDEA)': two names
         if ctx.is_capitalised(start - 1) or (ctx.folded[start - 1] in CONNECTORS and start - 1 > 0):
             start -= 1
         else:
