@@ -340,3 +340,16 @@ def test_an_acronym_after_and_the_region_keeps_the_region_in_its_name() -> None:
         )
     )
     assert "Harbour Data Network for Asia and the Pacific" in {e.label for e in ex.entities}
+
+
+def test_a_demonym_before_a_body_the_text_defines_is_its_country() -> None:
+    found = based_in("Yesterday, the Dutch Harbour Fraud Investigation Service (HFIS) raided offices.")
+    assert ("Harbour Fraud Investigation Service", "Netherlands") in found
+
+
+def test_a_demonym_before_a_known_international_body_is_no_seat() -> None:
+    assert based_in("Yesterday, the Dutch Europol liaison officers met.") == set()
+
+
+def test_hellenic_names_greece() -> None:
+    assert ("Police of Greece", "Greece") in based_in("Yesterday, the Hellenic Police arrested suspects.")

@@ -667,7 +667,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         for h in gazetteer.find(words, folded, [gazetteer.place_index()])
     ]
     places = regions_as_written(ctx, places)
-    bodies = _field_units(ctx, bodies, places)
+    bodies = _field_units(ctx, _demonym_before(ctx, bodies), places)
     taken = [False] * len(ctx)
     for m in bodies:
         for k in range(m.first, m.last):
@@ -701,6 +701,29 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)
+
+
+def _demonym_before(ctx: Context, bodies: list[Mention]) -> list[Mention]:
+    """'the Dutch Fiscal Information and Investigation Service (FIOD)': a demonym right before a body the text
+    itself names (not a known one) tells the body's country and is part of how it is written."""
+    registry, demonyms = gazetteer.registry_keys(), gazetteer.demonyms()
+    ends = {m.last for m in bodies}
+    out = []
+    for m in bodies:
+        k = m.first - 1
+        place = demonyms.get(ctx.folded[k]) if k >= 0 and ctx.is_capitalised(k) else None
+        if (
+            place is None
+            or m.kind is not Kind.PARTNER
+            or m.key in registry
+            or m.country is not None
+            or k + 1 in ends  # the demonym closes another name
+            or ctx.sent_of[k] != ctx.sent_of[m.first]
+        ):
+            out.append(m)
+            continue
+        out.append(replace(m, first=k, surfaces=(*m.surfaces, ctx.text(k, m.last)), country=place.key))
+    return out
 
 
 def _served(ctx: Context, place: Mention) -> bool:
