@@ -136,6 +136,10 @@ def regions_as_written(ctx: Context, places: list[Mention]) -> list[Mention]:
         if halves:
             out += halves
             continue
+        elided = _elided_region(ctx, m, known)
+        if elided is not None:
+            out += [elided, m]
+            continue
         first = _directions_before(ctx, m.first)
         if first < m.first:
             label = ctx.text(first, m.last)
@@ -158,6 +162,22 @@ def _halves(ctx: Context, m: Mention, known: dict[tuple[Kind, str], gazetteer.Pl
             return []
         out.append(Mention(a, b, Known(place.key, place.label), (ctx.text(a, b),)))
     return out
+
+
+def _elided_region(
+    ctx: Context, m: Mention, known: dict[tuple[Kind, str], gazetteer.Place]
+) -> Mention | None:
+    """'Latin and Central America': the word before 'and' with the region's last word names a second region
+    (Latin America) when it is no direction ('West and Central Asia' is one region, read as written)."""
+    k = m.first - 2
+    if k < 0 or m.last - m.first < 2 or ctx.folded[m.first - 1] != "and" or not ctx.is_capitalised(k):
+        return None
+    if ctx.folded[k] in DIRECTIONS or ctx.sent_of[k] != ctx.sent_of[m.first]:
+        return None
+    place = known.get((Kind.REGION, slugify(f"{ctx.words[k]} {ctx.text(m.first + 1, m.last)}")))
+    if place is None:
+        return None
+    return Mention(k, k + 1, Known(place.key, place.label), (place.label,))
 
 
 def _directions_before(ctx: Context, first: int) -> int:
