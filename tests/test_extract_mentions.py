@@ -353,3 +353,24 @@ def test_a_demonym_before_a_known_international_body_is_no_seat() -> None:
 
 def test_hellenic_names_greece() -> None:
     assert ("Police of Greece", "Greece") in based_in("Yesterday, the Hellenic Police arrested suspects.")
+
+
+def test_a_name_closed_by_its_country_and_a_second_name_are_two_bodies() -> None:
+    found = based_in("Yesterday, the Harbour Administration of Montenegro and Albanian Customs met.")
+    assert ("Harbour Administration", "Montenegro") in found
+    assert ("Customs of Albania", "Albania") in found
+
+
+def test_a_country_named_with_and_closes_no_name() -> None:
+    assert ("Harbour Ministry", "Trinidad and Tobago") in based_in(
+        "Yesterday, the Harbour Ministry of Trinidad and Tobago met."
+    )
+
+
+def test_a_country_after_a_bracketed_acronym_is_the_bodys_seat() -> None:
+    found = based_in("Yesterday, the Harbour Drug Secretariat (HDS) of Paraguay seized cocaine.")
+    assert ("Harbour Drug Secretariat", "Paraguay") in found
+
+
+def test_a_region_after_a_bracketed_acronym_is_no_seat() -> None:
+    assert based_in("Yesterday, the Harbour Drug Secretariat (HDS) of the Caribbean met.") == set()

@@ -108,7 +108,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         while j < n and not taken[j] and ctx.sent_of[j] == ctx.sent_of[i]:
             if ctx.folded[j] == "and" and ctx.folded[j + 1 : j + 2] == ("the",) and j > i:
                 break  # 'the Migration Authority and the Customs Office': two bodies
-            if ctx.folded[j] == "and" and j > i and _two_names(ctx, j):
+            if ctx.folded[j] == "and" and j > i and _two_names(ctx, j, {j - 1, j} & place_tokens == {j - 1}):
                 break  # 'the Canada Border Services Agency and French Border Police': two bodies
             if ctx.is_capitalised(j) or (ctx.folded[j] in CONNECTORS and ctx.is_capitalised(j + 1)):
                 j += 1
@@ -452,11 +452,13 @@ def _names_an_event(ctx: Context, k: int) -> bool:
     return ctx.folded[k : k + 1] != () and ctx.folded[k] in EVENT_TRIGGERS
 
 
-def _two_names(ctx: Context, j: int) -> bool:
-    """'X Agency and Y Police', 'KPA and Kenya Navy': a head word (or an acronym) on each side of 'and' ends
-    two names, not one."""
+def _two_names(ctx: Context, j: int, after_place: bool = False) -> bool:
+    """'X Agency and Y Police', 'KPA and Kenya Navy', 'the X Office of Malta and Albanian Customs':
+    a head word, an acronym or a country closing a name on the left of 'and', a name with its own head on the
+    right: two names, not one."""
     acronym = len(ctx.words[j - 1]) > 1 and ctx.words[j - 1].isupper()  # 'KPA and Kenya Navy'
-    if (ctx.folded[j - 1] not in ORG_HEADS - {"customs"} and not acronym) or not ctx.is_capitalised(j + 1):
+    closed = ctx.folded[j - 1] in ORG_HEADS - {"customs"} or acronym or after_place
+    if not closed or not ctx.is_capitalised(j + 1):
         return False  # 'Customs and Border Protection' names one service
     k = j + 1
     while k < len(ctx) and ctx.is_capitalised(k) and k - j <= 6:
@@ -667,7 +669,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         for h in gazetteer.find(words, folded, [gazetteer.place_index()])
     ]
     places = regions_as_written(ctx, places)
-    bodies = _field_units(ctx, _demonym_before(ctx, bodies), places)
+    bodies = _field_units(ctx, _country_after_acronym(ctx, _demonym_before(ctx, bodies), places), places)
     taken = [False] * len(ctx)
     for m in bodies:
         for k in range(m.first, m.last):
@@ -723,6 +725,24 @@ def _demonym_before(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             out.append(m)
             continue
         out.append(replace(m, first=k, surfaces=(*m.surfaces, ctx.text(k, m.last)), country=place.key))
+    return out
+
+
+def _country_after_acronym(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the National Anti-Drug Secretariat (SENAD) of Paraguay': the country after the bracketed acronym is
+    the body's, as in 'the National Anti-Drug Secretariat of Paraguay'."""
+    registry = gazetteer.registry_keys()
+    countries = {p.first: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for m in bodies:
+        k = m.last
+        bracketed = ctx.words[k : k + 1] == ("(",) and ctx.words[k + 2 : k + 3] == (")",)
+        at = k + 4 + (ctx.folded[k + 4 : k + 5] == ("the",))
+        place = countries.get(at) if bracketed and ctx.folded[k + 3 : k + 4] in {("of",), ("in",)} else None
+        if place is None or m.kind is not Kind.PARTNER or m.key in registry or m.country is not None:
+            out.append(m)
+            continue
+        out.append(replace(m, country=place.key))
     return out
 
 
