@@ -180,3 +180,23 @@ def test_a_dateline_in_arabic_digits_gives_the_year_of_a_day_without_one() -> No
 )
 def test_american_ranges_and_weekdays_before_dates(text: str, spans: list[tuple[str, str | None]]) -> None:
     assert [(d.start, d.end) for d in find_dates(text, 2021, 0, "2021-03-04")] == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("Harbour drills took place in late June at sea.", [("2021-06", None)]),
+        ("In June, harbour drills took place.", [("2021-06", None)]),
+        ("Harbour drills may take place.", []),
+        ("The drills of last year were shorter.", [("2020", None)]),
+        ("The drills of this year were longer.", [("2021", None)]),
+        ("The drills began on 24.07.2019 at dawn.", [("2019-07-24", None)]),
+        ("The drills began on 07/24/2019 at dawn.", [("2019-07-24", None)]),
+        ("The drills began on 05/04/2019 at dawn.", [("2019-04-05", None)]),
+        ("Version 3.5 2019 of the manual.", []),
+    ],
+)
+def test_months_without_a_year_numeric_dates_and_years_told_relatively(
+    text: str, spans: list[tuple[str, str | None]]
+) -> None:
+    assert [(d.start, d.end) for d in find_dates(text, 2021, 0, "2021-03-04")] == spans

@@ -51,6 +51,7 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     month_en = rf"(?:{'|'.join(n.capitalize() for n in (english + ' ' + short).split())})\.?"
     long_names = [n for n in MONTHS if len(n) >= 5 or n in english.split() or n in ("mai", "juin")]
     month_long = rf"(?:{either_case(long_names)})"
+    month_en_long = rf"(?:{'|'.join(n.capitalize() for n in english.split())})"
     day = r"(\d{1,2})(?:st|nd|rd|th|er|º)?"
     dash = r"(?:\s*(?:-|–|—)\s*|\s+(?:to|and|until|till|through|al|a|au|y|e|et)\s+(?:el\s+|le\s+)?)"
     of = r"\s+(?:of\s+|de\s+)?"
@@ -67,11 +68,20 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         ("day", rf"\b{day}{of}({month}){of_year}?(?!\w)"),
         ("us_day", rf"\b({month_en})\s+{day}(?!\d),?(?:\s+{year}\b)?"),
         ("month", rf"\b({month_long}),?\s+(?:de\s+|of\s+)?{year}\b"),
+        ("numeric", rf"\b(\d{{1,2}})([/.])(\d{{1,2}})\2{year}\b"),
+        # 'in June', 'in late June': the month of the year the story is dated in
+        (
+            "month_only",
+            rf"\b(?i:in|during|since|until|by|of)\s+(?i:(?:early|mid|late)\s*-?\s*)?({month_en_long})\b(?![\s,]*\d)",
+        ),
         ("years", rf"\b{year}\s*(?:-|–|to)\s*{year}\b"),
         ("year", rf"\b(?:in|during|since|throughout|until|by|early|late|mid-|en|em|durante)\s*{year}\b"),
         # 'on Tuesday' alone; 'on Tuesday 5 March' is the date that follows it
         ("weekday", rf"\b(?:(last|this|next|on|past)\s+)({weekday})\b(?!{dated})"),
-        ("relative", r"\b(yesterday|today|last\s+week|last\s+month|this\s+month|ayer|hier|ontem)\b"),
+        (
+            "relative",
+            r"\b(yesterday|today|last\s+week|last\s+month|this\s+month|last\s+year|this\s+year|ayer|hier|ontem)\b",
+        ),
     )
     return tuple((name, re.compile(rx, re.I if name in ("weekday", "relative") else 0)) for name, rx in specs)
 
@@ -86,6 +96,9 @@ def context_year(text: str, issued: str | None) -> int | None:
 
 def _relative(kind: str, g: tuple[str | None, ...], issued: str | None) -> str | None:
     """'last Tuesday', 'yesterday', 'last month' against the publication date; None without one."""
+    said = " ".join((g[0] or "").lower().split())
+    if kind == "relative" and said in ("this year", "last year"):
+        return str(int(issued[:4]) - (said == "last year")) if issued and issued[:4].isdigit() else None
     if issued and len(issued) == 7 and kind == "relative":  # a month-only dateline: 'today' is that month
         word = " ".join((g[0] or "").lower().split())
         return issued if word in ("today", "this month") else None
@@ -154,6 +167,12 @@ def _convert(kind: str, g: tuple[str | None, ...], year: int | None) -> tuple[st
         return _iso(y(g[2]), _month(g[0] or ""), int(g[1] or 0)), None
     if kind == "month":
         return _iso(int(g[1] or 0), _month(g[0] or ""), None), None
+    if kind == "month_only":
+        return _iso(year, _month(g[0] or ""), None), None
+    if kind == "numeric":
+        a, b = int(g[0] or 0), int(g[2] or 0)
+        day, month = (b, a) if b > 12 else (a, b)  # day first unless it cannot be
+        return (_iso(int(g[3] or 0), month, day) if 1 <= month <= 12 else None), None
     if kind == "years":
         first, last = g[0] or "", g[1] or ""
         return (first, last) if first < last else (first, None)
