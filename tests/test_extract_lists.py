@@ -55,3 +55,10 @@ def test_a_group_then_a_verb_lists_nothing() -> None:
 
 def test_including_opens_no_list_of_its_own() -> None:
     assert listed_after("Help came from many sides, including Europol.", "from") == []
+
+
+def test_a_unit_named_with_its_owner_in_front_is_the_item() -> None:
+    found = listed_after(
+        "Help came from Europol, the OSCE Harbour Management Staff College and Frontex.", "from"
+    )
+    assert found == ["Europol", "OSCE Harbour Management Staff College", "Frontex"]

@@ -374,3 +374,11 @@ def test_a_country_after_a_bracketed_acronym_is_the_bodys_seat() -> None:
 
 def test_a_region_after_a_bracketed_acronym_is_no_seat() -> None:
     assert based_in("Yesterday, the Harbour Drug Secretariat (HDS) of the Caribbean met.") == set()
+
+
+def test_a_known_acronym_before_a_new_bodys_name_is_named_too() -> None:
+    found = partners("Trainers of the OSCE Harbour Management Staff College took part.")
+    assert {
+        "OSCE Harbour Management Staff College",
+        "Organization for Security and Co-operation in Europe",
+    } <= found

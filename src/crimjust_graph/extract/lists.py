@@ -71,6 +71,9 @@ class Mentions:
                 if owned is not None and owned.kind is Kind.PROGRAMME and m.kind is Kind.PARTNER:
                     i = m.last  # 'funded by the EU Global Illicit Flows Programme': the programme is named
                     continue
+                if owned is not None and m.kind is Kind.PARTNER and _unit_of(ctx, m, owned):
+                    i = m.last  # 'the OSCE Border Management Staff College': the unit is the item
+                    continue
                 if ctx.words[m.last : m.last + 2] in POSSESSIVE and m.last + 2 in self.by_first:
                     i = m.last + 2  # "the Dominican Republic's National Drug Control Directorate": the body
                     continue
@@ -181,6 +184,11 @@ class Mentions:
             if m.kind in kinds:
                 best = m
         return best
+
+
+def _unit_of(ctx: Context, owner: Mention, unit: Mention) -> bool:
+    """Whether `unit` is a body named with its owner in front ('OSCE' + 'Border Management Staff College')."""
+    return unit.kind is Kind.PARTNER and unit.known.label.startswith(ctx.text(owner.first, owner.last) + " ")
 
 
 def _organ_of(ctx: Context, k: int) -> bool:

@@ -400,7 +400,8 @@ def _owner_in_name(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             continue
         label = ctx.text(m.first, unit.last)
         merged.add(unit.first)
-        out.append(Mention(m.first, unit.last, known_as(Kind.PARTNER, label), (label, *unit.surfaces)))
+        out.append(m)  # the owner is named too (SCHEMA convention 9); the unit's name keeps it in front
+        out.append(Mention(unit.first, unit.last, known_as(Kind.PARTNER, label), (label, *unit.surfaces)))
     return out
 
 
