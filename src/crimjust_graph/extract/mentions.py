@@ -29,6 +29,7 @@ from crimjust_graph.extract.learning import (
 from crimjust_graph.extract.places import (
     AREA_BEFORE_DEMONYM,
     adjective_countries,
+    coordinated_towns,
     demonym_countries,
     regions_as_written,
     subdivisions,
@@ -701,6 +702,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     places += adjective_countries(ctx, places, body_tokens)
     places += subdivisions(ctx, places, body_tokens)
     places += towns_with_country(ctx, places, body_tokens)
+    places += coordinated_towns(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.gazetteer import Known
 from crimjust_graph.extract.heads import Mention
-from crimjust_graph.extract.tokens import Context
+from crimjust_graph.extract.tokens import STOPWORDS, Context
 from crimjust_graph.model import Kind
 from crimjust_graph.vocab import slugify
 
@@ -95,6 +95,43 @@ def towns_with_country(ctx: Context, places: list[Mention], taken: set[int]) -> 
         name = " ".join(w if not w.isupper() else w.capitalize() for w in ctx.words[first:comma])
         town = Known((Kind.CITY, slugify(name)), name)
         out.append(Mention(first, comma, town, (ctx.text(first, comma),), country.key))
+    return out
+
+
+def coordinated_towns(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
+    """'the ports of Callao and Paita', 'at Tema and Takoradi': a single capitalised word the gazetteer lacks,
+    joined by 'and' to a known city, is a town of that city's country (a coordinated list of one kind)."""
+    known = {k for p in places for k in range(p.first, p.last)} | taken
+    by_key = gazetteer.place_by_key()
+    out: list[Mention] = []
+    for city in places:
+        if city.kind is not Kind.CITY:
+            continue
+        after, before = city.last + 1, city.first - 2
+        for k, joint in ((after, city.last), (before, city.first - 1)):
+            if k < 1 or k >= len(ctx) or ctx.folded[joint] != "and":
+                continue
+            if ctx.sent_of[k] != ctx.sent_of[city.first]:
+                continue
+            word = ctx.words[k]
+            if (
+                k in known
+                or not word.isalpha()
+                or len(word) < 3
+                or word.isupper()
+                or not ctx.is_capitalised(k)
+                or ctx.folded[k] in STOPWORDS
+                or ctx.folded[k] in gazetteer.demonyms()
+                or ctx.is_capitalised(k + 1)
+                or (ctx.is_capitalised(k - 1) and k - 1 != city.last - 1 and k == before)
+            ):
+                continue
+            if k == before and ctx.folded[k - 1] not in {"in", "at", "of", ","}:
+                continue
+            place = by_key.get(city.key)
+            town = Known((Kind.CITY, slugify(word)), word)
+            out.append(Mention(k, k + 1, town, (word,), place.parent if place is not None else None))
+            known.add(k)
     return out
 
 
