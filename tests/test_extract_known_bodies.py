@@ -75,3 +75,9 @@ def test_a_un_office_at_a_city_is_one_body() -> None:
     found = entities("Officers met at the United Nations Office at Nairobi (UNON) last week.")
     assert found.get("United Nations Office at Nairobi") is Kind.PARTNER
     assert "United Nations" not in found
+
+
+@pytest.mark.parametrize("written", ["MAOC (N)", "MAOC-N", "MAOC"])
+def test_the_maritime_centre_in_its_usual_short_forms(written: str) -> None:
+    found = entities(f"Analysts of the {written} tracked a harbour tug.")
+    assert found.get("Maritime Analysis and Operations Centre - Narcotics") is Kind.PARTNER
