@@ -24,7 +24,7 @@ def entities(text: str) -> dict[str, Kind]:
             "Global Action against Trafficking in Persons and the Smuggling of Migrants",
             Kind.PROGRAMME,
         ),
-        ("Officers of the NDLEA seized parcels.", "National Drug Law Enforcement Agency", Kind.PARTNER),
+        ("Officers of the EFCC seized parcels.", "Economic and Financial Crimes Commission", Kind.PARTNER),
         (
             "The Passenger and Cargo Border Team trained officers.",
             "Passenger and Cargo Border Team",
@@ -48,10 +48,10 @@ def based_in(text: str) -> set[tuple[str, str]]:
 
 
 def test_a_known_national_body_is_based_in_its_country_when_the_text_names_it() -> None:
-    assert ("National Drug Law Enforcement Agency", "Nigeria") in based_in(
-        "The NDLEA seized parcels at the port of Lagos, Nigeria."
+    assert ("Economic and Financial Crimes Commission", "Nigeria") in based_in(
+        "The EFCC seized parcels at the port of Lagos, Nigeria."
     )
-    assert based_in("The NDLEA seized parcels.") == set()
+    assert based_in("The EFCC seized parcels.") == set()
 
 
 def test_a_text_defining_a_known_acronym_for_another_name_keeps_its_own() -> None:
