@@ -139,3 +139,64 @@ def test_last_week_against_the_dateline_and_not_the_dateline_itself() -> None:
     )
     (event,) = [e for e in extract(doc).entities if e.kind is Kind.EVENT]
     assert event.start == "2023-06"
+
+
+@pytest.mark.parametrize(
+    ("body", "iso"),
+    [
+        ("٢٠ يوليو، ٢٠١٨\n\nThe harbour course ended.", "2018-07-20"),
+        ("۳ مارس ۲۰۲۱\n\nThe harbour course ended.", "2021-03-03"),
+        ("20 July 2018\n\nThe harbour course ended.", "2018-07-20"),
+        ("On 20 July 2018 the harbour course ended.\n\nMore.", None),
+        ("٢٠ يوليو\n\nThe harbour course ended.", None),
+    ],
+)
+def test_a_date_alone_opening_the_body_is_the_dateline(body: str, iso: str | None) -> None:
+    found = opening_dateline("Harbour news\n\n" + body)
+    assert (found[0] if found else None) == iso
+
+
+def test_a_dateline_in_arabic_digits_gives_the_year_of_a_day_without_one() -> None:
+    ex = extract(
+        document_from_text(
+            "Harbour news\n\n٢٠ يوليو، ٢٠١٨\n\nThe 25 June workshop in Lisbon trained harbour officers.",
+            "memory://arabic",
+            title="Harbour news",
+        )
+    )
+    assert [e.start for e in ex.entities if e.kind is Kind.EVENT] == ["2018-06-25"]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("Harbour drills ran April 15-26 - with ships.", [("2021-04-15", "2021-04-26")]),
+        ("Drills ran from November 30 to December 1, 2022.", [("2022-11-30", "2022-12-01")]),
+        ("Drills ran November 30 - December 1 at sea.", [("2021-11-30", "2021-12-01")]),
+        ("On Tuesday 5 March the drills began.", [("2021-03-05", None)]),
+        ("On Tuesday, the drills began.", [("2021-03-02", None)]),
+        ("May 5 and 60 officers joined.", [("2021-05-05", None)]),
+    ],
+)
+def test_american_ranges_and_weekdays_before_dates(text: str, spans: list[tuple[str, str | None]]) -> None:
+    assert [(d.start, d.end) for d in find_dates(text, 2021, 0, "2021-03-04")] == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("Harbour drills took place in late June at sea.", [("2021-06", None)]),
+        ("In June, harbour drills took place.", [("2021-06", None)]),
+        ("Harbour drills may take place.", []),
+        ("The drills of last year were shorter.", [("2020", None)]),
+        ("The drills of this year were longer.", [("2021", None)]),
+        ("The drills began on 24.07.2019 at dawn.", [("2019-07-24", None)]),
+        ("The drills began on 07/24/2019 at dawn.", [("2019-07-24", None)]),
+        ("The drills began on 05/04/2019 at dawn.", [("2019-04-05", None)]),
+        ("Version 3.5 2019 of the manual.", []),
+    ],
+)
+def test_months_without_a_year_numeric_dates_and_years_told_relatively(
+    text: str, spans: list[tuple[str, str | None]]
+) -> None:
+    assert [(d.start, d.end) for d in find_dates(text, 2021, 0, "2021-03-04")] == spans

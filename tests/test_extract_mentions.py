@@ -230,3 +230,155 @@ def test_a_plural_head_before_a_country_list_names_one_body_per_country() -> Non
 
 def test_a_plural_head_before_one_country_is_left_alone() -> None:
     assert not any("Customs Service of" in name for name in partners("The Customs Services of Ghana met."))
+
+
+def test_a_country_after_and_belongs_to_the_next_body() -> None:
+    found = based_in(
+        "Officers of Malta's National Drug Control Directorate and the Norway Narcotics Control Commission "
+        "took part."
+    )
+    assert ("National Drug Control Directorate of Malta", "Malta") in found
+    assert ("Narcotics Control Commission of Norway", "Norway") in found
+    assert not any(body.startswith("National Drug") and place == "Norway" for body, place in found)
+
+
+def test_a_country_after_of_still_names_the_bodys_seat() -> None:
+    found = based_in("Officers of the National Harbour Directorate of Malta took part.")
+    assert any(place == "Malta" for _, place in found)
+
+
+def test_a_division_is_a_body_of_its_country() -> None:
+    found = based_in("Officers of the Anti-Smuggling Division of Malta took part.")
+    assert ("Anti-Smuggling Division", "Malta") in found
+
+
+def test_a_division_of_labour_is_no_body() -> None:
+    assert partners("The division of labour between Malta's agencies was discussed.") == set()
+
+
+def test_an_acute_accent_as_apostrophe_keeps_the_name_whole() -> None:
+    found = partners("Prosecutors from the Attorney General´s Office of Malta took part.")
+    assert "Attorney General´s Office of Malta" in found
+
+
+def test_a_city_opening_a_generic_name_is_the_bodys_seat() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nTrainers came from the Boston Police Department.", "memory://b", title="Bodies"
+        )
+    )
+    labels = {e.key: e.label for e in ex.entities}
+    based = {(labels[r.subject], labels[r.object]) for r in ex.relations if r.predicate.value == "basedIn"}
+    assert ("Boston Police Department", "Boston") in based
+    assert "Boston" in labels.values()  # the city still counts as mentioned
+
+
+def test_a_city_in_another_sentence_is_no_seat() -> None:
+    assert based_in("Officers met in Boston. The Police Department trained them.") == set()
+
+
+def test_coordinated_qualifiers_before_police_are_two_forces() -> None:
+    found = based_in("Trainers came from the judicial and national police in Malta.")
+    assert ("Judicial Police of Malta", "Malta") in found
+    assert ("National Police of Malta", "Malta") in found
+
+
+def test_police_officers_of_a_country_are_no_force() -> None:
+    assert partners("Police officers of Malta and the police of Norway met.") == set()
+
+
+def test_a_venue_named_after_its_city_is_not_based_there() -> None:
+    assert not any(place == "Vienna" for _, place in based_in("Experts met at the Vienna Harbour Centre."))
+
+
+def test_a_policy_framework_is_no_programme() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nUnder the EU Policy Cycle - EMPACT, harbour police of ten countries checked ships.",
+            "memory://b",
+            title="Bodies",
+        )
+    )
+    assert not [e.label for e in ex.entities if e.kind is Kind.PROGRAMME]
+
+
+def test_two_peoples_before_one_head_name_no_body() -> None:
+    found = partners("Yesterday, the Central Asian and Maltese Customs officials met in Valletta.")
+    assert not any("Customs" in name for name in found)
+
+
+def test_a_country_named_with_and_still_heads_its_body() -> None:
+    assert "Trinidad and Tobago Harbour Police Service" in partners(
+        "Officers of the Trinidad and Tobago Harbour Police Service met."
+    )
+
+
+def test_two_hyphenated_owners_before_a_programme_are_one_surface() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe UNODC-WCO Harbour Screening Programme trained officers.",
+            "memory://b",
+            title="Bodies",
+        )
+    )
+    [programme] = [e for e in ex.entities if e.kind is Kind.PROGRAMME]
+    assert "UNODC-WCO Harbour Screening Programme" in programme.aliases
+
+
+def test_an_acronym_after_and_the_names_only_the_second_body() -> None:
+    found = partners("Yesterday, the Royal Harbour Police and the Port Screening Agency (PSA) met.")
+    assert "Port Screening Agency" in found
+    assert not any(name.startswith("Police and") for name in found)
+
+
+def test_an_acronym_after_and_the_region_keeps_the_region_in_its_name() -> None:
+    ex = extract(
+        document_from_text(
+            "Bodies\n\nThe Harbour Data Network for Asia and the Pacific (HDNAP) shares alerts.",
+            "memory://b",
+            title="Bodies",
+        )
+    )
+    assert "Harbour Data Network for Asia and the Pacific" in {e.label for e in ex.entities}
+
+
+def test_a_demonym_before_a_body_the_text_defines_is_its_country() -> None:
+    found = based_in("Yesterday, the Dutch Harbour Fraud Investigation Service (HFIS) raided offices.")
+    assert ("Harbour Fraud Investigation Service", "Netherlands") in found
+
+
+def test_a_demonym_before_a_known_international_body_is_no_seat() -> None:
+    assert based_in("Yesterday, the Dutch Europol liaison officers met.") == set()
+
+
+def test_hellenic_names_greece() -> None:
+    assert ("Police of Greece", "Greece") in based_in("Yesterday, the Hellenic Police arrested suspects.")
+
+
+def test_a_name_closed_by_its_country_and_a_second_name_are_two_bodies() -> None:
+    found = based_in("Yesterday, the Harbour Administration of Montenegro and Albanian Customs met.")
+    assert ("Harbour Administration", "Montenegro") in found
+    assert ("Customs of Albania", "Albania") in found
+
+
+def test_a_country_named_with_and_closes_no_name() -> None:
+    assert ("Harbour Ministry", "Trinidad and Tobago") in based_in(
+        "Yesterday, the Harbour Ministry of Trinidad and Tobago met."
+    )
+
+
+def test_a_country_after_a_bracketed_acronym_is_the_bodys_seat() -> None:
+    found = based_in("Yesterday, the Harbour Drug Secretariat (HDS) of Paraguay seized cocaine.")
+    assert ("Harbour Drug Secretariat", "Paraguay") in found
+
+
+def test_a_region_after_a_bracketed_acronym_is_no_seat() -> None:
+    assert based_in("Yesterday, the Harbour Drug Secretariat (HDS) of the Caribbean met.") == set()
+
+
+def test_a_known_acronym_before_a_new_bodys_name_is_named_too() -> None:
+    found = partners("Trainers of the OSCE Harbour Management Staff College took part.")
+    assert {
+        "OSCE Harbour Management Staff College",
+        "Organization for Security and Co-operation in Europe",
+    } <= found

@@ -83,3 +83,24 @@ def test_a_city_name_after_a_first_name_is_a_persons() -> None:
 
 def test_a_city_after_a_preposition_or_an_acronym_stays_a_city() -> None:
     assert {"Lima", "Dakar"} <= cities("Officers met in Lima. The UNODC Dakar team helped.")
+
+
+def test_a_region_word_before_and_shares_the_next_regions_noun() -> None:
+    assert regions("Harbour links to Latin and Central America grew.") == {"Latin America", "Central America"}
+
+
+def test_a_country_before_and_shares_no_regions_noun() -> None:
+    assert regions("Harbour links between Malta and Central America grew.") == {"Central America"}
+
+
+def test_an_unknown_word_joined_to_a_known_city_is_a_town() -> None:
+    assert cities("Containers were checked at Tema and Harbourtown last week.") == {"Tema", "Harbourtown"}
+    assert cities("Cocaine left from the ports of Quayside and Callao.") == {"Quayside", "Callao"}
+
+
+def test_a_persons_name_after_a_city_is_no_town() -> None:
+    assert cities("The ministers met in Accra and Kofi Harbour spoke.") == {"Accra"}
+
+
+def test_a_lower_case_word_after_a_city_is_no_town() -> None:
+    assert cities("The ministers met in Accra and spoke.") == {"Accra"}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from crimjust_graph.documents import MONTHS
+from crimjust_graph.documents import MONTHS, parse_dateline
 
 
 @dataclass(frozen=True)
@@ -51,24 +51,37 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     month_en = rf"(?:{'|'.join(n.capitalize() for n in (english + ' ' + short).split())})\.?"
     long_names = [n for n in MONTHS if len(n) >= 5 or n in english.split() or n in ("mai", "juin")]
     month_long = rf"(?:{either_case(long_names)})"
+    month_en_long = rf"(?:{'|'.join(n.capitalize() for n in english.split())})"
     day = r"(\d{1,2})(?:st|nd|rd|th|er|º)?"
     dash = r"(?:\s*(?:-|–|—)\s*|\s+(?:to|and|until|till|through|al|a|au|y|e|et)\s+(?:el\s+|le\s+)?)"
     of = r"\s+(?:of\s+|de\s+)?"
     year = r"((?:19|20)\d{2})"
     of_year = rf"(?:,?\s+(?:de\s+)?{year}\b)"
     weekday = rf"(?:{'|'.join(_WEEKDAYS)})"
+    dated = rf",?\s+(?:the\s+)?\d|,?\s+{month_en}\s+\d"  # a date right after a weekday names the day
     specs = (
         ("iso", rf"\b{year}-(\d{{2}})-(\d{{2}})\b"),
         ("cross", rf"\b{day}{of}({month}){dash}{day}{of}({month}){of_year}?"),
         ("range", rf"\b{day}{dash}{day}{of}({month}){of_year}?"),
-        ("us_range", rf"\b({month_en})\s+{day}{dash}{day},?\s+{year}\b"),
+        ("us_cross", rf"\b({month_en})\s+{day}{dash}({month_en})\s+{day}(?!\d)(?:,?\s+{year}\b)?"),
+        ("us_range", rf"\b({month_en})\s+{day}{dash}{day}(?!\d)(?:,?\s+{year}\b)?"),
         ("day", rf"\b{day}{of}({month}){of_year}?(?!\w)"),
         ("us_day", rf"\b({month_en})\s+{day}(?!\d),?(?:\s+{year}\b)?"),
         ("month", rf"\b({month_long}),?\s+(?:de\s+|of\s+)?{year}\b"),
+        ("numeric", rf"\b(\d{{1,2}})([/.])(\d{{1,2}})\2{year}\b"),
+        # 'in June', 'in late June': the month of the year the story is dated in
+        (
+            "month_only",
+            rf"\b(?i:in|during|since|until|by|of)\s+(?i:(?:early|mid|late)\s*-?\s*)?({month_en_long})\b(?![\s,]*\d)",
+        ),
         ("years", rf"\b{year}\s*(?:-|–|to)\s*{year}\b"),
         ("year", rf"\b(?:in|during|since|throughout|until|by|early|late|mid-|en|em|durante)\s*{year}\b"),
-        ("weekday", rf"\b(?:(last|this|next|on|past)\s+)({weekday})\b"),
-        ("relative", r"\b(yesterday|today|last\s+week|last\s+month|this\s+month|ayer|hier|ontem)\b"),
+        # 'on Tuesday' alone; 'on Tuesday 5 March' is the date that follows it
+        ("weekday", rf"\b(?:(last|this|next|on|past)\s+)({weekday})\b(?!{dated})"),
+        (
+            "relative",
+            r"\b(yesterday|today|last\s+week|last\s+month|this\s+month|last\s+year|this\s+year|ayer|hier|ontem)\b",
+        ),
     )
     return tuple((name, re.compile(rx, re.I if name in ("weekday", "relative") else 0)) for name, rx in specs)
 
@@ -83,6 +96,9 @@ def context_year(text: str, issued: str | None) -> int | None:
 
 def _relative(kind: str, g: tuple[str | None, ...], issued: str | None) -> str | None:
     """'last Tuesday', 'yesterday', 'last month' against the publication date; None without one."""
+    said = " ".join((g[0] or "").lower().split())
+    if kind == "relative" and said in ("this year", "last year"):
+        return str(int(issued[:4]) - (said == "last year")) if issued and issued[:4].isdigit() else None
     if issued and len(issued) == 7 and kind == "relative":  # a month-only dateline: 'today' is that month
         word = " ".join((g[0] or "").lower().split())
         return issued if word in ("today", "this month") else None
@@ -139,6 +155,9 @@ def _convert(kind: str, g: tuple[str | None, ...], year: int | None) -> tuple[st
     if kind == "range":
         yy, mm = y(g[3]), _month(g[2] or "")
         return _iso(yy, mm, int(g[0] or 0)), _iso(yy, mm, int(g[1] or 0))
+    if kind == "us_cross":
+        yy = y(g[4])
+        return _iso(yy, _month(g[0] or ""), int(g[1] or 0)), _iso(yy, _month(g[2] or ""), int(g[3] or 0))
     if kind == "us_range":
         yy, mm = y(g[3]), _month(g[0] or "")
         return _iso(yy, mm, int(g[1] or 0)), _iso(yy, mm, int(g[2] or 0))
@@ -148,6 +167,12 @@ def _convert(kind: str, g: tuple[str | None, ...], year: int | None) -> tuple[st
         return _iso(y(g[2]), _month(g[0] or ""), int(g[1] or 0)), None
     if kind == "month":
         return _iso(int(g[1] or 0), _month(g[0] or ""), None), None
+    if kind == "month_only":
+        return _iso(year, _month(g[0] or ""), None), None
+    if kind == "numeric":
+        a, b = int(g[0] or 0), int(g[2] or 0)
+        day, month = (b, a) if b > 12 else (a, b)  # day first unless it cannot be
+        return (_iso(int(g[3] or 0), month, day) if 1 <= month <= 12 else None), None
     if kind == "years":
         first, last = g[0] or "", g[1] or ""
         return (first, last) if first < last else (first, None)
@@ -163,13 +188,55 @@ _OPENING = re.compile(
 )
 
 
+# Arabic-Indic and Persian digits, the Arabic comma and month names: how sites show dates in that locale.
+_WESTERN = str.maketrans(
+    {**{chr(0x660 + n): str(n) for n in range(10)}, **{chr(0x6F0 + n): str(n) for n in range(10)}, "،": ","}
+)
+_ARABIC_MONTHS = {
+    name: english
+    for names, english in (
+        ("يناير", "January"),
+        ("فبراير", "February"),
+        ("مارس", "March"),
+        ("أبريل ابريل إبريل", "April"),
+        ("مايو", "May"),
+        ("يونيو", "June"),
+        ("يوليو", "July"),
+        ("أغسطس اغسطس", "August"),
+        ("سبتمبر", "September"),
+        ("أكتوبر اكتوبر", "October"),
+        ("نوفمبر", "November"),
+        ("ديسمبر", "December"),
+    )
+    for name in names.split()
+}
+
+
+def _lone_date(text: str, start: int) -> tuple[str, int] | None:
+    """A paragraph that is only a date ('20 July 2018', '٢٠ يوليو، ٢٠١٨') opening the body -> (date, end)."""
+    end = text.find("\n\n", start)
+    end = len(text) if end < 0 else end
+    line = text[start:end]
+    if not line.strip() or len(line) > 40 or "\n" in line.strip():
+        return None
+    line = line.translate(_WESTERN)
+    for name, english in _ARABIC_MONTHS.items():
+        line = line.replace(name, english)
+    found = parse_dateline(line)
+    return (found, end) if found else None
+
+
 def opening_dateline(text: str) -> tuple[str, int] | None:
-    """'CARTAGENA, 14 de junio de 2023 –', 'Dakar, le 5 avril 2022 -', 'Published 20 October 2023' opening the
-    body -> (the publication date, where the dateline ends); only a full date counts."""
+    """'CARTAGENA, 14 de junio de 2023 –', 'Dakar, le 5 avril 2022 -', 'Published 20 October 2023', or a date
+    alone in the body's first paragraph -> (the publication date, where the dateline ends); only a full date
+    counts."""
     title_end = text.find("\n\n")
     if title_end < 0:
         return None
     start = title_end + 2
+    alone = _lone_date(text, start)
+    if alone is not None:
+        return alone
     opening = _OPENING.match(text, start)
     if opening is None:
         return None

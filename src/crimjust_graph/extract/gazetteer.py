@@ -111,7 +111,7 @@ def fold(token: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'"})
 
 
 def _is_acronym_token(token: str) -> bool:
@@ -175,14 +175,15 @@ class AliasIndex:
 
 
 def find(tokens: list[str], folded: list[str], indexes: Iterable[AliasIndex]) -> Iterator[Match]:
-    """Non-overlapping longest matches, left to right, across several indexes."""
+    """Non-overlapping longest matches, left to right; on a tie the later index wins (a name the text
+    defines itself, 'the Harbour Initiative (HSI)', over the registry's HSI)."""
     indexes = tuple(indexes)
     i = 0
     while i < len(tokens):
         best: _Alias | None = None
         for index in indexes:
             hit = index.match_at(tokens, folded, i)
-            if hit is not None and (best is None or len(hit.folded) > len(best.folded)):
+            if hit is not None and (best is None or len(hit.folded) >= len(best.folded)):
                 best = hit
         if best is None:
             i += 1
@@ -338,6 +339,15 @@ def body_countries() -> dict[EntityKey, EntityKey]:
         if row.get("country") in isos:
             out[(Kind(row["kind"]), slugify(row["label"]))] = isos[row["country"]].key
     return out
+
+
+@cache
+def known_words() -> dict[EntityKey, frozenset[str]]:
+    """Each known body's folded words across all its names ('aircop', 'airport', 'communication', ...)."""
+    return {
+        known.key: frozenset(fold(t) for name in names for t in TOKEN.findall(name) if t.isalpha())
+        for known, names in bodies()
+    }
 
 
 @cache

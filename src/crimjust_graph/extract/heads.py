@@ -14,7 +14,7 @@ PROGRAMME_HEADS = frozenset(
 )
 ORG_HEADS = frozenset(
     """ministry police agency office directorate service commission authority unit centre center council
-    coastguard delegation navy army cell college ltd limited inc gmbh
+    coastguard delegation navy army cell college ltd limited inc gmbh division
     symposium secretariat court department bureau institute organization organisation association foundation
     force guard customs gendarmerie prosecution parliament tribunal academy university coalition alliance
     committee board administration observatory federation union bank fund government team""".split()  # noqa: SIM905

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crimjust_graph.extract import gazetteer
-from crimjust_graph.extract.gazetteer import AliasIndex
+from crimjust_graph.extract.gazetteer import AliasIndex, Known
 from crimjust_graph.extract.heads import (
     EVENT_TRIGGERS,
     GENERIC,
@@ -30,6 +30,15 @@ def _capitalised_run_before(ctx: Context, end: int, limit: int = 12) -> int:
     such as 'Participants' above the paragraph is no part of the name)."""
     start = end
     while start > max(0, end - limit) and ctx.sent_of[start - 1] == ctx.sent_of[end - 1]:
+        if (
+            ctx.folded[start - 2 : start] == ("and", "the")
+            and ctx.is_capitalised(start - 3)
+            and gazetteer.place_index().match_at(
+                list(ctx.words[start : start + 4]), list(ctx.folded[start : start + 4]), 0
+            )
+            is None
+        ):
+            break  # 'the Royal Thai Police and the Philippine Drug Enforcement Agency (PDEA)': two names
         if ctx.is_capitalised(start - 1) or (ctx.folded[start - 1] in CONNECTORS and start - 1 > 0):
             start -= 1
         else:
@@ -106,7 +115,7 @@ def learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
         if end - start < 2:
             continue
         long_form = ctx.text(start, end)
-        if inner is not None:
+        if inner is not None and _same_words(ctx, start, end, inner.known):
             index.add(long_form, inner.known)
             continue
         head = head_of(ctx, start, i)
@@ -120,6 +129,13 @@ def learn_acronyms(ctx: Context, hits: list[gazetteer.Match]) -> AliasIndex:
         index.add(long_form, known)
         index.add(short, known)
     return index
+
+
+def _same_words(ctx: Context, start: int, end: int, known: Known) -> bool:
+    """Whether a name written before a known acronym shares a word with that body's known names: 'Airport
+    Communication Project (AIRCOP)' is AIRCOP; 'the Harbour Screening Initiative (HSI)' is the text's own."""
+    words = {w for w in ctx.folded[start:end] if w not in CONNECTORS and w.isalpha()}
+    return bool(words & gazetteer.known_words().get(known.key, frozenset())) or not words
 
 
 def acronym_end(ctx: Context, i: int) -> int:

@@ -16,6 +16,16 @@ PREPOSITIONS = frozenset(
 )
 
 
+# Words that carry a list on after its first items: 'A, B, including C and D', 'A, namely B and C'.
+CONTINUERS = frozenset({"including", "namely", "notably", "particularly", "especially", "such"})
+# A lower-case group naming the kind of the items that follow it in brackets or after 'including':
+# 'national agencies (A, B and C)', 'law enforcement bodies, including A and B'.
+GROUP_NOUNS = frozenset(
+    """agencies authorities institutions bodies organisations organizations partners services forces units
+    ministries entities stakeholders counterparts members agency authority institution""".split()  # noqa: SIM905
+)
+GROUP_LEADS = frozenset({"(", ":", "including", "namely", "such", "notably", "particularly", "especially"})
+
 POSSESSIVE = frozenset({("'", "s"), ("’", "s")})
 BASED = ("-", "based")  # 'the Almaty-based X': the place before it qualifies X
 
@@ -61,6 +71,9 @@ class Mentions:
                 if owned is not None and owned.kind is Kind.PROGRAMME and m.kind is Kind.PARTNER:
                     i = m.last  # 'funded by the EU Global Illicit Flows Programme': the programme is named
                     continue
+                if owned is not None and m.kind is Kind.PARTNER and _unit_of(ctx, m, owned):
+                    i = m.last  # 'the OSCE Border Management Staff College': the unit is the item
+                    continue
                 if ctx.words[m.last : m.last + 2] in POSSESSIVE and m.last + 2 in self.by_first:
                     i = m.last + 2  # "the Dominican Republic's National Drug Control Directorate": the body
                     continue
@@ -78,7 +91,7 @@ class Mentions:
                 ):
                     i += 3  # 'Latin America and the Caribbean (LAC) and West Africa'
 
-            elif ctx.folded[i] in JOINERS:
+            elif ctx.folded[i] in JOINERS or (out and ctx.folded[i] in CONTINUERS):
                 i += 1
             elif out and ctx.words[i + 1 : i + 3] in POSSESSIVE and i + 3 in self.by_first:
                 i += 3  # "the Government of Peru and Spain's Intelligence Centre"
@@ -142,9 +155,24 @@ class Mentions:
                 return self.forward(k, kinds)
             if self.ctx.words[k + 1 : k + 3] in POSSESSIVE and k + 3 in self.by_first:
                 return self.forward(k + 3, kinds)  # "managed by Peru's National Police"
+            if (j := self._group_lead(k)) > k:
+                return self.after(j, kinds, skip=2)  # 'national agencies (A, B and C)': the members
             if self.ctx.folded[k] not in JOINERS and self.ctx.folded[k] not in {"jointly", "an", "a"}:
                 return []
         return []
+
+    def _group_lead(self, k: int) -> int:
+        """Where the list after a lower-case group noun phrase starting at k begins ('national agencies (',
+        'law enforcement bodies, including'), else k: the group names the kind, its members are the items."""
+        ctx, j = self.ctx, k
+        while j < min(k + 4, len(ctx)) and ctx.words[j].isalpha() and ctx.words[j].islower():
+            if ctx.folded[j] in GROUP_NOUNS:
+                lead = j + 1 + (ctx.words[j + 1 : j + 2] == (",",))
+                if ctx.folded[lead : lead + 1] and ctx.folded[lead] in GROUP_LEADS and lead + 1 < len(ctx):
+                    return lead + 1 + (ctx.folded[lead : lead + 2] == ("such", "as"))
+                return k
+            j += 1
+        return k
 
     def nearest_before(self, i: int, kinds: frozenset[Kind], window: int = 25) -> Mention | None:
         """The closest mention of `kinds` ending before token i in the same sentence."""
@@ -156,6 +184,11 @@ class Mentions:
             if m.kind in kinds:
                 best = m
         return best
+
+
+def _unit_of(ctx: Context, owner: Mention, unit: Mention) -> bool:
+    """Whether `unit` is a body named with its owner in front ('OSCE' + 'Border Management Staff College')."""
+    return unit.kind is Kind.PARTNER and unit.known.label.startswith(ctx.text(owner.first, owner.last) + " ")
 
 
 def _organ_of(ctx: Context, k: int) -> bool:

@@ -29,6 +29,7 @@ from crimjust_graph.extract.learning import (
 from crimjust_graph.extract.places import (
     AREA_BEFORE_DEMONYM,
     adjective_countries,
+    coordinated_towns,
     demonym_countries,
     regions_as_written,
     subdivisions,
@@ -56,6 +57,10 @@ class _Countries:
         return cls({p.first: p for p in countries}, {p.last: p for p in reversed(countries)}, by_sentence)
 
 
+# Words that join two names, never a name to its country ('the X Directorate and the Ghana Y Commission').
+_COORDINATORS = frozenset({"and", "&", "et"})
+
+
 def _country_for(
     ctx: Context, first: int, last: int, countries: _Countries, alone: bool
 ) -> tuple[Known | None, int, int]:
@@ -69,7 +74,7 @@ def _country_for(
     if (
         inside is not None
         and inside.first <= last + 2
-        and all(ctx.folded[j] in CONNECTORS for j in range(last, inside.first))
+        and all(ctx.folded[j] in CONNECTORS - _COORDINATORS for j in range(last, inside.first))
     ):
         return inside.known, first, max(last, inside.last)
     trailing = _trailing_country(ctx, last, countries)
@@ -93,6 +98,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
     unplaced: list[Mention] = []
     place_tokens = {k for p in places for k in range(p.first, p.last)}
     countries = _Countries.of(ctx, places)
+    cities = {p.first: p for p in places if p.kind is Kind.CITY}
     i = 0
     n = len(ctx)
     while i < n:
@@ -103,7 +109,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         while j < n and not taken[j] and ctx.sent_of[j] == ctx.sent_of[i]:
             if ctx.folded[j] == "and" and ctx.folded[j + 1 : j + 2] == ("the",) and j > i:
                 break  # 'the Migration Authority and the Customs Office': two bodies
-            if ctx.folded[j] == "and" and j > i and _two_names(ctx, j):
+            if ctx.folded[j] == "and" and j > i and _two_names(ctx, j, {j - 1, j} & place_tokens == {j - 1}):
                 break  # 'the Canada Border Services Agency and French Border Police': two bodies
             if ctx.is_capitalised(j) or (ctx.folded[j] in CONNECTORS and ctx.is_capitalised(j + 1)):
                 j += 1
@@ -120,7 +126,7 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
             elif (
                 j > i
                 and j - 1 not in place_tokens
-                and ctx.words[j] in {"'", "’"}
+                and ctx.folded[j] == "'"
                 and ctx.folded[j + 1 : j + 2] == ("s",)
                 and ctx.is_capitalised(j + 2)
             ):
@@ -152,6 +158,8 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         i = j + 1
         if last <= first:
             continue
+        if _several_peoples(ctx, first, last):
+            continue  # 'the Central Asian and Pakistani Customs officials': several countries' services
         head = head_of(ctx, first, last)
         if _head_first(ctx, first, last):
             head = ctx.folded[first]  # 'Project Scorpius'
@@ -169,20 +177,24 @@ def _named_bodies(ctx: Context, taken: list[bool], places: list[Mention]) -> lis
         surface = ctx.text(first, last)
         if all(w in GENERIC for w in content):
             country, first, last = _country_for(ctx, first, last, countries, alone=len(content) < 2)
+            city = cities.get(first)
+            if country is None and city is not None and len(content) >= 2:
+                out.append(Mention(first, last, known_as(kind, surface), (surface,), city.key))
+                continue  # 'the Boston Police Department': a city's own body, named as written
             if country is None:
                 if kind is Kind.PARTNER and _national_name(ctx, first, last, content):
                     unplaced.append(
                         Mention(first, last, _unplaced(ctx, first, last), (ctx.text(first, last),))
                     )
                 continue
-            generic_words = [
-                ctx.words[k]
+            kept = [
+                k
                 for k in range(first, last)
                 if ctx.folded[k] not in gazetteer.demonyms() and k not in place_tokens
             ]
-            while generic_words and generic_words[-1].casefold() in CONNECTORS:
-                generic_words.pop()
-            generic = " ".join(generic_words).replace(" ' s ", "'s ").replace(" ’ s ", "’s ")
+            while kept and ctx.folded[kept[-1]] in CONNECTORS:
+                kept.pop()
+            generic = _as_written(ctx, kept)
             known = Known((kind, slugify(f"{generic} {country.label}")), f"{generic} of {country.label}")
             out.append(Mention(first, last, known, (ctx.text(first, last),), country.key))
             continue
@@ -205,6 +217,15 @@ _AFTER_INSTITUTION = frozenset(
     """, . ; : ) and or in of to from for at on with who which that was were is has have had took
     participated attended joined also""".split()  # noqa: SIM905
 )
+
+
+def _as_written(ctx: Context, kept: list[int]) -> str:
+    """Tokens joined as the text joins them ('Anti-Narcotics', "General's"), a space where words were cut."""
+    out = []
+    for n, k in enumerate(kept):
+        glued = n > 0 and kept[n - 1] == k - 1 and ctx.ends[k - 1] == ctx.starts[k]
+        out.append(ctx.words[k] if glued or n == 0 else " " + ctx.words[k])
+    return "".join(out)
 
 
 def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
@@ -237,6 +258,46 @@ def _national_institutions(ctx: Context, bodies: list[Mention], places: list[Men
         label = f"{word.capitalize()} of {place_label}"
         known = Known((Kind.PARTNER, slugify(f"{word} {place_label}")), label)
         out.append(Mention(first, k + 1, known, (surface,), place_key))
+    return out
+
+
+# Lower-case qualifiers that, coordinated before 'police', name forces of their own ('the judicial and
+# national police of X' is two bodies); 'police officers of X' or 'the police of X' names none here.
+FORCE_QUALIFIERS = frozenset(
+    "national judicial federal civil military state criminal border maritime municipal metropolitan".split()  # noqa: SIM905
+)
+FORCE_NOUNS = frozenset({"police", "gendarmerie"})
+
+
+def _coordinated_forces(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the judicial and national police in Cape Verde' -> Judicial Police and National Police, each a body
+    based in that country: a coordinated list of qualifiers sharing one head and one country."""
+    taken = {k for m in bodies for k in range(m.first, m.last)}
+    countries = {p.first: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for k, word in enumerate(ctx.folded):
+        if word not in FORCE_NOUNS or not ctx.words[k].islower() or k in taken or k < 1:
+            continue
+        at = k + 1 + (ctx.folded[k + 1 : k + 2] in {("of",), ("in",)})
+        at += ctx.folded[at : at + 1] == ("the",)
+        country = countries.get(at) if at > k + 1 else None
+        if country is None or ctx.sent_of[at] != ctx.sent_of[k]:
+            continue
+        qualifiers, j = [], k - 1
+        while j >= 0 and ctx.folded[j] in FORCE_QUALIFIERS and ctx.words[j].islower() and j not in taken:
+            qualifiers.append(j)
+            if ctx.folded[j - 1 : j] not in {("and",), (",",)} or not ctx.folded[j - 2 : j - 1]:
+                break
+            if ctx.folded[j - 2] not in FORCE_QUALIFIERS:
+                break
+            j -= 2
+        for q in sorted(qualifiers):
+            name = f"{ctx.words[q].capitalize()} {word.capitalize()}"
+            known = Known(
+                (Kind.PARTNER, slugify(f"{name} {country.known.label}")), f"{name} of {country.known.label}"
+            )
+            last = k + 1 if q == qualifiers[0] else q + 1
+            out.append(Mention(q, last, known, (name,), country.key))
     return out
 
 
@@ -340,12 +401,25 @@ def _owner_in_name(ctx: Context, bodies: list[Mention]) -> list[Mention]:
             continue
         label = ctx.text(m.first, unit.last)
         merged.add(unit.first)
-        out.append(Mention(m.first, unit.last, known_as(Kind.PARTNER, label), (label, *unit.surfaces)))
+        out.append(m)  # the owner is named too (SCHEMA convention 9); the unit's name keeps it in front
+        out.append(Mention(unit.first, unit.last, known_as(Kind.PARTNER, label), (label, *unit.surfaces)))
     return out
 
 
 # Words after 'Project' that name a person's post, not a project ('Project Manager').
 _POSTS = frozenset("manager officer coordinator director team staff leader lead assistant board".split())  # noqa: SIM905
+
+
+def _several_peoples(ctx: Context, first: int, last: int) -> bool:
+    """'Brazilian and Colombian Police', 'Central Asian and Pakistani Customs': adjectives of two countries or
+    regions joined by 'and' before one head name no single body."""
+    demonyms, regional = gazetteer.demonyms(), {words[-1] for words in gazetteer.region_demonyms()}
+    return any(
+        ctx.folded[k] == "and"
+        and ctx.folded[k + 1] in demonyms
+        and (ctx.folded[k - 1] in demonyms or ctx.folded[k - 1] in regional)
+        for k in range(first + 1, last - 1)
+    )
 
 
 def _head_first(ctx: Context, first: int, last: int) -> bool:
@@ -380,11 +454,13 @@ def _names_an_event(ctx: Context, k: int) -> bool:
     return ctx.folded[k : k + 1] != () and ctx.folded[k] in EVENT_TRIGGERS
 
 
-def _two_names(ctx: Context, j: int) -> bool:
-    """'X Agency and Y Police', 'KPA and Kenya Navy': a head word (or an acronym) on each side of 'and' ends
-    two names, not one."""
+def _two_names(ctx: Context, j: int, after_place: bool = False) -> bool:
+    """'X Agency and Y Police', 'KPA and Kenya Navy', 'the X Office of Malta and Albanian Customs':
+    a head word, an acronym or a country closing a name on the left of 'and', a name with its own head on the
+    right: two names, not one."""
     acronym = len(ctx.words[j - 1]) > 1 and ctx.words[j - 1].isupper()  # 'KPA and Kenya Navy'
-    if (ctx.folded[j - 1] not in ORG_HEADS - {"customs"} and not acronym) or not ctx.is_capitalised(j + 1):
+    closed = ctx.folded[j - 1] in ORG_HEADS - {"customs"} or acronym or after_place
+    if not closed or not ctx.is_capitalised(j + 1):
         return False  # 'Customs and Border Protection' names one service
     k = j + 1
     while k < len(ctx) and ctx.is_capitalised(k) and k - j <= 6:
@@ -595,7 +671,7 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
         for h in gazetteer.find(words, folded, [gazetteer.place_index()])
     ]
     places = regions_as_written(ctx, places)
-    bodies = _field_units(ctx, bodies, places)
+    bodies = _field_units(ctx, _country_after_acronym(ctx, _demonym_before(ctx, bodies), places), places)
     taken = [False] * len(ctx)
     for m in bodies:
         for k in range(m.first, m.last):
@@ -603,11 +679,17 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     bodies += _named_bodies(ctx, taken, places)
     bodies += _national_institutions(ctx, bodies, places)
     bodies += _bodies_of_countries(ctx, bodies, places)
+    bodies += _coordinated_forces(ctx, bodies, places)
     bodies = _owner_in_name(ctx, bodies)
     bodies += _placed_acronyms(ctx, bodies, places)
     body_tokens = {k for m in bodies for k in range(m.first, m.last)}
     # A place inside a body's name ('National Police of Colombia') still counts as mentioned.
-    places = [p for p in places if p.first not in body_tokens or p.kind is not Kind.CITY]
+    seats = {(m.first, m.country) for m in bodies}  # 'Boston Police Department': Boston is its seat
+    places = [
+        p
+        for p in places
+        if p.first not in body_tokens or p.kind is not Kind.CITY or (p.first, p.key) in seats
+    ]
     # ... but a region inside an organisation's name is no region (convention 5: 'Police Community of the
     # Americas'), unless the name says the body serves it ('Regional Office for Central Asia'); inside a
     # programme's name it is the programme's scope ('Regional Programme for Eastern Africa').
@@ -620,9 +702,51 @@ def find_mentions(ctx: Context) -> tuple[list[Mention], list[Mention]]:
     places += adjective_countries(ctx, places, body_tokens)
     places += subdivisions(ctx, places, body_tokens)
     places += towns_with_country(ctx, places, body_tokens)
+    places += coordinated_towns(ctx, places, body_tokens)
     bodies = _owned_names(ctx, _country_prefixed(ctx, bodies, places))
     bodies += _references(ctx, bodies)
     return _short_names(ctx, _merge_parentheses(ctx, bodies)), _merge_parentheses(ctx, places)
+
+
+def _demonym_before(ctx: Context, bodies: list[Mention]) -> list[Mention]:
+    """'the Dutch Fiscal Information and Investigation Service (FIOD)': a demonym right before a body the text
+    itself names (not a known one) tells the body's country and is part of how it is written."""
+    registry, demonyms = gazetteer.registry_keys(), gazetteer.demonyms()
+    ends = {m.last for m in bodies}
+    out = []
+    for m in bodies:
+        k = m.first - 1
+        place = demonyms.get(ctx.folded[k]) if k >= 0 and ctx.is_capitalised(k) else None
+        if (
+            place is None
+            or m.kind is not Kind.PARTNER
+            or m.key in registry
+            or m.country is not None
+            or k + 1 in ends  # the demonym closes another name
+            or ctx.sent_of[k] != ctx.sent_of[m.first]
+        ):
+            out.append(m)
+            continue
+        out.append(replace(m, first=k, surfaces=(*m.surfaces, ctx.text(k, m.last)), country=place.key))
+    return out
+
+
+def _country_after_acronym(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
+    """'the National Anti-Drug Secretariat (SENAD) of Paraguay': the country after the bracketed acronym is
+    the body's, as in 'the National Anti-Drug Secretariat of Paraguay'."""
+    registry = gazetteer.registry_keys()
+    countries = {p.first: p for p in places if p.kind is Kind.COUNTRY}
+    out = []
+    for m in bodies:
+        k = m.last
+        bracketed = ctx.words[k : k + 1] == ("(",) and ctx.words[k + 2 : k + 3] == (")",)
+        at = k + 4 + (ctx.folded[k + 4 : k + 5] == ("the",))
+        place = countries.get(at) if bracketed and ctx.folded[k + 3 : k + 4] in {("of",), ("in",)} else None
+        if place is None or m.kind is not Kind.PARTNER or m.key in registry or m.country is not None:
+            out.append(m)
+            continue
+        out.append(replace(m, country=place.key))
+    return out
 
 
 def _served(ctx: Context, place: Mention) -> bool:
@@ -666,7 +790,10 @@ def _owned_names(ctx: Context, bodies: list[Mention]) -> list[Mention]:
     for m in bodies:
         owner = ending.get(m.first)
         if owner is not None and m.kind is Kind.PROGRAMME:
-            m = replace(m, surfaces=(*m.surfaces, ctx.text(owner.first, m.last)))
+            first = owner.first
+            while ctx.words[first - 1 : first] == ("-",) and first - 1 in ending:
+                first = ending[first - 1].first  # 'the UNODC-WCO Container Control Programme': both owners
+            m = replace(m, surfaces=(*m.surfaces, ctx.text(first, m.last)))
         out.append(m)
     return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from crimjust_graph.extract import gazetteer
 from crimjust_graph.extract.gazetteer import Known
 from crimjust_graph.extract.heads import Mention
-from crimjust_graph.extract.tokens import Context
+from crimjust_graph.extract.tokens import STOPWORDS, Context
 from crimjust_graph.model import Kind
 from crimjust_graph.vocab import slugify
 
@@ -98,6 +98,43 @@ def towns_with_country(ctx: Context, places: list[Mention], taken: set[int]) -> 
     return out
 
 
+def coordinated_towns(ctx: Context, places: list[Mention], taken: set[int]) -> list[Mention]:
+    """'the ports of Callao and Paita', 'at Tema and Takoradi': a single capitalised word the gazetteer lacks,
+    joined by 'and' to a known city, is a town of that city's country (a coordinated list of one kind)."""
+    known = {k for p in places for k in range(p.first, p.last)} | taken
+    by_key = gazetteer.place_by_key()
+    out: list[Mention] = []
+    for city in places:
+        if city.kind is not Kind.CITY:
+            continue
+        after, before = city.last + 1, city.first - 2
+        for k, joint in ((after, city.last), (before, city.first - 1)):
+            if k < 1 or k >= len(ctx) or ctx.folded[joint] != "and":
+                continue
+            if ctx.sent_of[k] != ctx.sent_of[city.first]:
+                continue
+            word = ctx.words[k]
+            if (
+                k in known
+                or not word.isalpha()
+                or len(word) < 3
+                or word.isupper()
+                or not ctx.is_capitalised(k)
+                or ctx.folded[k] in STOPWORDS
+                or ctx.folded[k] in gazetteer.demonyms()
+                or ctx.is_capitalised(k + 1)
+                or (ctx.is_capitalised(k - 1) and k - 1 != city.last - 1 and k == before)
+            ):
+                continue
+            if k == before and ctx.folded[k - 1] not in {"in", "at", "of", ","}:
+                continue
+            place = by_key.get(city.key)
+            town = Known((Kind.CITY, slugify(word)), word)
+            out.append(Mention(k, k + 1, town, (word,), place.parent if place is not None else None))
+            known.add(k)
+    return out
+
+
 def demonym_countries(ctx: Context, bodies: list[Mention], places: list[Mention]) -> list[Mention]:
     """'Colombian National Police' also mentions Colombia, so basedIn has an object."""
     seen = {p.key for p in places}
@@ -136,6 +173,10 @@ def regions_as_written(ctx: Context, places: list[Mention]) -> list[Mention]:
         if halves:
             out += halves
             continue
+        elided = _elided_region(ctx, m, known)
+        if elided is not None:
+            out += [elided, m]
+            continue
         first = _directions_before(ctx, m.first)
         if first < m.first:
             label = ctx.text(first, m.last)
@@ -158,6 +199,22 @@ def _halves(ctx: Context, m: Mention, known: dict[tuple[Kind, str], gazetteer.Pl
             return []
         out.append(Mention(a, b, Known(place.key, place.label), (ctx.text(a, b),)))
     return out
+
+
+def _elided_region(
+    ctx: Context, m: Mention, known: dict[tuple[Kind, str], gazetteer.Place]
+) -> Mention | None:
+    """'Latin and Central America': the word before 'and' with the region's last word names a second region
+    (Latin America) when it is no direction ('West and Central Asia' is one region, read as written)."""
+    k = m.first - 2
+    if k < 0 or m.last - m.first < 2 or ctx.folded[m.first - 1] != "and" or not ctx.is_capitalised(k):
+        return None
+    if ctx.folded[k] in DIRECTIONS or ctx.sent_of[k] != ctx.sent_of[m.first]:
+        return None
+    place = known.get((Kind.REGION, slugify(f"{ctx.words[k]} {ctx.text(m.first + 1, m.last)}")))
+    if place is None:
+        return None
+    return Mention(k, k + 1, Known(place.key, place.label), (place.label,))
 
 
 def _directions_before(ctx: Context, first: int) -> int:
