@@ -36,7 +36,9 @@ from crimjust_graph.sandbox import deny_network
 log = logging.getLogger("crimjust_graph.server")
 
 # Threads per process: queries that run at the same time in one process (the others wait their turn).
-THREADS = 4
+# Two, not more: the threads take turns on the GIL between their Rust work, and with 2 processes on a
+# 2-core machine 4 threads each cost a quick query ~1.7x the CPU time of 2 (benchmarks/results/server.md).
+THREADS = 2
 # How often the memory watch looks while queries run (seconds).
 WATCH_EVERY = 0.05
 # The kernel's limit on a worker's data size, as a multiple of --max-memory: well above the watched limit,
