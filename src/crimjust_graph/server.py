@@ -108,7 +108,7 @@ class App:
         # The last MAX_PAGES pages /page drew, while the store is unchanged.
         self.pages: dict[PageRequest, Answer] = {}
         self.pages_stamp: int | None = None
-        self.access_log = log.isEnabledFor(logging.INFO)  # a line per /sparql request (_log_access)
+        self.access_log = AccessLog() if log.isEnabledFor(logging.INFO) else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -128,6 +128,8 @@ class App:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
+                if self.access_log is not None:
+                    self.access_log.flush()
                 self.runner.close()
                 return
 
@@ -151,9 +153,9 @@ class App:
         elif path in ("/sparql", "/sparql/"):
             extra.append(("vary", "Accept"))
             answer = await self._sparql(scope, receive, method, headers, extra)
-            if self.access_log:
+            if self.access_log is not None:
                 client = scope.get("client") or ("-", 0)
-                _log_access(
+                self.access_log.add(
                     f'{client[0]} "{method} {path}" {answer.status} {answer.kind or "-"} '
                     f"{(time.perf_counter() - start) * 1000:.1f} ms {len(answer.body)} B"
                 )
@@ -629,24 +631,41 @@ def _log_to_stderr() -> None:
         log.propagate = False
 
 
-def _log_access(message: str) -> None:
-    """One access line, as `log.info` writes it through the handler `_log_to_stderr` set up, at a fraction
-    of the cost (no log record, no caller lookup, the time formatted once a second): one per query."""
-    handler = _HANDLER[0] if _HANDLER else None
-    if handler is None or log.handlers != [handler]:
-        log.info("%s", message)
-        return
-    now = time.time()
-    second = int(now)
-    if _STAMP[0] != second:
-        _STAMP[:] = [second, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))]
-    line = f"{_STAMP[1]},{int((now - second) * 1000):03d} {message}\n"
-    with handler.lock or contextlib.nullcontext():
-        handler.stream.write(line)
-        handler.stream.flush()
+class AccessLog:
+    """The line per /sparql request, as `log.info` writes it through the handler `_log_to_stderr` set up,
+    at a fraction of the cost: no log record, the time formatted once a second, and the lines of the last
+    ACCESS_FLUSH seconds written together (each write lets the query threads take the GIL in between)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.second = -1
+        self.stamp = ""
+
+    def add(self, message: str) -> None:
+        handler = _HANDLER[0] if _HANDLER else None
+        if handler is None or log.handlers != [handler]:
+            log.info("%s", message)
+            return
+        now = time.time()
+        second = int(now)
+        if second != self.second:
+            self.second, self.stamp = second, time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))
+        self.lines.append(f"{self.stamp},{int((now - second) * 1000):03d} {message}\n")
+        if len(self.lines) == 1:
+            asyncio.get_running_loop().call_later(ACCESS_FLUSH, self.flush)
+
+    def flush(self) -> None:
+        """Write the lines held so far (also when the process ends)."""
+        if not self.lines or not _HANDLER:
+            return
+        text, self.lines = "".join(self.lines), []
+        handler = _HANDLER[0]
+        with handler.lock or contextlib.nullcontext():
+            handler.stream.write(text)
+            handler.stream.flush()
 
 
-_STAMP: list[Any] = [None, ""]  # the current second and its text, as logging.Formatter writes it
+ACCESS_FLUSH = 0.1  # seconds an access line may wait to be written
 _HANDLER: list[logging.StreamHandler[Any]] = []  # the handler _log_to_stderr added
 
 
