@@ -204,6 +204,24 @@ def test_wrong_and_missing_content_type_get_415(server: Server) -> None:
         one_line(body)
 
 
+def test_repeated_requests_get_the_same_answers(server: Server) -> None:
+    """The reading of small requests is remembered per worker: a repeat must not change a refusal or an
+    answer, nor let a request borrow another's Host (the base for relative IRIs)."""
+    for _ in range(6):  # both workers, several times
+        assert server.request("POST", "/sparql", SELECT.encode(), {"Content-Type": "text/plain"})[0] == 415
+        status, headers, _ = server.request("PUT", "/sparql", b"")
+        assert status == 405 and "GET" in headers["allow"]
+        assert server.request("GET", "/sparql?update=CLEAR%20ALL")[0] == 403
+        status, _, body = server.get(SELECT, "application/sparql-results+json")
+        assert status == 200 and "AIRCOP" in labels(body)
+        for host in ("127.0.0.1", "localhost:9"):
+            query = urllib.parse.urlencode({"query": "SELECT ?x WHERE { BIND(<rel> AS ?x) }"})
+            status, _, body = server.request("GET", f"/sparql?{query}", headers={"Host": host})
+            assert status == 200, body
+            iri = json.loads(body)["results"]["bindings"][0]["x"]["value"]
+            assert iri == f"http://{host}/rel", iri
+
+
 def test_put_and_delete_get_405(server: Server) -> None:
     for method in ("PUT", "DELETE", "PATCH"):
         status, headers, body = server.request(method, "/sparql", b"")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import IO, cast
 from urllib.parse import parse_qsl
 
@@ -183,21 +184,44 @@ def _pick(accept: str | None, offered: dict[str, str], allowed: frozenset[str] |
     return None
 
 
+# What each kind of answer can be written as: media types offered, and the formats allowed among them.
+_OFFERS: dict[str, tuple[dict[str, str], frozenset[str] | None]] = {
+    "any": ({**RESULT_TYPES, **GRAPH_TYPES}, None),
+    "graph": (GRAPH_TYPES, None),
+    "boolean": (RESULT_TYPES, BOOLEAN_FORMATS),
+    "select": (RESULT_TYPES, None),
+}
+# Accept headers up to this length have their choice remembered: clients send the same few headers.
+_REMEMBERED_ACCEPT = 512
+
+
+def _choose(accept: str | None, offer: str) -> str | None:
+    """The format for an Accept header and a kind of answer (`_OFFERS`), None when none fits."""
+    if accept is not None and len(accept) > _REMEMBERED_ACCEPT:
+        return _pick(accept, *_OFFERS[offer])
+    return _remembered_choice(accept, offer)
+
+
+@lru_cache(maxsize=256)
+def _remembered_choice(accept: str | None, offer: str) -> str | None:
+    return _pick(accept, *_OFFERS[offer])
+
+
 def acceptable(accept: str | None) -> bool:
     """Cheap check before running anything: does the client accept any format we can write?"""
-    return _pick(accept, {**RESULT_TYPES, **GRAPH_TYPES}, None) is not None
+    return _choose(accept, "any") is not None
 
 
 def negotiate(accept: str | None, result: QueryResult) -> str:
     """The format to answer in, from the Accept header and the query form; 406 when none fits."""
     if isinstance(result, ox.QueryTriples):
-        fmt = _pick(accept, GRAPH_TYPES, None)
+        fmt = _choose(accept, "graph")
         wanted = "Turtle, N-Triples, JSON-LD or RDF/XML"
     elif isinstance(result, ox.QueryBoolean):
-        fmt = _pick(accept, RESULT_TYPES, BOOLEAN_FORMATS)
+        fmt = _choose(accept, "boolean")
         wanted = "SPARQL JSON or XML results"
     else:
-        fmt = _pick(accept, RESULT_TYPES, None)
+        fmt = _choose(accept, "select")
         wanted = "SPARQL JSON, XML, CSV or TSV results"
     if fmt is None:
         raise ProtocolError(

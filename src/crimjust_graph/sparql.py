@@ -367,6 +367,8 @@ def place_bindings(sparql: str, bindings: Mapping[str, str]) -> tuple[str, dict[
     variable, so one entity's answer costs what that entity's facts cost. Bindings with no marker are
     returned, for the store to substitute. IRIs are written by pyoxigraph, which refuses malformed ones.
     """
+    if not bindings:
+        return sparql, {}
     for var in bindings:  # a variable's name goes into the query text: nothing but a name may
         if not _VARIABLE.fullmatch(var):
             raise QueryError(sparql, f"{var!r} is no variable name (letters, digits and _ only)")
@@ -382,7 +384,7 @@ def place_bindings(sparql: str, bindings: Mapping[str, str]) -> tuple[str, dict[
         except ValueError as exc:
             raise QueryError(sparql, f"{bindings[var]!r} is no IRI: {_first_line(exc)}") from None
 
-    text = _MARKER.sub(values, sparql) if bindings else sparql
+    text = _MARKER.sub(values, sparql)
     left = {k: v for k, v in bindings.items() if k not in placed}
     head = re.split(r"\bWHERE\b|\{", text, maxsplit=1, flags=re.IGNORECASE)[0]
     for var in left:  # substituted or joined at the end, a variable the answer does not show narrows nothing

@@ -19,21 +19,26 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import enum
 import logging
 import os
+import queue
 import resource
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from crimjust_graph.protocol import Answer, error
-from crimjust_graph.sandbox import offline_executor
+from crimjust_graph.sandbox import deny_network
 
 log = logging.getLogger("crimjust_graph.server")
 
 # Threads per process: queries that run at the same time in one process (the others wait their turn).
-THREADS = 4
+# Two, not more: the threads take turns on the GIL between their Rust work, and with 2 processes on a
+# 2-core machine 4 threads each cost a quick query ~1.7x the CPU time of 2 (benchmarks/results/server.md).
+THREADS = 2
 # How often the memory watch looks while queries run (seconds).
 WATCH_EVERY = 0.05
 # The kernel's limit on a worker's data size, as a multiple of --max-memory: well above the watched limit,
@@ -42,47 +47,62 @@ HARD_LIMIT_FACTOR = 2
 
 
 class QueryRunner:
-    """Runs jobs in this process's threads; a job past the time limit answers 503 and retires the process."""
+    """Runs jobs in this process's threads; a job past the time limit answers 503 and retires the process.
+
+    The hop to a thread and back is the largest cost of a quick query, so it is kept small: jobs go to
+    THREADS long-lived threads through one queue, and each comes back as one asyncio future that the job's
+    thread, the time limit's timer or the memory watch settles, whichever comes first.
+    """
 
     def __init__(self, timeout: float, max_memory: int | None = None) -> None:
         self.timeout = timeout
         self.max_memory = max_memory  # bytes of resident memory this process may reach; None: no watch
         self.retiring = False
         self.running = 0
-        self._threads = offline_executor(THREADS, "query")  # no sockets in query threads (sandbox.py)
-        self._exhausted = asyncio.Event()
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._waiting: set[asyncio.Future[Outcome]] = set()  # the futures of the jobs that run now
+        self._exhausted = False
         self._watch: asyncio.Task[None] | None = None
 
     async def run(self, job: Callable[[], Answer]) -> Answer:
         """The job's answer, a 503 past the time or memory limit, or a 500 (one line) when the job fails."""
-        self.running += 1
+        loop = asyncio.get_running_loop()
+        if not self._threads:
+            self._start_threads()
         if self.max_memory is not None and self._watch is None:
-            self._watch = asyncio.create_task(self._watch_memory(self.max_memory))
-        alarm: asyncio.Future[object] = asyncio.ensure_future(self._exhausted.wait())
+            self._watch = loop.create_task(self._watch_memory(self.max_memory))
+        future: asyncio.Future[Outcome] = loop.create_future()
+        if self._exhausted:
+            future.set_result(_OUT_OF_MEMORY)
+        else:
+            self._jobs.put((job, future, loop))
+        self.running += 1
+        self._waiting.add(future)
+        timer = loop.call_later(self.timeout, _settle, future, _TIMED_OUT)
         try:
-            future: asyncio.Future[object] = asyncio.get_running_loop().run_in_executor(self._threads, job)
-            done, _ = await asyncio.wait(
-                {future, alarm}, timeout=self.timeout, return_when=asyncio.FIRST_COMPLETED
-            )
-            if future in done:
-                answer = future.result()
-                assert isinstance(answer, Answer)
-                return answer
-            if alarm in done:
-                self._retire(f"this process passed its memory limit of {_megabytes(self.max_memory)}")
-                return error(
-                    503,
-                    f"the query needed more than this server's memory limit of {_megabytes(self.max_memory)} "
-                    "and was stopped: narrow it or add LIMIT",
-                )
-            self._retire(f"a query ran past the {self.timeout:g} s time limit")
-            return error(503, f"the query ran past the {self.timeout:g} s time limit and was stopped")
-        except Exception as exc:  # a bug must cost one request, not the process
-            log.exception("query worker error")
-            return error(500, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
+            outcome = await future
         finally:
-            alarm.cancel()
+            timer.cancel()
+            self._waiting.discard(future)
             self.running -= 1
+        if isinstance(outcome, Answer):
+            return outcome
+        if outcome is _OUT_OF_MEMORY:
+            self._retire(f"this process passed its memory limit of {_megabytes(self.max_memory)}")
+            return error(
+                503,
+                f"the query needed more than this server's memory limit of {_megabytes(self.max_memory)} "
+                "and was stopped: narrow it or add LIMIT",
+            )
+        self._retire(f"a query ran past the {self.timeout:g} s time limit")
+        return error(503, f"the query ran past the {self.timeout:g} s time limit and was stopped")
+
+    def _start_threads(self) -> None:
+        for n in range(THREADS):
+            thread = threading.Thread(target=_run_jobs, args=(self._jobs,), name=f"query_{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def _retire(self, why: str) -> None:
         if not self.retiring:
@@ -96,11 +116,13 @@ class QueryRunner:
             _stop_this_process()
 
     async def _watch_memory(self, limit: int) -> None:
-        """Set the alarm once this process's resident size passes `limit` (looked at while queries run)."""
-        while not self._exhausted.is_set():
+        """Stop the running jobs once this process's resident size passes `limit` (looked at as they run)."""
+        while not self._exhausted:
             await asyncio.sleep(WATCH_EVERY)
             if self.running and peak_memory() > limit:
-                self._exhausted.set()
+                self._exhausted = True
+        for future in self._waiting:
+            _settle(future, _OUT_OF_MEMORY)
 
     def close(self) -> None:
         """End the process now that its requests are answered (uvicorn has drained the connections).
@@ -110,6 +132,46 @@ class QueryRunner:
         """
         logging.shutdown()
         os._exit(0)
+
+
+class _Limit(enum.Enum):
+    """Why a job's future was settled without its answer."""
+
+    TIMED_OUT = "time"
+    OUT_OF_MEMORY = "memory"
+
+
+_TIMED_OUT = _Limit.TIMED_OUT
+_OUT_OF_MEMORY = _Limit.OUT_OF_MEMORY
+Outcome = Answer | _Limit
+_Job = tuple[Callable[[], Answer], "asyncio.Future[Outcome]", asyncio.AbstractEventLoop]
+
+
+def _settle(future: asyncio.Future[Outcome], outcome: Outcome) -> None:
+    """The first outcome a job's future gets is the one its request sees (on the event loop's thread)."""
+    if not future.done():
+        future.set_result(outcome)
+
+
+def _run_jobs(jobs: queue.SimpleQueue[_Job]) -> None:
+    """A query thread: no sockets from here on (sandbox.py), then jobs until the process ends.
+
+    A job's answer is made whole here, so its pyoxigraph results are dropped by the thread that made them;
+    a failing job costs its request a 500, never the thread.
+    """
+    deny_network()
+    while True:
+        job, future, loop = jobs.get()
+        try:
+            answer = job()
+        except Exception as exc:  # a bug must cost one request, not the process
+            log.exception("query worker error")
+            answer = error(500, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
+        try:
+            loop.call_soon_threadsafe(_settle, future, answer)
+        except RuntimeError:  # the loop has closed: the process is ending
+            return
+        del job, future, loop, answer
 
 
 def _stop_this_process() -> None:
