@@ -58,8 +58,8 @@ def measure(
     count: int, workers: int, nofile: int | None, optimize_every: int | None, path: Path
 ) -> dict[str, object]:
     """One variant, in this process: resident MB, store MB and table files at each tenth of the corpus."""
+    from crimjust_graph import open_store
     from crimjust_graph.pipeline import ingest
-    from crimjust_graph.store import open_store
 
     if nofile:
         _, ceiling = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -73,7 +73,7 @@ def measure(
     def sample(_path: Path) -> None:
         done[0] += 1
         if optimize_every and done[0] % optimize_every == 0:
-            store._store.optimize()  # type: ignore[attr-defined]  # the experiment: compact mid-run
+            store.backend._store.optimize()  # type: ignore[attr-defined]  # the experiment: compact mid-run
         if done[0] * 10 % count == 0:
             samples.append((done[0], _rss_mb(), *_store_figures(path)))
 
