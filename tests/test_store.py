@@ -301,3 +301,25 @@ def test_a_reader_follows_what_another_process_writes(tmp_path: Path) -> None:
     thread.start()
     thread.join(30)
     assert found == [len(data)]
+
+
+def test_store_modules_import_one_way() -> None:
+    """store.py sits on the backends and is handed its reference data; no backend imports the store."""
+    import ast
+
+    import crimjust_graph
+
+    package = Path(crimjust_graph.__file__).parent
+
+    def imports(name: str) -> set[str]:
+        tree = ast.parse((package / f"{name}.py").read_text("utf-8"))
+        found = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        nodes = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        found |= {f"{node.module}.{a.name}" for node in nodes for a in node.names}
+        return found | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+
+    store = imports("store")
+    assert {"crimjust_graph.embedded", "crimjust_graph.remote", "crimjust_graph.backend"} <= store
+    assert not any(m.startswith(("crimjust_graph.extract", "crimjust_graph.mapping")) for m in store)
+    for backend in ("backend", "embedded", "remote", "engines"):
+        assert not any(m.startswith("crimjust_graph.store") for m in imports(backend)), backend
