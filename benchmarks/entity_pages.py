@@ -17,10 +17,11 @@ from pathlib import Path
 
 from report import publish
 
+from crimjust_graph import open_store
 from crimjust_graph.entity_pages import Request, answer, read_request
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import run_query, to_python
-from crimjust_graph.store import QueryableStore, open_store
+from crimjust_graph.store import QueryableStore
 from crimjust_graph.vocab import ID
 
 HERE = Path(__file__).resolve().parent

@@ -120,14 +120,16 @@ def _corpus(count: int) -> Path:
 
 def measure(args: argparse.Namespace) -> dict[str, object]:
     """One process: open the store, ingest documents [start, stop) of the corpus, sample every so often."""
+    from crimjust_graph import open_store
+    from crimjust_graph.embedded import EmbeddedBackend
     from crimjust_graph.pipeline import ingest
-    from crimjust_graph.store import LocalStore, open_store
 
     if args.nofile:
         _, ceiling = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (args.nofile, ceiling))
     store = open_store(args.child, writable=True)
-    assert isinstance(store, LocalStore)
+    backend = store.backend
+    assert isinstance(backend, EmbeddedBackend)
     out: dict[str, object] = {"opened": figures(args.child)}
     files = sorted(args.corpus.iterdir())[args.start : args.stop]
     samples: list[dict[str, float]] = []
@@ -137,10 +139,10 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         done[0] += 1
         if args.reopen_every and done[0] % args.reopen_every == 0:
             # Between writes (this runs before the next batch is written): close, hand back, open again.
-            store._store = None  # type: ignore[assignment]  # the experiment: drop Oxigraph's Store
+            backend._store = None  # type: ignore[assignment]  # the experiment: drop Oxigraph's Store
             gc.collect()
             _LIBC.malloc_trim(0)
-            store._store = ox.Store(str(args.child))  # the experiment: reopen
+            backend._store = ox.Store(str(args.child))  # the experiment: reopen
         if done[0] % args.every == 0:
             samples.append({"docs": args.start + done[0], **figures(args.child)})
 
@@ -150,7 +152,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
     out["new"] = report.new
     out["samples"] = samples
     out["end"] = figures(args.child, index=True)
-    store._store = None  # type: ignore[assignment]  # close it: what it held is given back
+    backend._store = None  # type: ignore[assignment]  # close it: what it held is given back
     gc.collect()
     out["closed"] = figures()
     _LIBC.malloc_trim(0)

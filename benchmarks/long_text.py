@@ -21,8 +21,8 @@ from pathlib import Path
 from generate import FILLER, build_pools, event_paragraph, programme_paragraph
 from report import publish
 
+from crimjust_graph import open_store
 from crimjust_graph.pipeline import ingest
-from crimjust_graph.store import open_store
 
 MB = 2**20
 

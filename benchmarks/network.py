@@ -18,10 +18,11 @@ from pathlib import Path
 
 from report import publish
 
+from crimjust_graph import open_store
 from crimjust_graph.network import to_networkx
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import run_query, to_python
-from crimjust_graph.store import QueryableStore, open_store
+from crimjust_graph.store import QueryableStore
 from crimjust_graph.views import VIEWS
 
 HERE = Path(__file__).resolve().parent

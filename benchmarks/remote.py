@@ -86,6 +86,8 @@ def _running(args: list[str], probe: str, cwd: Path) -> Iterator[None]:
 
 
 def _ingest(options: list[str], corpus: Path, env: dict[str, str]) -> tuple[float, str]:
+    """Seconds for one ingest, and its summary line with the load average before and after it."""
+    before = os.getloadavg()[0]
     start = time.perf_counter()
     done = subprocess.run(
         [str(BIN / "crimjust-graph"), "ingest", *options, str(corpus)],
@@ -97,7 +99,8 @@ def _ingest(options: list[str], corpus: Path, env: dict[str, str]) -> tuple[floa
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"ingest {options} failed: {done.stderr.strip()}")
-    return seconds, done.stdout.strip().splitlines()[0]
+    summary = done.stdout.strip().splitlines()[0]
+    return seconds, f"{summary} (load {before:.1f} -> {os.getloadavg()[0]:.1f})"
 
 
 def main() -> None:

@@ -24,15 +24,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
 from conftest import CLI, ROOT, Run, assert_one_line_error, cli, unordered_concat
 from crimjust_graph import ingest, open_store, query
+from crimjust_graph.backend import Backend, GraphSelection
+from crimjust_graph.embedded import EmbeddedBackend
 from crimjust_graph.engines import MERGED_GRAPH, virtuoso_setup
+from crimjust_graph.errors import StoreError
 from crimjust_graph.remote import PASSWORD_VARIABLE, USER_VARIABLE
 from crimjust_graph.sparql import named_queries, run_query, to_rows
-from crimjust_graph.store import DOCUMENT_GRAPHS, SYSTEM_GRAPHS, LocalStore, Store, incomplete_graphs
+from crimjust_graph.store import DOCUMENT_GRAPHS, SYSTEM_GRAPHS, Store
 from test_remote_store import _free_port, _graphs, _same_graph, oxigraph_server
 
 DATA = ROOT / "data"
@@ -190,9 +194,9 @@ def _oxigraph(folder: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
+def local(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store = open_store(tmp_path_factory.mktemp("local") / "store", writable=True)
-    assert isinstance(store, LocalStore)
+    assert store.path is not None
     assert ingest([DATA], store).ok
     return store
 
@@ -202,7 +206,7 @@ def remote(server: Server) -> Store:
     return server.open()
 
 
-def test_the_dataset_is_isomorphic_to_the_embedded_one(local: LocalStore, remote: Store) -> None:
+def test_the_dataset_is_isomorphic_to_the_embedded_one(local: Store, remote: Store) -> None:
     ours, theirs = _graphs(local), _graphs(remote)
     assert ours.keys() == theirs.keys()
     assert set(SYSTEM_GRAPHS) <= ours.keys() and MERGED_GRAPH not in theirs
@@ -211,7 +215,7 @@ def test_the_dataset_is_isomorphic_to_the_embedded_one(local: LocalStore, remote
         assert _same_graph(ours[name], theirs[name]), name
 
 
-def test_the_merged_default_graph_is_the_same(local: LocalStore, remote: Store, tmp_path: Path) -> None:
+def test_the_merged_default_graph_is_the_same(local: Store, remote: Store, tmp_path: Path) -> None:
     """What a query without FROM reads: each triple once, documents and reference facts, nothing else."""
     for store, name in ((local, "local.nt"), (remote, "remote.nt")):
         with (tmp_path / name).open("wb") as out:
@@ -245,7 +249,7 @@ def _cell(value: object) -> object:
 VIRTUOSO_WRONG = {"programmes-in-country"}
 
 
-def test_every_named_query_answers_the_same(local: LocalStore, server: Server, remote: Store) -> None:
+def test_every_named_query_answers_the_same(local: Store, server: Server, remote: Store) -> None:
     for name, named in named_queries().items():
         columns, rows = to_rows(run_query(local, named.text))
         remote_columns, remote_rows = to_rows(run_query(remote, named.text))
@@ -279,11 +283,11 @@ AD_HOC = [
 
 
 @pytest.mark.parametrize("sparql", AD_HOC)
-def test_ad_hoc_queries_and_counts_answer_the_same(local: LocalStore, remote: Store, sparql: str) -> None:
+def test_ad_hoc_queries_and_counts_answer_the_same(local: Store, remote: Store, sparql: str) -> None:
     assert query(sparql, local) == query(sparql, remote)
 
 
-def test_a_dataset_given_beside_the_query_is_the_same(local: LocalStore, remote: Store) -> None:
+def test_a_dataset_given_beside_the_query_is_the_same(local: Store, remote: Store) -> None:
     document = sorted(local.graphs() - SYSTEM_GRAPHS)[0]
     count = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
     for kwargs in ({"default_graphs": [document]}, {"named_graphs": [document]}):
@@ -291,7 +295,7 @@ def test_a_dataset_given_beside_the_query_is_the_same(local: LocalStore, remote:
         assert ours == theirs and ours != query(count, local), kwargs
 
 
-def test_the_commands_answer_the_same(local: LocalStore, server: Server, tmp_path: Path) -> None:
+def test_the_commands_answer_the_same(local: Store, server: Server, tmp_path: Path) -> None:
     again = server.cli("ingest", DATA)
     assert again.code == 0 and " 0 new" in again.stdout and " 0 replaced" in again.stdout, again.stdout
 
@@ -413,13 +417,24 @@ def test_credentials_from_netrc(server: Server, password: str, tmp_path: Path) -
     assert server.cli("remove", doc).code == 0
 
 
-def test_a_killed_bulk_ingest_is_repaired_by_the_next(server: Server, tmp_path: Path) -> None:
-    """Kill -9 an ingest while batches go in through the bulk path; the next run leaves what one run does."""
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Store]:
+    """A generated corpus of 300 documents and the embedded store that took it in one run (shared by the
+    servers' kill tests)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from generate import generate  # type: ignore[import-not-found]
 
-    corpus = tmp_path / "corpus"
+    folder = tmp_path_factory.mktemp("generated")
+    corpus = folder / "corpus"
     generate(300, corpus, seed=14)
+    once = open_store(folder / "once", writable=True)
+    assert ingest([corpus], once).ok
+    return corpus, once
+
+
+def test_a_killed_bulk_ingest_is_repaired_by_the_next(server: Server, generated: tuple[Path, Store]) -> None:
+    """Kill -9 an ingest while batches go in through the bulk path; the next run leaves what one run does."""
+    corpus, once = generated
     process = subprocess.Popen(
         [str(CLI), "ingest", *server.options, str(corpus)],
         env={**os.environ, **server.env},
@@ -430,7 +445,7 @@ def test_a_killed_bulk_ingest_is_repaired_by_the_next(server: Server, tmp_path: 
     caught_incomplete = False
     deadline = time.monotonic() + 300
     while process.poll() is None and time.monotonic() < deadline:
-        incomplete = incomplete_graphs(watcher)
+        incomplete = watcher.incomplete_graphs()
         listed = len(watcher.documents())
         if incomplete or listed >= 100:
             caught_incomplete = bool(incomplete)
@@ -444,15 +459,92 @@ def test_a_killed_bulk_ingest_is_repaired_by_the_next(server: Server, tmp_path: 
         assert info.entities > 0, info
     again = server.cli("ingest", corpus)
     assert again.code == 0 and " 0 failed" in again.stdout, again.stdout + again.stderr
-    assert incomplete_graphs(watcher) == set()
+    assert watcher.incomplete_graphs() == set()
     sources = {info.source for info in watcher.documents()}
     assert {str(p.resolve()) for p in corpus.iterdir()} <= sources
     # Against a store that took the corpus in one uninterrupted run: the same graphs.
-    once = open_store(tmp_path / "once", writable=True)
-    assert ingest([corpus], once).ok
     ours, theirs = _graphs(once), _graphs(watcher)
     mine = {g for g in ours if g.startswith(DOCUMENT_GRAPHS)}
     assert mine <= theirs.keys()
     for name in mine:
         assert _same_graph(ours[name], theirs[name]), name
     print(f"{server.name}: killed with incomplete graphs in the server: {caught_incomplete}")
+
+
+# -- the backend interface: each backend passes the same contract ----------------------------------
+
+CONTRACT = "urn:x-crimjust-contract:"
+
+
+def _contract(backend: Backend) -> None:
+    """What the document store relies on from a backend: load, list, read, update, dump and query."""
+    first, second = f"{CONTRACT}graph/1", f"{CONTRACT}graph/2"
+    one = f'<{CONTRACT}a> <{CONTRACT}p> "x" .\n<{CONTRACT}a> <{CONTRACT}p> <{CONTRACT}b> .'
+    two = f'<{CONTRACT}b> <{CONTRACT}p> "y" .\n<{CONTRACT}a> <{CONTRACT}p> "x" .'
+    merge = backend.engine.merged_graph
+    try:
+        backend.bulk_load([(first, one), (second, two), (merge, f"{one}\n{two}")])
+        backend.flush()
+        assert {first, second} <= backend.graphs()
+        assert merge is None or merge not in backend.graphs()  # the merge is no graph of the user's
+
+        def select(sparql: str) -> set[tuple[str, ...]]:
+            rows = backend.read(sparql)
+            assert isinstance(rows, ox.QuerySolutions)
+            return {tuple(str(row[v]) for v in rows.variables) for row in rows}
+
+        in_first = select(f"SELECT ?s ?o WHERE {{ GRAPH <{first}> {{ ?s ?p ?o }} }}")
+        assert in_first == {(f"<{CONTRACT}a>", '"x"'), (f"<{CONTRACT}a>", f"<{CONTRACT}b>")}
+        ours = f'FILTER(STRSTARTS(STR(?g), "{CONTRACT}"))'
+        graphs = select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {ours} }} GROUP BY ?g")
+        assert {(g, n.split('"')[1]) for g, n in graphs} == {(f"<{first}>", "2"), (f"<{second}>", "2")}
+
+        # A user's query without a dataset reads the merge: each triple once, though two graphs hold one.
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{CONTRACT}')) }}"
+        merged = backend.query(count)
+        assert isinstance(merged, ox.QuerySolutions)
+        assert [int(row["n"].value) for row in merged] == [3]
+        # ... and the dataset it is given, when it is given one; bindings narrow it.
+        given = backend.query(count, default_graphs=[second])
+        assert isinstance(given, ox.QuerySolutions) and [int(r["n"].value) for r in given] == [2]
+        bound = backend.query(
+            f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{CONTRACT}p> ?o }} }}",
+            named_graphs=[first],
+            bindings={"s": f"{CONTRACT}a"},
+        )
+        assert isinstance(bound, ox.QuerySolutions) and len(list(bound)) == 2
+
+        # An update goes in whole; one that does not parse changes nothing and says so.
+        backend.update(f"INSERT DATA {{ GRAPH <{first}> {{ <{CONTRACT}c> <{CONTRACT}p> 'z' }} }}")
+        assert len(select(f"SELECT ?s WHERE {{ GRAPH <{first}> {{ ?s ?p ?o }} }}")) == 2
+        with pytest.raises((StoreError, SyntaxError, OSError)):
+            backend.update(f"DROP GRAPH <{first}> ;\nINSERT DATA {{ this is not SPARQL }}")
+        assert f"<{CONTRACT}c>" in {
+            s for (s,) in select(f"SELECT ?s WHERE {{ GRAPH <{first}> {{ ?s ?p ?o }} }}")
+        }
+
+        # A dump writes exactly the graphs it is asked for.
+        out = io.BytesIO()
+        backend.dump(out, ox.RdfFormat.N_QUADS, GraphSelection(names=frozenset({second})))
+        dumped = {
+            (str(q.subject), str(q.object), str(q.graph_name))
+            for q in ox.parse(out.getvalue(), ox.RdfFormat.N_QUADS)
+        }
+        assert dumped == {(f"<{CONTRACT}b>", '"y"', f"<{second}>"), (f"<{CONTRACT}a>", '"x"', f"<{second}>")}
+    finally:
+        clear = f"FILTER(STRSTARTS(STR(?s), '{CONTRACT}'))"
+        backend.update(
+            f"DROP SILENT GRAPH <{first}> ;\nDROP SILENT GRAPH <{second}> ;\n"
+            f"DELETE {{ {backend.engine.in_merge('?s ?p ?o')} }} "
+            f"WHERE {{ {backend.engine.in_merge('?s ?p ?o')} {clear} }}"
+        )
+    assert not {first, second} & backend.graphs()
+
+
+def test_the_embedded_backend_keeps_the_contract(tmp_path: Path) -> None:
+    _contract(EmbeddedBackend(tmp_path / "store", writable=True))
+
+
+def test_each_server_backend_keeps_the_contract(server: Server) -> None:
+    """Last in this module: it leaves the server as it found it, but runs after the comparisons."""
+    _contract(server.open(writable=True).backend)

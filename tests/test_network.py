@@ -8,12 +8,12 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from crimjust_graph import Store, open_store
 from crimjust_graph.mapping import to_graph
 from crimjust_graph.model import Document, Entity, Evidence, Extraction, Kind, Predicate, Relation, Span
 from crimjust_graph.network import EDGE_LABELS, INVERSE_LABELS, to_networkx
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import run_query, to_python
-from crimjust_graph.store import LocalStore, open_store
 from crimjust_graph.views import (
     VIEWS,
     NoMatch,
@@ -59,7 +59,7 @@ EDGE_TYPES: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     path = tmp_path_factory.mktemp("network") / "store"
     writer = open_store(path, writable=True)
     report = ingest([ROOT / "data"], writer)
@@ -69,11 +69,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
 
 
 @pytest.fixture(scope="module")
-def graph(store: LocalStore) -> nx.MultiDiGraph:
+def graph(store: Store) -> nx.MultiDiGraph:
     return to_networkx(store)
 
 
-def _count(store: LocalStore, sparql: str) -> int:
+def _count(store: Store, sparql: str) -> int:
     rows = to_python(run_query(store, sparql))
     assert not isinstance(rows, bool | list)
     return int(str(rows.rows[0][0]))
@@ -114,7 +114,7 @@ def test_every_node_and_edge_carries_the_contract(graph: nx.MultiDiGraph) -> Non
             assert data["documents"] >= 1 and data["evidence_count"] >= 1 and data["quote"]
 
 
-def test_crimjust_is_implemented_by_unodc_with_evidence(graph: nx.MultiDiGraph, store: LocalStore) -> None:
+def test_crimjust_is_implemented_by_unodc_with_evidence(graph: nx.MultiDiGraph, store: Store) -> None:
     crimjust = graph.nodes[CRIMJUST]
     assert crimjust["kind"] == "programme" and crimjust["label"] == "CRIMJUST"
     assert crimjust["programmes"] == ["CRIMJUST", "EU Cocaine Route Programme"]
@@ -153,7 +153,7 @@ def test_events_carry_dates_and_others_their_span(graph: nx.MultiDiGraph) -> Non
     assert {"Dakar", "Senegal"} <= set(aircop["regions"])
 
 
-def test_only_places_the_documents_mention(graph: nx.MultiDiGraph, store: LocalStore) -> None:
+def test_only_places_the_documents_mention(graph: nx.MultiDiGraph, store: Store) -> None:
     reference_places = _count(
         store,
         "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH <https://w3id.org/crimjust/graph/reference> "
@@ -170,7 +170,7 @@ def _snapshot(graph: nx.Graph) -> tuple[list[Any], list[Any], dict[str, Any]]:
     return list(graph.nodes(data=True)), list(edges), dict(graph.graph)
 
 
-def test_two_builds_are_equal_and_sorted(graph: nx.MultiDiGraph, store: LocalStore) -> None:
+def test_two_builds_are_equal_and_sorted(graph: nx.MultiDiGraph, store: Store) -> None:
     again = to_networkx(store)
     assert _snapshot(again) == _snapshot(graph)
     assert list(graph.nodes) == sorted(graph.nodes)
@@ -193,7 +193,7 @@ def test_views_copy_node_attributes(graph: nx.MultiDiGraph) -> None:
             assert data["aliases"] is not graph.nodes[node]["aliases"], "copied, not shared"
 
 
-def test_programme_partner_keeps_each_role_as_stated(graph: nx.MultiDiGraph, store: LocalStore) -> None:
+def test_programme_partner_keeps_each_role_as_stated(graph: nx.MultiDiGraph, store: Store) -> None:
     view = programme_partner(graph)
     assert isinstance(view, nx.MultiDiGraph)
     assert view.number_of_edges() > 0
@@ -358,7 +358,7 @@ def test_hostile_labels_survive_unchanged(tmp_path: Path) -> None:
 
 
 def test_a_programme_summary_keeps_covered_regions_and_event_places_apart(
-    graph: nx.MultiDiGraph, store: LocalStore
+    graph: nx.MultiDiGraph, store: Store
 ) -> None:
     summary = graph.nodes[AIRCOP]["summary"]
     assert list(summary) == ["implemented by", "funded by", "partners", "covers", "events", "event places"]

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 import crimjust_graph
 from conftest import assert_one_line_error, cli
+from crimjust_graph import Store, open_store
 from crimjust_graph.errors import QueryError
 from crimjust_graph.sandbox import deny_network, run_offline
 from crimjust_graph.sparql import MAX_DEPTH, check_query
-from crimjust_graph.store import LocalStore, open_store
 from test_server import Listener, Server, one_line, start_server, stop_server
 
 # The two spellings that got past the old token scan (issue 15): a comment that ends at a lone CR, and a
@@ -63,9 +63,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store(store_path: Path) -> LocalStore:
+def store(store_path: Path) -> Store:
     opened = open_store(store_path)
-    assert isinstance(opened, LocalStore)
+    assert opened.path is not None
     return opened
 
 
@@ -178,7 +178,7 @@ def fuzz_listener() -> Iterator[Listener]:
 @FUZZ
 @given(rng=st.randoms(use_true_random=False))
 def test_fuzzed_spellings_never_reach_the_listener(
-    rng: random.Random, store: LocalStore, fuzz_listener: Listener
+    rng: random.Random, store: Store, fuzz_listener: Listener
 ) -> None:
     before = fuzz_listener.connections
     query = spelled(make_bypass(rng), fuzz_listener)
@@ -204,7 +204,7 @@ def test_fuzzed_spellings_are_real_bypass_attempts(listener: Listener) -> None:
     assert fetched >= 8, fetched  # 10 of these 40 fetch; the others are spellings only the grammar allows
 
 
-def test_what_the_check_read_is_what_runs(store: LocalStore) -> None:
+def test_what_the_check_read_is_what_runs(store: Store) -> None:
     """Escapes and line ends are put in one form before parsing, and that form is the text that runs."""
     checked = check_query('SELECT ?l WHERE { ?p rdfs:label ?l # c\r FILTER(?l = "AIRCOP\\u0020in Dakar") }')
     assert "\r" not in checked.text and "\\u" not in checked.text
@@ -286,7 +286,7 @@ def test_deep_nesting_is_refused_with_one_line(shape: str, store_path: Path, tmp
     assert_one_line_error(cli("query", "--store", store_path, "-f", query_file), "nests", str(MAX_DEPTH))
 
 
-def test_nesting_up_to_the_limit_runs(store: LocalStore) -> None:
+def test_nesting_up_to_the_limit_runs(store: Store) -> None:
     depth = MAX_DEPTH - 2
     parens = "SELECT ?d WHERE { ?d a cj:Document FILTER" + "(" * depth + "true" + ")" * depth + " }"
     braces = "SELECT ?d WHERE " + "{" * depth + " ?d a cj:Document " + "}" * depth
@@ -310,7 +310,7 @@ def test_long_chains_are_refused_with_one_line(shape: str, store_path: Path, tmp
     assert_one_line_error(cli("query", "--store", store_path, "-f", query_file), "parts, over the")
 
 
-def test_a_long_values_table_is_data_not_structure(store: LocalStore) -> None:
+def test_a_long_values_table_is_data_not_structure(store: Store) -> None:
     rows = " ".join(f"<urn:x:{i}>" for i in range(30_000))
     answer = crimjust_graph.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?x {{ {rows} }} }}", store)
     assert isinstance(answer, crimjust_graph.Rows) and answer.rows == [[30_000]]

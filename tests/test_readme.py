@@ -15,9 +15,10 @@ import pytest
 import typer
 
 from conftest import ROOT, cli
+from crimjust_graph import open_store
 from crimjust_graph.cli import app
 from crimjust_graph.extract.curation import SECTIONS, read_curation
-from crimjust_graph.store import RDF_FORMATS, open_store
+from crimjust_graph.store import RDF_FORMATS
 from test_remote_store import oxigraph_server
 from test_server import start_server, stop_server
 

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crimjust_graph import Store, open_store
 from crimjust_graph.errors import QueryError
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import check_query, named_queries, run_query, serialize
-from crimjust_graph.store import LocalStore, open_store
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> LocalStore:
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     folder = tmp_path_factory.mktemp("sparql")
     doc = folder / "d.txt"
     doc.write_text("AIRCOP in Dakar\n\nAIRCOP held a training in Dakar, Senegal on 4 May 2019.\n", "utf-8")
@@ -63,7 +63,7 @@ def test_words_inside_iris_and_names_are_not_keywords() -> None:
     assert check_query("SELECT ?service WHERE { ?service <http://x/SERVICE> ex:drop }")
 
 
-def test_service_never_connects(store: LocalStore) -> None:
+def test_service_never_connects(store: Store) -> None:
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
@@ -77,14 +77,14 @@ def test_service_never_connects(store: LocalStore) -> None:
             listener.accept()
 
 
-def test_from_unknown_graph_is_refused_not_ignored(store: LocalStore) -> None:
+def test_from_unknown_graph_is_refused_not_ignored(store: Store) -> None:
     with pytest.raises(QueryError, match="urn:nothing"):
         run_query(store, "SELECT * FROM <urn:nothing> WHERE { ?s ?p ?o }")
     with pytest.raises(QueryError, match="urn:nothing"):
         run_query(store, "SELECT * WHERE { ?s ?p ?o }", default_graphs=["urn:nothing"])
 
 
-def test_default_graph_uri_selects(store: LocalStore) -> None:
+def test_default_graph_uri_selects(store: Store) -> None:
     graph = store.documents()[0].iri
     result = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?d a cj:Document }", default_graphs=[graph])
     assert json.loads(serialize(result, "json"))["results"]["bindings"][0]["n"]["value"] == "1"
@@ -94,7 +94,7 @@ def test_default_graph_uri_selects(store: LocalStore) -> None:
     assert json.loads(serialize(empty, "json"))["results"]["bindings"][0]["n"]["value"] == "0"
 
 
-def test_formats(store: LocalStore) -> None:
+def test_formats(store: Store) -> None:
     select = "SELECT ?t WHERE { ?d a cj:Document ; dcterms:title ?t }"
     assert serialize(run_query(store, select), "csv").decode().splitlines() == ["t", "AIRCOP in Dakar"]
     assert serialize(run_query(store, select), "tsv").decode().splitlines()[1] == '"AIRCOP in Dakar"'
@@ -106,12 +106,12 @@ def test_formats(store: LocalStore) -> None:
         serialize(run_query(store, select), "turtle")
 
 
-def test_syntax_error_names_the_problem(store: LocalStore) -> None:
+def test_syntax_error_names_the_problem(store: Store) -> None:
     with pytest.raises(QueryError, match="syntax error"):
         run_query(store, "SELECT ?x WHERE { ?x }")
 
 
-def test_every_named_query_runs(store: LocalStore) -> None:
+def test_every_named_query_runs(store: Store) -> None:
     queries = named_queries()
     assert len(queries) >= 12
     for named in queries.values():
@@ -119,6 +119,6 @@ def test_every_named_query_runs(store: LocalStore) -> None:
         run_query(store, named.text)
 
 
-def test_prefixes_are_predeclared_and_overridable(store: LocalStore, tmp_path: Path) -> None:
+def test_prefixes_are_predeclared_and_overridable(store: Store, tmp_path: Path) -> None:
     query = "PREFIX cj: <https://w3id.org/crimjust/ontology#> SELECT * WHERE { ?d a cj:Document }"
     assert len(list(run_query(store, query))) == 1  # type: ignore[arg-type]

@@ -14,7 +14,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import CLI, NEWS, cli
-from crimjust_graph.store import DOCUMENT_GRAPHS, LocalStore, incomplete_graphs
+from crimjust_graph import open_store
+from crimjust_graph.store import DOCUMENT_GRAPHS
 from test_server import start_server, stop_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -64,7 +65,7 @@ def test_queries_during_an_ingest_never_fail(tmp_path: Path) -> None:
             answered["serve"] += 1
 
     def through_the_store() -> None:  # what the CLI's read commands do, in this process
-        reader = LocalStore(store)
+        reader = open_store(store)
         while writer.poll() is None:
             try:
                 result = reader.query(COUNT)
@@ -99,13 +100,13 @@ def kill_inside_a_bulk_load(store: Path, docs: Path) -> set[str]:
     """Kill -9 an ingest the moment a reader sees graphs loaded but not yet marked; their IRIs."""
     for _ in range(10):
         writer = ingest(store, docs)
-        reader = LocalStore(store)
+        reader = open_store(store)
         seen: set[str] = set()
         while writer.poll() is None and not seen:
-            seen = incomplete_graphs(reader)
+            seen = reader.incomplete_graphs()
         os.killpg(writer.pid, signal.SIGKILL)  # the ingest and its workers, as a crash of the machine would
         writer.wait()
-        left = incomplete_graphs(LocalStore(store))
+        left = open_store(store).incomplete_graphs()
         if left:
             return left
     pytest.fail("no kill landed inside a bulk load in 10 ingests")
@@ -133,13 +134,13 @@ def test_read_paths_leave_out_graphs_a_killed_bulk_load_left(tmp_path: Path) -> 
 
     # The next writer drops the unfinished graphs and loads those documents again.
     assert cli("ingest", "--store", store, docs, timeout=600).code == 0
-    assert not incomplete_graphs(LocalStore(store))
+    assert not open_store(store).incomplete_graphs()
     assert len(json.loads(cli("documents", "--store", store, "--format", "json").stdout)) == 1501
 
 
 def test_a_reader_keeps_its_view_while_a_writer_replaces_files(tmp_path: Path) -> None:
     store = seeded_store(tmp_path)
-    reader = LocalStore(store)
+    reader = open_store(store)
     before = reader.query(COUNT)
     assert isinstance(before, ox.QuerySolutions)
     docs = write_news(tmp_path / "docs", 300)

@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crimjust_graph import store as _store
 from crimjust_graph.extract.curation import Curation, curation_for
-from crimjust_graph.pipeline import MAX_MEMORY, TIME_LIMIT, IngestReport
+from crimjust_graph.pipeline import MAX_MEMORY, TIME_LIMIT, IngestReport, system_graphs
 from crimjust_graph.pipeline import ingest as _ingest
 from crimjust_graph.sandbox import run_offline
 from crimjust_graph.sparql import Rows, prepare, run_query, to_python
-from crimjust_graph.store import LocalStore, Store, open_store
+from crimjust_graph.store import Store
 from crimjust_graph.validate import ValidationReport
 from crimjust_graph.validate import validate as _validate
 
@@ -32,6 +33,26 @@ __all__ = [
     "to_networkx",
     "validate",
 ]
+
+
+def open_store(
+    path: Path | str | None = None,
+    *,
+    writable: bool = False,
+    endpoint: str | None = None,
+    update_endpoint: str | None = None,
+) -> Store:
+    """Open the store on disk (read-only by default, many processes at once) or a SPARQL 1.1 endpoint.
+
+    A writable open loads the shipped ontology, shapes and reference data when they are missing or changed.
+    """
+    return _store.open_store(
+        path,
+        writable=writable,
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        system=system_graphs() if writable else None,
+    )
 
 
 def ingest(
@@ -57,7 +78,7 @@ def ingest(
         db,
         workers=workers,
         progress=progress,
-        curation=curation_for(curation, db.path if isinstance(db, LocalStore) else None),
+        curation=curation_for(curation, db.path),
         time_limit=time_limit or None,
         max_memory=max_memory or None,
     )
@@ -86,7 +107,7 @@ def query(
         return to_python(result)
 
     # A local store runs the query in this process: in a thread that cannot open sockets (sandbox.py).
-    return run_offline(answer) if isinstance(db, LocalStore) else answer()
+    return run_offline(answer) if db.path is not None else answer()
 
 
 def validate(store: Store | None = None) -> ValidationReport:

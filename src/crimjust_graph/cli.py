@@ -23,7 +23,7 @@ from crimjust_graph.extract.curation import FILE_NAME, Curation, curation_for
 from crimjust_graph.files import write_atomically
 from crimjust_graph.pipeline import MAX_MEMORY, TIME_LIMIT
 from crimjust_graph.sandbox import deny_network
-from crimjust_graph.store import RDF_FORMATS, LocalStore, Store, default_store_path, open_store
+from crimjust_graph.store import RDF_FORMATS, Store, default_store_path
 from crimjust_graph.vocab import ID
 
 app = typer.Typer(
@@ -106,7 +106,7 @@ def uses_store(*, writable: bool = False) -> Callable[[Callable[..., R]], Callab
                 if store is not None and (endpoint is not None or update_endpoint is not None):
                     raise typer.BadParameter("give --store or --endpoint, not both")
                 try:
-                    return open_store(
+                    return api.open_store(
                         store, writable=writable, endpoint=endpoint, update_endpoint=update_endpoint
                     )
                 except OSError as exc:  # a full disk while the store sets itself up
@@ -164,7 +164,7 @@ def ingest(
 ) -> None:
     """Read documents, extract what they state and store one named graph per document."""
     db = open_db()
-    corrections = curation_for(curation, db.path if isinstance(db, LocalStore) else None)
+    corrections = curation_for(curation, db.path)
     run = functools.partial(
         api.ingest,
         paths,
@@ -289,7 +289,7 @@ def query(
         text = sparql.named_query(name).name  # an unknown name fails here, before the store opens
     assert text is not None
     db = open_db()
-    if isinstance(db, LocalStore):
+    if db.path is not None:
         deny_network()  # the query runs in this thread, which needs no socket from here on (sandbox.py)
     query_text, bindings = sparql.prepare(db, text, {var.strip(): value for var, _, value in pairs})
     result = sparql.run_query(db, query_text, bindings=bindings)

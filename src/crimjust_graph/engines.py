@@ -149,7 +149,7 @@ OXIGRAPH = Engine(
     merged_graph=None,
     accept=JSON_RESULTS,
     graphs_query="SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
-    bulk_path="store",
+    bulk_path="store?no_transaction",  # its bulk loader: faster, not atomic (the store marks completion last)
 )
 VIRTUOSO = Engine(
     name="virtuoso",

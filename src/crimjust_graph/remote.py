@@ -1,4 +1,8 @@
-"""Remote store: the same store operations over the SPARQL 1.1 Protocol (Oxigraph, Virtuoso, Fuseki, ...)."""
+"""Remote backend: a SPARQL 1.1 query (and update) endpoint -> the backend operations over HTTP.
+
+Oxigraph's server, Virtuoso, Fuseki, ...: what differs between them is in the engine profile (engines.py),
+chosen once at open. A user and password come from the environment or ~/.netrc, never from a URL.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,10 @@ from email.message import Message
 from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from crimjust_graph import engines
-from crimjust_graph import store as shared
+from crimjust_graph.backend import GraphSelection, QueryResult
 from crimjust_graph.errors import QueryError, StoreError
-from crimjust_graph.store import RDF_FORMATS, DocumentInfo, Outcome, QueryResult
 from crimjust_graph.vocab import PREFIXES
 
 EMPTY_GRAPH = engines.EMPTY_GRAPH
@@ -28,12 +30,11 @@ PASSWORD_VARIABLE = "CRIMJUST_ENDPOINT_PASSWORD"  # noqa: S105 (the variable's n
 _PROLOGUE = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + "\n"
 
 
-class RemoteStore:
-    """A SPARQL 1.1 query endpoint (and update endpoint) used like the store on disk.
+class SparqlBackend:
+    """A SPARQL 1.1 query endpoint (and update endpoint) holding the store's quads.
 
-    The update text is the local store's, written for the server's engine (engines.py): its merged default
-    graph holds the same merge of the document and reference graphs, and queries that name no dataset
-    read it.
+    On an engine without a plain default graph (Virtuoso) the merge is a named graph, which queries that
+    name no dataset read as their default graph (engines.py).
     """
 
     def __init__(
@@ -50,6 +51,7 @@ class RemoteStore:
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
         self.writable = writable
+        self.location = f"SPARQL endpoint {endpoint}"
         self.timeout = timeout
         self._opener = _opener([self.endpoint, self.update_endpoint])
         self.engine = engines.GENERIC
@@ -60,11 +62,6 @@ class RemoteStore:
             found = self._query(engines.SERVICE_GRAPHS)
             assert isinstance(found, ox.QuerySolutions)
             self.engine = engines.with_system_graphs(self.engine, {row["g"].value for row in found})
-        if writable:
-            shared.sync_system_graphs(self)
-            shared.drop_incomplete(self)
-
-    # -- reading -------------------------------------------------------------------------------
 
     def query(
         self,
@@ -87,6 +84,58 @@ class RemoteStore:
         if default_graphs is None and named_graphs is None and self.engine.merged_graph is not None:
             pragmas = self.engine.read_merge(sparql, named=self.graphs() if _mentions_graph(sparql) else ())
         return self._query(sparql, default_graphs, named_graphs, pragmas=pragmas)
+
+    def read(self, sparql: str) -> QueryResult:
+        """The store's own queries, which name graphs only by our IRIs (store.py).
+
+        On Virtuoso they go without the named-graph list that `query` sends (one listing request less each):
+        its plain `GRAPH ?g` ranges over every graph, which for these queries is the same.
+        """
+        if self.engine.merged_graph is None:
+            return self._query(sparql)
+        pragmas = "" if _mentions_graph(sparql) else self.engine.read_merge(sparql, named=())
+        return self._query(sparql, pragmas=pragmas)
+
+    def graphs(self) -> set[str]:
+        """The named graphs, without the merge and the server's own graphs (engines.py)."""
+        result = self._query(self.engine.graphs_query)
+        assert isinstance(result, ox.QuerySolutions)
+        hidden = {*self.engine.hidden, *self.engine.system_graphs}
+        return {row["g"].value for row in result if isinstance(row["g"], ox.NamedNode)} - hidden
+
+    def update(self, sparql: str) -> None:
+        """One update request, which the server applies as one transaction."""
+        self._post(self.update_endpoint, [("update", _PROLOGUE + sparql)], sparql, update=True)
+
+    def bulk_load(self, graphs: Sequence[tuple[str | None, str]]) -> None:
+        """Add triples in few requests: through the Graph Store HTTP Protocol when the server has it
+        (Oxigraph: one TriG request; Virtuoso: one request per graph), else as one update request."""
+        store_url = self.engine.graph_store(self.update_endpoint)
+        if store_url is None:
+            self.update(" ;\n".join(op for name, triples in graphs for op in self._insert(name, triples)))
+        elif self.engine.merged_graph is None:  # the server takes a dataset: the whole batch is one TriG file
+            trig = "".join(t + "\n" if name is None else f"<{name}> {{\n{t}\n}}\n" for name, t in graphs)
+            self._send(store_url, trig, "application/trig")
+        else:
+            for name, triples in graphs:
+                if name is None:
+                    raise StoreError(f"{self.location} has no plain default graph to load into")
+                self._send(f"{store_url}?graph-uri={urllib.parse.quote(name)}", triples)
+
+    def dump(self, out: IO[bytes], rdf_format: ox.RdfFormat, graphs: GraphSelection) -> None:
+        """Our named graphs, read as rows (a server cuts rows short visibly, see engines.Engine.check)."""
+        rows = self.read(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {graphs.sparql('g')} }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        quads = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
+        ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
+
+    def flush(self) -> None:
+        """Nothing to do: the server commits each request."""
+
+    def _insert(self, graph: str | None, triples: str) -> list[str]:
+        if graph is None or graph == self.engine.merged_graph:
+            return self.engine.insert_data(None, triples)
+        return self.engine.insert_data(graph, triples)
 
     def _query(
         self,
@@ -118,113 +167,6 @@ class RemoteStore:
             return graph.query("CONSTRUCT WHERE { ?s ?p ?o }")
         except (SyntaxError, ValueError) as exc:
             raise QueryError(sparql, f"{self.endpoint} sent an answer that does not parse: {exc}") from None
-
-    def _read(self, sparql: str) -> QueryResult:
-        """The store's own queries, which name graphs only by our IRIs (store.py).
-
-        On Virtuoso they go without the named-graph list that `query` sends (one listing request less each):
-        its plain `GRAPH ?g` ranges over every graph, which for these queries is the same.
-        """
-        if self.engine.merged_graph is None:
-            return self.query(sparql)
-        pragmas = "" if _mentions_graph(sparql) else self.engine.read_merge(sparql, named=())
-        return self._query(sparql, pragmas=pragmas)
-
-    def graphs(self) -> set[str]:
-        """The named graphs, without the merge and the server's own graphs (engines.py)."""
-        result = self._query(self.engine.graphs_query)
-        assert isinstance(result, ox.QuerySolutions)
-        hidden = {*self.engine.hidden, *self.engine.system_graphs}
-        return {row["g"].value for row in result if isinstance(row["g"], ox.NamedNode)} - hidden
-
-    def has_document(self, iri: str, source: str) -> bool:
-        """True when this exact text from this source is already in (the cheap idempotency check)."""
-        return shared.has_document(self, iri, source)
-
-    def sources(self, source: str) -> list[str]:
-        """Named graphs that hold documents read from `source`."""
-        return shared.sources(self, source)
-
-    def documents(self) -> list[DocumentInfo]:
-        return shared.documents(self)
-
-    def dump(self, out: IO[bytes], fmt: str) -> None:
-        """Write our named graphs (trig, nquads) or their merge (turtle, ntriples); other graphs stay out."""
-        rdf_format = RDF_FORMATS[fmt]
-        left_out = shared.incomplete_graphs(self)
-        if not rdf_format.supports_datasets:
-            ox.serialize(shared.merged_triples(self, left_out), out, rdf_format, prefixes=PREFIXES)
-            return
-        kept = shared.ours("g", left_out, system=True)
-        rows = self._read(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {kept} }}")
-        assert isinstance(rows, ox.QuerySolutions)
-        quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
-        ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
-
-    def data_graph(self) -> Graph:
-        """Document and reference graphs as one rdflib Graph (for SHACL), without ontology and shapes."""
-        return shared.data_graph(self)
-
-    # -- writing -------------------------------------------------------------------------------
-
-    def replace_document(self, graph: Graph, *, force: bool = False) -> Outcome:
-        """Put one document's graph in place of what its source held before: one update request."""
-        return self.replace_text(*shared.identify(graph), shared.to_triples(graph), force=force)
-
-    def replace_text(self, iri: str, source: str, triples: str, *, force: bool = False) -> Outcome:
-        """`replace_document` for a graph already written as text (by a worker process)."""
-        self._require_writable()
-        return shared.replace_text(self, iri, source, triples, force=force)
-
-    def replace_texts(self, graphs: Sequence[shared.GraphText]) -> list[Outcome]:
-        """`replace_text` for many graphs; new ones go in together through the bulk path (`_add_new`)."""
-        self._require_writable()
-        return shared.replace_texts(self, graphs)
-
-    def remove(self, source: str) -> bool:
-        """Drop what `source` contributed; False when nothing was ingested from it."""
-        self._require_writable()
-        return shared.remove(self, source)
-
-    def flush(self) -> None:
-        """Nothing to do: the server commits each request."""
-
-    def _update(self, sparql: str) -> None:
-        self._post(self.update_endpoint, [("update", _PROLOGUE + sparql)], sparql, update=True)
-
-    def _write(self, ops: list[str], iri: str, triples: str) -> None:
-        """Run `ops` and add a graph in one update request (the server applies it as one transaction)."""
-        self._update(" ;\n".join([*ops, *shared.insert_ops(self.engine, iri, triples)]))
-
-    def _add_new(self, graphs: list[shared.GraphText]) -> None:
-        """Load a batch of new graphs in few requests, then mark them complete in one update.
-
-        The graphs and their copies in the merge go first: through the Graph Store HTTP Protocol when the
-        server has it (Oxigraph: one TriG request for the batch; Virtuoso: one request per graph and one
-        for the merge), else as one update request. Only the last request adds each graph's
-        `dcterms:source`, so until it is in the graphs are not documents, and a run killed before it is
-        repaired by the next writable open (`drop_incomplete`), as in the store on disk.
-        """
-        store_url = self.engine.graph_store(self.update_endpoint)
-        merged = "\n".join(g.triples for g in graphs)
-        if store_url is None:
-            ops = [op for g in graphs for op in shared.insert_ops(self.engine, g.iri, g.triples)]
-            self._update(" ;\n".join(ops))
-        elif self.engine.merged_graph is None:  # a plain default graph: the whole batch is one TriG file
-            named = "".join(f"<{g.iri}> {{\n{g.triples}\n}}\n" for g in graphs)
-            self._send(store_url, f"{merged}\n{named}", "application/trig")
-        else:
-            for graph in graphs:
-                self._send(f"{store_url}?graph-uri={urllib.parse.quote(graph.iri)}", graph.triples)
-            merge = urllib.parse.quote(self.engine.merged_graph)
-            self._send(f"{store_url}?graph-uri={merge}", merged)
-        marks = [shared.source_triple(g.iri, g.source) for g in graphs]
-        named_marks = " ".join(f"GRAPH <{g.iri}> {{ {m} }}" for g, m in zip(graphs, marks, strict=True))
-        self._update(f"INSERT DATA {{ {self.engine.in_merge(' '.join(marks))} {named_marks} }}")
-
-    def _require_writable(self) -> None:
-        if not self.writable:
-            raise StoreError(f"SPARQL endpoint {self.endpoint} was opened read-only")
 
     def _send(self, url: str, data: str, media_type: str = "application/n-triples") -> None:
         """POST RDF to the Graph Store HTTP Protocol (adds to what the graph holds)."""
