@@ -377,6 +377,13 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "hasParticipant",
     ),
     (
+        "participants",  # people named by where they come from: 'delegates', 'professionals', 'trainees from'
+        "A workshop was held in Accra on 3 May 2021 for delegates from INTERPOL and Europol.",
+        ("hasParticipant", "Europol"),
+        "A workshop was held in Accra on 3 May 2021 after letters from INTERPOL and Europol.",
+        "hasParticipant",
+    ),
+    (
         "sites",
         "UNODC organised a workshop in Accra on 3 May 2021.",
         ("heldIn", "Accra"),
