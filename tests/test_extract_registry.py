@@ -384,6 +384,16 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "hasParticipant",
     ),
     (
+        "participants",  # people named with their posts, one to a ';' segment: each post's body took part
+        "A workshop was held in Accra on 3 May 2021. It opened with the participation of the Honourable Kofi"
+        " Mensah, Director of the Harbour Police of Ghana; Her Excellency Ann Lee, Ambassador of the Kingdom"
+        " of Norway; and Mr. Tom de Ray, INTERPOL Regional Coordinator.",
+        ("hasParticipant", "Norway"),
+        "A workshop was held in Accra on 3 May 2021. It opened with the participation of Mr. Kofi Mensah,"
+        " who then flew to Norway to meet INTERPOL.",
+        "hasParticipant",
+    ),
+    (
         "sites",
         "UNODC organised a workshop in Accra on 3 May 2021.",
         ("heldIn", "Accra"),

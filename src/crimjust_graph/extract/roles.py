@@ -419,6 +419,35 @@ def _helpers_in_aside(ctx: Context, mentions: Mentions, k: int) -> list[Mention]
     return []
 
 
+def _people_named(ctx: Context, mentions: Mentions, k: int, kinds: frozenset[Kind]) -> list[Mention]:
+    """'the participation of Mr A, Director of X; Ms B, Ambassador of Y; and C, Z Coordinator': people
+    named with their posts, one to a ';' segment; each post's body (or country) took part."""
+    sent = ctx.sent_of[min(k, len(ctx) - 1)]
+    stop = ctx.sentence_ranges[sent].stop
+    inside = mentions.in_sentence(sent, kinds)
+    out: list[Mention] = []
+    start = k
+    while start < stop:
+        end = next((i for i in range(start, stop) if ctx.words[i] == ";"), stop)
+        first = start + (ctx.folded[start : start + 1] == ("and",))
+        first += ctx.folded[first : first + 1] == ("the",)  # 'the Honourable A B, Minister of X'
+        comma = next((i for i in range(first, end) if ctx.words[i] == ","), None)
+        if comma is None:
+            break
+        name = ctx.words[first:comma]
+        lower = [w for w in name if not (w == "." or w[:1].isupper())]  # 'Mr. A del B': one particle
+        if not 1 < len(name) <= 7 or not name[0][:1].isupper() or len(lower) > 1:
+            break  # not 'a person's name, the post': a clause or a list of bodies
+        if any(first <= m.first < comma for m in inside):
+            break
+        body = next((m for m in inside if comma < m.first < end), None)
+        post = ctx.words[comma + 1 : body.first] if body is not None else ()
+        if body is not None and all(w[:1].isupper() or w in {"of", "the"} for w in post):
+            out.append(body)  # 'Director of the X', 'Ambassador of the Kingdom of Y', 'X Coordinator'
+        start = end + 1
+    return out
+
+
 # Verbs of sending that make a body a participant only when people are what it sent.
 SENDING = frozenset({"sent", "deployed"})
 SENT_PEOPLE = PEOPLE | frozenset(
@@ -442,7 +471,7 @@ def participants(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Ment
                 out += [_owned_body(ctx, mentions, x) for x in items]
     for _, end in ctx.cues(sent, LIST_CUES):
         end += ctx.folded[end : end + 1] in {(w,) for w in COPULA}  # 'in attendance were A and B'
-        out += _after_noun_phrase(ctx, mentions, end, ACTORS)
+        out += _after_noun_phrase(ctx, mentions, end, ACTORS) or _people_named(ctx, mentions, end, ACTORS)
     out += _speakers(ctx, mentions, sent)
     for start, end in ctx.cues(sent, SELF_CUES):
         if ctx.folded[end : end + 1] == ("by",):
