@@ -349,6 +349,15 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "organisedBy",
     ),
     (
+        "organisers",  # a programme frame past a short lower-case noun phrase
+        "A workshop was held in Accra on 3 May 2021 as part of the training activities included in the"
+        " Harbour Shield Programme.",
+        ("organisedBy", "Harbour Shield Programme"),
+        "A workshop was held in Accra on 3 May 2021 as part of the training activities, which the Harbour"
+        " Shield Programme praised.",
+        "organisedBy",
+    ),
+    (
         "named_in_front",
         "The annual INTERPOL meeting took place in Lyon on 3 May 2021.",
         ("organisedBy", "INTERPOL"),

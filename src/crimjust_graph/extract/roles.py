@@ -129,8 +129,22 @@ def organisers(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mentio
     for start, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
         if ctx.folded[start] == "under" and end == start + 1 and _funded_before(ctx, rng.start, start):
             continue  # 'funded by the EC under the Y Programme': Y pays through the funder, organises nothing
-        out += mentions.after(end, PROGRAMMES, skip=1)[:1]
+        out += (mentions.after(end, PROGRAMMES, skip=1) or _programme_past_phrase(ctx, mentions, end))[:1]
     return out
+
+
+def _programme_past_phrase(ctx: Context, mentions: Mentions, k: int) -> list[Mention]:
+    """The programme named after a short lower-case noun phrase that a frame cue opens ('as part of the
+    training activities included in the project X'); none when a name, a comma or a clause word
+    comes first."""
+    sent = ctx.sent_of[min(k, len(ctx) - 1)]
+    for j in range(k, min(k + 9, ctx.sentence_ranges[sent].stop)):
+        m = mentions.by_first.get(j)
+        if m is not None:
+            return [m] if m.kind in PROGRAMMES and j > k + 1 else []
+        if not (ctx.words[j].isalpha() and ctx.words[j].islower()) or ctx.folded[j] in RELATIVE:
+            return []
+    return []
 
 
 # Words that end a body's modifier use inside an event's name: 'an INTERPOL meeting' but not 'a meeting on
