@@ -358,6 +358,13 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "organisedBy",
     ),
     (
+        "organisers",  # the body before the verb, past its place: 'UNODC in Ghana organised'
+        "UNODC in Ghana organised a workshop on port security on 3 May 2021.",
+        ("organisedBy", UNODC),
+        "UNODC praised officers in Ghana who organised a workshop on port security on 3 May 2021.",
+        "organisedBy",
+    ),
+    (
         "named_in_front",
         "The annual INTERPOL meeting took place in Lyon on 3 May 2021.",
         ("organisedBy", "INTERPOL"),

@@ -103,6 +103,11 @@ def organisers(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mentio
                 while k > 0 and ctx.folded[k - 1] in AUXILIARIES:  # 'ECOWAS is holding', 'X will host'
                     k -= 1
                 found = mentions.backward(k, BODIES)
+                j = k
+                while not found and j > rng.start + 1 and k - j < 3 and ctx.words[j - 1][:1].isupper():
+                    j -= 1
+                    if ctx.folded[j - 1] == "in":  # 'UNODC in Brazil organised': the body, not its country
+                        found = mentions.backward(j - 1, BODIES)
                 if not found and ctx.words[k - 1 : k] == (",",):  # 'UNODC, within the frame of X, held'
                     back = range(k - 2, max(rng.start, k - 14), -1)
                     opening = next((j for j in back if ctx.words[j] == ","), None)
