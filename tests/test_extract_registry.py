@@ -410,6 +410,13 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "hasParticipant",
     ),
     (
+        "participants",  # who opened the event: the body of the opener's post
+        "The workshop, held in Accra on 3 May 2021, was opened by Ms. Ama Owusu, Director of Europol.",
+        ("hasParticipant", "Europol"),
+        "The workshop, held in Accra on 3 May 2021, was praised by Ms. Ama Owusu, Director of Europol.",
+        "hasParticipant",
+    ),
+    (
         "sites",
         "UNODC organised a workshop in Accra on 3 May 2021.",
         ("heldIn", "Accra"),
