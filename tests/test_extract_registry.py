@@ -417,6 +417,15 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "hasParticipant",
     ),
     (
+        "participants",  # a counted group before the list: '12 countries and 4 organisations, including A'
+        "A workshop was held in Accra on 3 May 2021 for 40 officers representing 12 countries and 4"
+        " international and regional partner organisations, including Europol.",
+        ("hasParticipant", "Europol"),
+        "A workshop was held in Accra on 3 May 2021 for 40 officers representing 12 countries; 4 reports"
+        " cited Europol.",
+        "hasParticipant",
+    ),
+    (
         "sites",
         "UNODC organised a workshop in Accra on 3 May 2021.",
         ("heldIn", "Accra"),

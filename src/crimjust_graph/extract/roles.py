@@ -300,18 +300,19 @@ def _members_named(ctx: Context, mentions: Mentions, k: int, kinds: frozenset[Ki
 
 
 def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozenset[Kind]) -> list[Mention]:
-    """The list after a short lower-case phrase ('the other [Route Programme] components – A, B')."""
+    """The list after a short lower-case phrase, numbers allowed ('the other [Route Programme] components – A,
+    B', '12 countries and 4 partner bodies, including A')."""
     sent = ctx.sent_of[min(i, len(ctx) - 1)]
     k = i
     titled = False  # 'Heads of Regional Police Organizations, including: A, B': the list after 'including'
-    while k < min(i + 10, len(ctx)):
+    while k < min(i + 12, len(ctx)):
         inside = mentions.by_first.get(k)
         if inside is not None and inside.kind in BODIES and k > i:  # 'the other [Route Programme] components'
             k = inside.last
             continue
         if ctx.sent_of[k] != sent:
             return []
-        if not (ctx.words[k].islower() or ctx.words[k] == ","):
+        if not (ctx.words[k].islower() or ctx.words[k] == "," or ctx.words[k].isdigit()):  # '6 organisations'
             if not (ctx.words[k].isalpha() or ctx.words[k] in {"'", "’"}) or k in mentions.by_first:
                 return []
             titled = True
