@@ -372,6 +372,13 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "organisedBy",
     ),
     (
+        "named_in_front",  # the body in the name organised it too when the text gives only a programme frame
+        "An INTERPOL meeting was held in Lyon on 3 May 2021 as part of the Harbour Shield Programme.",
+        ("organisedBy", "INTERPOL"),
+        "A meeting on INTERPOL tools was held in Lyon on 3 May 2021 as part of the Harbour Shield Programme.",
+        "organisedBy",
+    ),
+    (
         "funders",
         "A workshop held in Accra on 3 May 2021 was funded by the European Union.",
         ("fundedBy", "European Union"),
