@@ -350,11 +350,11 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
     ),
     (
         "organisers",  # a programme frame past a short lower-case noun phrase
-        "A workshop was held in Accra on 3 May 2021 as part of the training activities included in the"
-        " Harbour Shield Programme.",
+        "A workshop was held in Accra on 3 May 2021 as part of the practical exercises foreseen"
+        " in the Harbour Shield Programme.",
         ("organisedBy", "Harbour Shield Programme"),
-        "A workshop was held in Accra on 3 May 2021 as part of the training activities, which the Harbour"
-        " Shield Programme praised.",
+        "A workshop was held in Accra on 3 May 2021 as part of the practical exercises, which"
+        " the Harbour Shield Programme praised.",
         "organisedBy",
     ),
     (

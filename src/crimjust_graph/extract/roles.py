@@ -106,7 +106,7 @@ def organisers(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mentio
                 j = k
                 while not found and j > rng.start + 1 and k - j < 3 and ctx.words[j - 1][:1].isupper():
                     j -= 1
-                    if ctx.folded[j - 1] == "in":  # 'UNODC in Brazil organised': the body, not its country
+                    if ctx.folded[j - 1] == "in":  # 'the Office in Ruritania organised': the body
                         found = mentions.backward(j - 1, BODIES)
                 if not found and ctx.words[k - 1 : k] == (",",):  # 'UNODC, within the frame of X, held'
                     back = range(k - 2, max(rng.start, k - 14), -1)
@@ -140,7 +140,7 @@ def organisers(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mentio
 
 def _programme_past_phrase(ctx: Context, mentions: Mentions, k: int) -> list[Mention]:
     """The programme named after a short lower-case noun phrase that a frame cue opens ('as part of the
-    training activities included in the project X'); none when a name, a comma or a clause word
+    practical exercises foreseen in the project X'); none when a name, a comma or a clause word
     comes first."""
     sent = ctx.sent_of[min(k, len(ctx) - 1)]
     for j in range(k, min(k + 9, ctx.sentence_ranges[sent].stop)):
