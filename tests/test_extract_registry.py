@@ -349,10 +349,33 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "organisedBy",
     ),
     (
+        "organisers",  # a programme frame past a short lower-case noun phrase
+        "A workshop was held in Accra on 3 May 2021 as part of the practical exercises foreseen"
+        " in the Harbour Shield Programme.",
+        ("organisedBy", "Harbour Shield Programme"),
+        "A workshop was held in Accra on 3 May 2021 as part of the practical exercises, which"
+        " the Harbour Shield Programme praised.",
+        "organisedBy",
+    ),
+    (
+        "organisers",  # the body before the verb, past its place: 'UNODC in Ghana organised'
+        "UNODC in Ghana organised a workshop on port security on 3 May 2021.",
+        ("organisedBy", UNODC),
+        "UNODC praised officers in Ghana who organised a workshop on port security on 3 May 2021.",
+        "organisedBy",
+    ),
+    (
         "named_in_front",
         "The annual INTERPOL meeting took place in Lyon on 3 May 2021.",
         ("organisedBy", "INTERPOL"),
         "The annual meeting on INTERPOL tools took place in Lyon on 3 May 2021.",
+        "organisedBy",
+    ),
+    (
+        "named_in_front",  # the body in the name organised it too when the text gives only a programme frame
+        "An INTERPOL meeting was held in Lyon on 3 May 2021 as part of the Harbour Shield Programme.",
+        ("organisedBy", "INTERPOL"),
+        "A meeting on INTERPOL tools was held in Lyon on 3 May 2021 as part of the Harbour Shield Programme.",
         "organisedBy",
     ),
     (
@@ -374,6 +397,39 @@ EVENT_CASES: list[tuple[str, str, tuple[str, str], str, str]] = [
         "A workshop was held in Accra on 3 May 2021. Officials from Ghana, Togo and Benin took part.",
         ("hasParticipant", "Togo"),
         "A workshop was held in Accra on 3 May 2021. Ghana, Togo and Benin signed the report.",
+        "hasParticipant",
+    ),
+    (
+        "participants",  # people named by where they come from: 'delegates', 'professionals', 'trainees from'
+        "A workshop was held in Accra on 3 May 2021 for delegates from INTERPOL and Europol.",
+        ("hasParticipant", "Europol"),
+        "A workshop was held in Accra on 3 May 2021 after letters from INTERPOL and Europol.",
+        "hasParticipant",
+    ),
+    (
+        "participants",  # people named with their posts, one to a ';' segment: each post's body took part
+        "A workshop was held in Accra on 3 May 2021. It opened with the participation of the Honourable Kofi"
+        " Mensah, Director of the Harbour Police of Ghana; Her Excellency Ann Lee, Ambassador of the Kingdom"
+        " of Norway; and Mr. Tom de Ray, INTERPOL Regional Coordinator.",
+        ("hasParticipant", "Norway"),
+        "A workshop was held in Accra on 3 May 2021. It opened with the participation of Mr. Kofi Mensah,"
+        " who then flew to Norway to meet INTERPOL.",
+        "hasParticipant",
+    ),
+    (
+        "participants",  # who opened the event: the body of the opener's post
+        "The workshop, held in Accra on 3 May 2021, was opened by Ms. Ama Owusu, Director of Europol.",
+        ("hasParticipant", "Europol"),
+        "The workshop, held in Accra on 3 May 2021, was praised by Ms. Ama Owusu, Director of Europol.",
+        "hasParticipant",
+    ),
+    (
+        "participants",  # a counted group before the list: '12 countries and 4 organisations, including A'
+        "A workshop was held in Accra on 3 May 2021 for 40 officers representing 12 countries and 4"
+        " international and regional partner organisations, including Europol.",
+        ("hasParticipant", "Europol"),
+        "A workshop was held in Accra on 3 May 2021 for 40 officers representing 12 countries; 4 reports"
+        " cited Europol.",
         "hasParticipant",
     ),
     (

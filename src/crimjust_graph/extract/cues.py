@@ -245,6 +245,9 @@ CUES: tuple[Cue, ...] = (
             "analysts from",
             "investigators from",
             "prosecutors from",
+            "professionals from",
+            "delegates from",
+            "trainees from",
             "delivered by",
             "presented by",
             "gathered",
@@ -254,6 +257,8 @@ CUES: tuple[Cue, ...] = (
             "attendance by",
             "attendance of",
             "in attendance",  # 'also in attendance were A and B'
+            "opened by",  # 'the training was opened by Ms A, Director of X'
+            "inaugurated by",
             "co-chaired by",  # 'co-chaired by Algeria and Uganda, the meeting ...'
         )
     ),

@@ -441,6 +441,10 @@ def find_events(ctx: Context, bodies: Mentions, places: Mentions) -> list[EventD
     # for 2020 with the participation of ...') lends its attendees to no other event.
     elsewhere = frozenset(ctx.sent_of[t] for d in order if d not in kept for t in d.triggers)
     _attach_participants(ctx, bodies, places, [d for d in kept if not d.aside] or kept, elsewhere)
+    for d in kept:  # 'an X meeting, organised under the framework of X's Y project': X as well as Y
+        if d.organisers and not any(m.kind is Kind.PARTNER for m, _ in d.organisers):
+            have = {m.key for m, _ in d.organisers}
+            d.organisers += [(m, s) for m, s in d.owners if m.key not in have]
     main = next((d for d in sorted(kept, key=lambda d: min(d.triggers)) if not d.aside), None)
     if main is not None and not main.sites:  # 'DUSHANBE, 15 August 2014 - A workshop ... concluded today'
         main.sites += [

@@ -103,6 +103,11 @@ def organisers(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mentio
                 while k > 0 and ctx.folded[k - 1] in AUXILIARIES:  # 'ECOWAS is holding', 'X will host'
                     k -= 1
                 found = mentions.backward(k, BODIES)
+                j = k
+                while not found and j > rng.start + 1 and k - j < 3 and ctx.words[j - 1][:1].isupper():
+                    j -= 1
+                    if ctx.folded[j - 1] == "in":  # 'the Office in Ruritania organised': the body
+                        found = mentions.backward(j - 1, BODIES)
                 if not found and ctx.words[k - 1 : k] == (",",):  # 'UNODC, within the frame of X, held'
                     back = range(k - 2, max(rng.start, k - 14), -1)
                     opening = next((j for j in back if ctx.words[j] == ","), None)
@@ -129,8 +134,22 @@ def organisers(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Mentio
     for start, end in ctx.cues(sent, FRAME_CUES):  # 'a workshop ... as part of the ENACT project'
         if ctx.folded[start] == "under" and end == start + 1 and _funded_before(ctx, rng.start, start):
             continue  # 'funded by the EC under the Y Programme': Y pays through the funder, organises nothing
-        out += mentions.after(end, PROGRAMMES, skip=1)[:1]
+        out += (mentions.after(end, PROGRAMMES, skip=1) or _programme_past_phrase(ctx, mentions, end))[:1]
     return out
+
+
+def _programme_past_phrase(ctx: Context, mentions: Mentions, k: int) -> list[Mention]:
+    """The programme named after a short lower-case noun phrase that a frame cue opens ('as part of the
+    practical exercises foreseen in the project X'); none when a name, a comma or a clause word
+    comes first."""
+    sent = ctx.sent_of[min(k, len(ctx) - 1)]
+    for j in range(k, min(k + 9, ctx.sentence_ranges[sent].stop)):
+        m = mentions.by_first.get(j)
+        if m is not None:
+            return [m] if m.kind in PROGRAMMES and j > k + 1 else []
+        if not (ctx.words[j].isalpha() and ctx.words[j].islower()) or ctx.folded[j] in RELATIVE:
+            return []
+    return []
 
 
 # Words that end a body's modifier use inside an event's name: 'an INTERPOL meeting' but not 'a meeting on
@@ -281,18 +300,19 @@ def _members_named(ctx: Context, mentions: Mentions, k: int, kinds: frozenset[Ki
 
 
 def _list_after_phrase(ctx: Context, mentions: Mentions, i: int, kinds: frozenset[Kind]) -> list[Mention]:
-    """The list after a short lower-case phrase ('the other [Route Programme] components – A, B')."""
+    """The list after a short lower-case phrase, numbers allowed ('the other [Route Programme] components – A,
+    B', '12 countries and 4 partner bodies, including A')."""
     sent = ctx.sent_of[min(i, len(ctx) - 1)]
     k = i
     titled = False  # 'Heads of Regional Police Organizations, including: A, B': the list after 'including'
-    while k < min(i + 10, len(ctx)):
+    while k < min(i + 12, len(ctx)):
         inside = mentions.by_first.get(k)
         if inside is not None and inside.kind in BODIES and k > i:  # 'the other [Route Programme] components'
             k = inside.last
             continue
         if ctx.sent_of[k] != sent:
             return []
-        if not (ctx.words[k].islower() or ctx.words[k] == ","):
+        if not (ctx.words[k].islower() or ctx.words[k] == "," or ctx.words[k].isdigit()):  # '6 organisations'
             if not (ctx.words[k].isalpha() or ctx.words[k] in {"'", "’"}) or k in mentions.by_first:
                 return []
             titled = True
@@ -419,6 +439,35 @@ def _helpers_in_aside(ctx: Context, mentions: Mentions, k: int) -> list[Mention]
     return []
 
 
+def _people_named(ctx: Context, mentions: Mentions, k: int, kinds: frozenset[Kind]) -> list[Mention]:
+    """'the participation of Mr A, Director of X; Ms B, Ambassador of Y; and C, Z Coordinator': people
+    named with their posts, one to a ';' segment; each post's body (or country) took part."""
+    sent = ctx.sent_of[min(k, len(ctx) - 1)]
+    stop = ctx.sentence_ranges[sent].stop
+    inside = mentions.in_sentence(sent, kinds)
+    out: list[Mention] = []
+    start = k
+    while start < stop:
+        end = next((i for i in range(start, stop) if ctx.words[i] == ";"), stop)
+        first = start + (ctx.folded[start : start + 1] == ("and",))
+        first += ctx.folded[first : first + 1] == ("the",)  # 'the Honourable A B, Minister of X'
+        comma = next((i for i in range(first, end) if ctx.words[i] == ","), None)
+        if comma is None:
+            break
+        name = ctx.words[first:comma]
+        lower = [w for w in name if not (w == "." or w[:1].isupper())]  # 'Mr. A del B': one particle
+        if not 1 < len(name) <= 7 or not name[0][:1].isupper() or len(lower) > 1:
+            break  # not 'a person's name, the post': a clause or a list of bodies
+        if any(first <= m.first < comma for m in inside):
+            break
+        body = next((m for m in inside if comma < m.first < end), None)
+        post = ctx.words[comma + 1 : body.first] if body is not None else ()
+        if body is not None and all(w[:1].isupper() or w in {"of", "the"} for w in post):
+            out.append(body)  # 'Director of the X', 'Ambassador of the Kingdom of Y', 'X Coordinator'
+        start = end + 1
+    return out
+
+
 # Verbs of sending that make a body a participant only when people are what it sent.
 SENDING = frozenset({"sent", "deployed"})
 SENT_PEOPLE = PEOPLE | frozenset(
@@ -442,7 +491,7 @@ def participants(ctx: Context, mentions: Mentions, spot: EventSpot) -> list[Ment
                 out += [_owned_body(ctx, mentions, x) for x in items]
     for _, end in ctx.cues(sent, LIST_CUES):
         end += ctx.folded[end : end + 1] in {(w,) for w in COPULA}  # 'in attendance were A and B'
-        out += _after_noun_phrase(ctx, mentions, end, ACTORS)
+        out += _after_noun_phrase(ctx, mentions, end, ACTORS) or _people_named(ctx, mentions, end, ACTORS)
     out += _speakers(ctx, mentions, sent)
     for start, end in ctx.cues(sent, SELF_CUES):
         if ctx.folded[end : end + 1] == ("by",):
