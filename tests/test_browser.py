@@ -149,7 +149,17 @@ LAYOUT = """() => {
 }"""
 
 
+REDRAWN = """() => new Promise((done) => {
+    const net = window.cjPage.network;
+    net.once('afterDrawing', () => done(true));
+    net.redraw();
+})"""
+
+
 def _layout(opened: Opened) -> dict[str, Any]:
+    # vis-network moves a label's box only when it draws that node; a node it last skipped (out of view before
+    # the fit) keeps a box at (0, 0) though the canvas shows it in place. One more frame reads what is shown.
+    opened.page.evaluate(REDRAWN)
     layout: dict[str, Any] = opened.page.evaluate(LAYOUT)
     return layout
 
