@@ -44,7 +44,7 @@ lint: venv
 	$(BIN)/mypy
 
 test: venv browser
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --dist loadfile
 
 # The query page's editor bundle, committed as src/crimjust_graph/static/editor.js: only when changing it.
 editor:
