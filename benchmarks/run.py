@@ -20,9 +20,9 @@ import pyoxigraph as ox
 from rdflib import Dataset
 from report import write_results
 
+from crimjust_graph import open_store
 from crimjust_graph.pipeline import ingest
 from crimjust_graph.sparql import named_queries, place_bindings, run_query, to_rows
-from crimjust_graph.store import open_store
 from crimjust_graph.vocab import PREFIXES
 
 HERE = Path(__file__).resolve().parent
