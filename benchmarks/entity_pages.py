@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generate import cached_corpus
 from report import publish
 
 from crimjust_graph import open_store
@@ -32,11 +32,8 @@ GROUP BY ?e ORDER BY DESC(?n) ?e"""
 
 
 def _store(docs: int) -> Path:
-    corpus = WORK / f"corpus-{docs}"
+    corpus = cached_corpus(docs, WORK)
     path = WORK / f"store-{docs}"
-    if not corpus.is_dir():
-        generate = [sys.executable, str(HERE / "generate.py"), "--count", str(docs), "--out", str(corpus)]
-        subprocess.run(generate, check=True, stdout=subprocess.DEVNULL)
     if not (path / "CURRENT").is_file():
         ingest([corpus], open_store(path, writable=True))
     return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -443,6 +444,23 @@ def generate(count: int, out: Path, seed: int, target_words: int = 400) -> list[
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+WORK = Path(__file__).resolve().parent / "work"
+
+
+def cached_corpus(count: int, work: Path = WORK) -> Path:
+    """The `count`-document corpus (seed 0) under `work`, written once and shared by the benchmarks.
+
+    It is written beside its place and renamed, so an interrupted run leaves no half corpus to be reused.
+    """
+    corpus = work / f"corpus-{count}"
+    if not corpus.is_dir():
+        partial = work / f"corpus-{count}.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        generate(count, partial, seed=0)
+        partial.rename(corpus)
+    return corpus
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+from generate import cached_corpus
 from report import publish
 
 HERE = Path(__file__).resolve().parent
@@ -108,16 +109,6 @@ def index_and_filter_bytes(table: Path) -> int:
     return total
 
 
-def _corpus(count: int) -> Path:
-    corpus = HERE / "work" / f"corpus-{count}"
-    if not corpus.is_dir():
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), "--count", str(count), "--out", str(corpus)],
-            check=True,
-        )
-    return corpus
-
-
 def measure(args: argparse.Namespace) -> dict[str, object]:
     """One process: open the store, ingest documents [start, stop) of the corpus, sample every so often."""
     from crimjust_graph import open_store
@@ -189,7 +180,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args)))
         return
-    corpus = _corpus(args.docs)
+    corpus = cached_corpus(args.docs)
     lines = [
         f"# Ingest memory {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",

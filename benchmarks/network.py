@@ -10,12 +10,12 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from generate import cached_corpus
 from report import publish
 
 from crimjust_graph import open_store
@@ -37,11 +37,8 @@ def _count(store: QueryableStore, where: str) -> int:
 
 def _store(docs: int, workers: int) -> Path:
     """The store for `docs` generated documents, built on first use."""
-    corpus = WORK / f"corpus-{docs}"
+    corpus = cached_corpus(docs, WORK)
     path = WORK / f"store-{docs}"
-    if not corpus.is_dir():
-        generate = [sys.executable, str(HERE / "generate.py"), "--count", str(docs), "--out", str(corpus)]
-        subprocess.run(generate, check=True, stdout=subprocess.DEVNULL)
     if not (path / "CURRENT").is_file():
         start = time.perf_counter()
         report = ingest([corpus], open_store(path, writable=True), workers=workers)

@@ -23,6 +23,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from generate import cached_corpus
+
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 INI = """[Database]
@@ -107,12 +109,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=2000)
     args = parser.parse_args()
-    corpus = HERE / "work" / f"corpus-{args.docs}"
-    if not corpus.is_dir():
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), "--count", str(args.docs), "--out", str(corpus)],
-            check=True,
-        )
+    corpus = cached_corpus(args.docs)
     rows: list[tuple[str, float, str]] = []
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="remote-bench-") as tmp:

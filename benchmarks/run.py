@@ -10,13 +10,12 @@ import resource
 import shutil
 import signal
 import statistics
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+from generate import cached_corpus
 from rdflib import Dataset
 from report import write_results
 
@@ -111,16 +110,6 @@ def _rdflib_median(dataset: Dataset, query: str, repeat: int, cap: int) -> float
         signal.signal(signal.SIGALRM, previous)
 
 
-def _corpus(count: int) -> Path:
-    corpus = HERE / "work" / f"corpus-{count}"
-    if not corpus.is_dir():
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), "--count", str(count), "--out", str(corpus)],
-            check=True,
-        )
-    return corpus
-
-
 def _quads(store: object) -> bytes:
     dump = io.BytesIO()
     store.dump(dump, "nquads")  # type: ignore[attr-defined]
@@ -158,7 +147,7 @@ def main() -> None:
         write_results(out, lines)
 
     work = HERE / "work"
-    corpus = _corpus(args.docs)
+    corpus = cached_corpus(args.docs)
     store_dir = work / "store"
     shutil.rmtree(store_dir, ignore_errors=True)
     store = open_store(store_dir, writable=True)
