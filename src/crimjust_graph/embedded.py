@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -9,10 +10,13 @@ from typing import IO
 import pyoxigraph as ox
 
 from crimjust_graph import snapshots
-from crimjust_graph.backend import GraphSelection, QueryResult
+from crimjust_graph.backend import GraphSelection, QueryResult, default_prefixes
 from crimjust_graph.engines import EMBEDDED
 from crimjust_graph.errors import StoreError
 from crimjust_graph.vocab import PREFIXES
+
+# How stale a read-only open may be: a writer's change is seen by the queries that start this long after it.
+LOOK_EVERY = 0.05
 
 
 def files_stamp(path: Path) -> int:
@@ -30,6 +34,7 @@ class EmbeddedBackend:
         self.writable = writable
         self.location = f"store {path}"
         self._opened = 0  # read-only opens: the folder's stamp when opened (see _current)
+        self._next_look = 0.0  # read-only opens: when _current looks at the folder's stamp again
         self._checkpoint: Path | None = None  # the checkpoint a read-only open reads (snapshots.py)
         try:
             if writable:
@@ -58,7 +63,7 @@ class EmbeddedBackend:
         bindings: dict[str, str] | None = None,
     ) -> QueryResult:
         """Run a query in Oxigraph's engine; `bindings` (variable -> IRI) are substituted, subqueries too."""
-        kwargs: dict[str, object] = {"prefixes": PREFIXES}
+        kwargs: dict[str, object] = {"prefixes": default_prefixes(sparql)}
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
         if default_graphs is not None:
@@ -94,10 +99,16 @@ class EmbeddedBackend:
     def _current(self) -> ox.Store:
         """The open store; a read-only open is renewed when a writer has changed the files since.
 
-        A read-only open sees the store as it was when opened (its own checkpoint, see snapshots.py); one
-        stat of the folder per query (a few µs) tells when a writer has changed it, to open it again.
+        A read-only open sees the store as it was when opened (its own checkpoint, see snapshots.py); a
+        stat of the folder tells when a writer has changed it, to open it again. It is looked at once per
+        LOOK_EVERY, not once per query: the system call hands the GIL to another thread and back, which
+        cost a one-triple lookup in `serve` a tenth of its requests/s (benchmarks/results/server.md).
         """
         if not self.writable:
+            now = time.monotonic()
+            if now < self._next_look:
+                return self._store
+            self._next_look = now + LOOK_EVERY
             try:
                 if files_stamp(self.path) != self._opened:
                     self._store = self._open_read_only()
