@@ -311,7 +311,10 @@ class Store:
         """Of these graphs' sources and IRIs, those the store holds: one query for a batch, not two a graph.
 
         Only a graph whose source and IRI are both absent here is new; the others go through `replace_text`,
-        which looks again for itself.
+        which looks again for itself. A graph is found by a triple about its document (`?g ?p ?o`): every
+        stored graph has one, its mark, since graphs without their mark are dropped at a writable open; and
+        that pattern is an index lookup everywhere, where "any triple in ?g" had Virtuoso scan (0.14 s
+        against 0.005 s for a batch of 100 at 2,000 documents, growing with the store).
         """
         if not graphs:
             return set()
@@ -320,7 +323,7 @@ class Store:
         rows = self._select(
             "SELECT DISTINCT ?g ?source WHERE { "
             f"{{ VALUES ?source {{ {sources} }} GRAPH ?g {{ ?g dcterms:source ?source }} }} UNION "
-            f"{{ VALUES ?g {{ {iris} }} FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} }} }} }}"
+            f"{{ VALUES ?g {{ {iris} }} GRAPH ?g {{ ?g ?p ?o }} }} }}"
         )
         found: set[str] = set()
         for row in rows:
