@@ -30,7 +30,7 @@ EMPTY_GRAPH = engines.EMPTY_GRAPH
 USER_VARIABLE = "CRIMJUST_ENDPOINT_USER"
 PASSWORD_VARIABLE = "CRIMJUST_ENDPOINT_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 # Requests a bulk load has in flight at once, on a server that takes one graph per request (Virtuoso).
-LOAD_CONNECTIONS = 2
+LOAD_CONNECTIONS = 3
 _Passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm
 _PROLOGUE = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + "\n"
 
@@ -126,7 +126,8 @@ class SparqlBackend:
             if any(name is None for name, _ in graphs):
                 raise StoreError(f"{self.location} has no plain default graph to load into")
             # One request per graph, LOAD_CONNECTIONS at a time: the server parses one request on one
-            # thread, and a batch's 100 graphs took it ~2 s of CPU, so two connections keep two cores busy.
+            # thread, and a batch's 100 graphs cost it ~2 s of CPU; with several in flight it uses the cores
+            # the extracting workers leave idle (benchmarks/results/remote-ingest-2000.md, runs 5-8).
             # Largest first, so the merge's long request does not come last. All are in, or one raised.
             ordered = sorted(graphs, key=lambda graph: -len(graph[1]))
             urls = [f"{store_url}?graph-uri={urllib.parse.quote(str(name))}" for name, _ in ordered]
