@@ -323,3 +323,38 @@ def test_store_modules_import_one_way() -> None:
     assert not any(m.startswith(("crimjust_graph.extract", "crimjust_graph.mapping")) for m in store)
     for backend in ("backend", "embedded", "remote", "engines"):
         assert not any(m.startswith("crimjust_graph.store") for m in imports(backend)), backend
+
+
+def test_a_query_gets_the_default_prefixes_it_names_and_its_own_win(tmp_path: Path) -> None:
+    """Only the default prefixes a query's text names are passed to the engine; a query's own declaration of
+    a default prefix name reads its own namespace."""
+    from crimjust_graph.backend import default_prefixes
+    from crimjust_graph.vocab import PREFIXES
+
+    assert default_prefixes("SELECT ?p WHERE { ?p a cj:Programme }") == {"cj": PREFIXES["cj"]}
+    assert default_prefixes("PREFIX cj: <urn:mine#> SELECT ?p WHERE { ?p a cj:Programme }") == {}
+    assert default_prefixes("SELECT * WHERE { ?s ?p ?o }") == {}
+    data = sorted((Path(__file__).resolve().parents[1] / "data").glob("2019-0*"))
+    ingest(data[:1], open_store(tmp_path / "store", writable=True), workers=1)
+    reader = open_store(tmp_path / "store")
+    defaults = reader.query("SELECT (COUNT(*) AS ?n) WHERE { ?p a cj:Programme }")
+    assert next(iter(defaults))["n"].value != "0"
+    own = reader.query("PREFIX cj: <urn:mine#> SELECT (COUNT(*) AS ?n) WHERE { ?p a cj:Programme }")
+    assert next(iter(own))["n"].value == "0"
+
+
+def test_a_reader_sees_a_write_once_its_look_interval_has_passed(tmp_path: Path) -> None:
+    """A read-only open looks at the folder at most every LOOK_EVERY seconds, and always after that."""
+    import time
+
+    from crimjust_graph.embedded import LOOK_EVERY
+
+    data = sorted((Path(__file__).resolve().parents[1] / "data").glob("2019-0*"))
+    writer = open_store(tmp_path / "store", writable=True)
+    ingest(data[:1], writer, workers=1)
+    reader = open_store(tmp_path / "store")
+    assert len(reader.documents()) == 1
+    ingest(data[1:2], writer, workers=1)
+    writer.flush()
+    time.sleep(LOOK_EVERY * 2)
+    assert len(reader.documents()) == 2
