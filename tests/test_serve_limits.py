@@ -52,6 +52,12 @@ def test_cross_join_stops_at_the_row_limit_without_growing(limited: Server) -> N
         status, _, body = limited.get(f"SELECT ?t WHERE {CROSS}", accept)
         assert status == 400, body[:200]
         assert one_line(body) == "the result has over 500 rows, this server's limit: add LIMIT"
+    # A LIMIT over the server's does not lift it; a LIMIT in a subquery is not the query's own.
+    limit_over = f"SELECT ?t WHERE {CROSS} LIMIT 501"
+    limit_inside = f"SELECT ?t WHERE {{ {{ SELECT ?t WHERE {CROSS} LIMIT 600 }} }}"
+    for query in (limit_over, limit_inside):
+        status, _, body = limited.get(query, "application/sparql-results+json")
+        assert status == 400 and "over 500 rows" in one_line(body), query
     status, _, body = limited.get(f"CONSTRUCT {{ ?d ?b ?a . ?a ?f ?e }} WHERE {CROSS}", "text/turtle")
     assert status == 400 and "over 500 triples" in one_line(body)
     grown = {pid: peak_kb(pid) - before[pid] for pid in before}

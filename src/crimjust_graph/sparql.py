@@ -59,6 +59,7 @@ class CheckedQuery:
     text: str
     from_graphs: tuple[str, ...]
     from_named: tuple[str, ...]
+    limit: int | None = None  # the outermost LIMIT: a SELECT never answers more rows than this
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,9 @@ def check_query(sparql: str) -> CheckedQuery:
         named = "named" in clause
         iri = _graph_iri(sparql, clause["named" if named else "default"], prefixes, base)
         (from_named if named else from_graphs).append(iri)
-    return CheckedQuery(text, tuple(from_graphs), tuple(from_named))
+    clauses = _field(body, "limitoffset", None)
+    limit = int(clauses["limit"]) if clauses is not None and "limit" in clauses else None
+    return CheckedQuery(text, tuple(from_graphs), tuple(from_named), limit)
 
 
 def canonical_text(sparql: str) -> str:
