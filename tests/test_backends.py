@@ -244,7 +244,7 @@ def _cell(value: object) -> object:
     return value
 
 
-# Named queries Virtuoso 7.2.5 answers wrongly: it drops a few rows of this nested query (391-393 of 394,
+# Named queries Virtuoso 7.2.5 answers wrongly: it drops a few rows of this nested query (1-3 of 424 on data/,
 # varying from run to run), though each of its parts alone answers as Oxigraph does (README, Remote stores).
 VIRTUOSO_WRONG = {"programmes-in-country"}
 
