@@ -26,31 +26,10 @@ from pathlib import Path
 from generate import cached_corpus
 from report import publish
 
+from crimjust_graph.engines import virtuoso_ini
+
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
-INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-DirsAllowed = ., {dir}
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {dir}
-ServerThreads = 10
-[SPARQL]
-ResultSetMaxRows = 10000000
-MaxQueryExecutionTime = 600
-"""
 
 
 def _port() -> int:
@@ -135,7 +114,8 @@ def main() -> None:
             folder = work / "virtuoso"
             folder.mkdir()
             sql, http = _port(), _port()
-            (folder / "virtuoso.ini").write_text(INI.format(dir=folder, sql=sql, http=http), "utf-8")
+            ini = virtuoso_ini(str(folder), sql, http, buffers=170_000)
+            (folder / "virtuoso.ini").write_text(ini, "utf-8")
             base = f"http://127.0.0.1:{http}"
             with _running(
                 [virtuoso, "-f", "-c", str(folder / "virtuoso.ini")], f"{base}/sparql?query=ASK%7B%7D", folder

@@ -32,7 +32,7 @@ from conftest import CLI, ROOT, Run, assert_one_line_error, cli, unordered_conca
 from crimjust_graph import ingest, open_store, query
 from crimjust_graph.backend import Backend, GraphSelection
 from crimjust_graph.embedded import EmbeddedBackend
-from crimjust_graph.engines import MERGED_GRAPH, virtuoso_setup
+from crimjust_graph.engines import MERGED_GRAPH, virtuoso_ini, virtuoso_setup
 from crimjust_graph.errors import StoreError
 from crimjust_graph.remote import PASSWORD_VARIABLE, USER_VARIABLE
 from crimjust_graph.sparql import named_queries, run_query, to_rows
@@ -90,32 +90,6 @@ def _need_virtuoso() -> tuple[str, str]:
     return VIRTUOSO, ISQL
 
 
-_INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-DirsAllowed = ., {dir}
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {dir}
-ServerThreads = 10
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 300
-"""
-
-
 @contextlib.contextmanager
 def virtuoso_server(folder: Path, password: str) -> Iterator[Server]:
     """Virtuoso on free 127.0.0.1 ports, set up as README says; stopped by its PID.
@@ -124,7 +98,7 @@ def virtuoso_server(folder: Path, password: str) -> Iterator[Server]:
     """
     binary, isql = _need_virtuoso()
     sql, http = _free_port(), _free_port()
-    (folder / "virtuoso.ini").write_text(_INI.format(dir=folder, sql=sql, http=http), "utf-8")
+    (folder / "virtuoso.ini").write_text(virtuoso_ini(str(folder), sql, http), "utf-8")
     process = subprocess.Popen(
         [binary, "-f", "-c", str(folder / "virtuoso.ini")],
         cwd=folder,

@@ -187,3 +187,32 @@ SERVICE_GRAPHS = (
 def virtuoso_setup(user: str = "crimjust") -> str:
     """The isql commands a Virtuoso administrator runs once (README, *Remote stores*)."""
     return f"DB.DBA.USER_CREATE('{user}', 'PASSWORD'); GRANT SPARQL_UPDATE TO \"{user}\";"
+
+
+def virtuoso_ini(folder: str, sql_port: int, http_port: int, *, buffers: int = 20_000) -> str:
+    """A `virtuoso.ini` for a server on loopback whose files are all in `folder` (the tests and benchmarks
+    start one); `buffers` of 8 kB pages (Virtuoso's guide: about 2/3 of the memory it may take)."""
+    return f"""[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = ., {folder}
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {buffers * 3 // 4}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = 600
+"""
