@@ -22,17 +22,26 @@ QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 _DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?:")
+# Texts up to this size have their default prefixes remembered (clients repeat queries); a cache of long
+# texts would hold megabytes for nothing.
+_REMEMBERED_TEXT = 8 << 10
 
 
-@functools.lru_cache(maxsize=512)
 def default_prefixes(sparql: str) -> Mapping[str, str]:
     """The default prefixes (vocab.PREFIXES) that a query may use without declaring them itself.
 
     Passing all sixteen costs a one-triple lookup about a fifth of its time in the engine; a prefix
-    whose `name:` is nowhere in the text cannot be used by it, so it is left out (one look per text).
+    whose `name:` is nowhere in the text cannot be used by it, so it is left out.
     """
+    return _remembered_prefixes(sparql) if len(sparql) <= _REMEMBERED_TEXT else _prefixes_named(sparql)
+
+
+def _prefixes_named(sparql: str) -> Mapping[str, str]:
     declared = {m or "" for m in _DECLARED.findall(sparql)}
     return {p: iri for p, iri in PREFIXES.items() if f"{p}:" in sparql and p not in declared}
+
+
+_remembered_prefixes = functools.lru_cache(maxsize=512)(_prefixes_named)
 
 
 def literal(text: str) -> str:

@@ -244,9 +244,8 @@ def answer(
         result = sparql.run_query(store, text, default_graphs=op.default_graphs, named_graphs=op.named_graphs)
         fmt = negotiate(accept, result)
         limit = sparql.check_query(text).limit  # remembered: run_query has just checked this text
-        if isinstance(result, ox.QuerySolutions) and limit is not None and max_rows is not None:
-            # Its own LIMIT keeps a SELECT within max_rows: no need to count the rows on the way.
-            max_rows = None if limit <= max_rows else max_rows
+        if isinstance(result, ox.QuerySolutions) and limit is not None and limit <= (max_rows or 0):
+            max_rows = None  # its own LIMIT keeps this SELECT within max_rows: no need to count rows
         body = _bounded(result, fmt, max_rows, max_bytes)
     except QueryError as exc:
         reason = (
