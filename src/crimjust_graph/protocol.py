@@ -243,7 +243,8 @@ def answer(
     try:
         result = sparql.run_query(store, text, default_graphs=op.default_graphs, named_graphs=op.named_graphs)
         fmt = negotiate(accept, result)
-        limit = sparql.check_query(text).limit  # remembered: run_query has just checked this text
+        # Remembered from run_query's check (a longer text would be parsed again: it keeps the counting).
+        limit = sparql.check_query(text).limit if len(text) <= sparql.REMEMBERED_CHECK else None
         if isinstance(result, ox.QuerySolutions) and limit is not None and limit <= (max_rows or 0):
             max_rows = None  # its own LIMIT keeps this SELECT within max_rows: no need to count rows
         body = _bounded(result, fmt, max_rows, max_bytes)

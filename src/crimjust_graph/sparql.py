@@ -154,8 +154,17 @@ _PREFIXED_ENTITY = re.compile(r"(?:programme|partner|event|region|country|city):
 _FULL_IRI = re.compile(r"(?:https?|urn):[^\s<>\"{}|\\^`]+")
 
 
-@lru_cache(maxsize=512)
+# Query texts up to this size have their check remembered (clients repeat queries); longer ones are checked
+# each time, so that 512 remembered texts cannot hold up to a megabyte each.
+REMEMBERED_CHECK = 8 << 10
+
+
 def check_query(sparql: str) -> CheckedQuery:
+    """`_check_query`, remembered for texts up to REMEMBERED_CHECK characters."""
+    return _remembered_check(sparql) if len(sparql) <= REMEMBERED_CHECK else _check_query(sparql)
+
+
+def _check_query(sparql: str) -> CheckedQuery:
     """Refuse SERVICE, LOAD and updates, read FROM / FROM NAMED: decided on a full parse, not a scan.
 
     The text is first put in the one form that every SPARQL parser reads alike (codepoint escapes expanded,
@@ -195,6 +204,9 @@ def check_query(sparql: str) -> CheckedQuery:
     clauses = _field(body, "limitoffset", None)
     limit = int(clauses["limit"]) if clauses is not None and "limit" in clauses else None
     return CheckedQuery(text, tuple(from_graphs), tuple(from_named), limit)
+
+
+_remembered_check = lru_cache(maxsize=512)(_check_query)
 
 
 def canonical_text(sparql: str) -> str:
