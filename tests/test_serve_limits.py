@@ -97,6 +97,47 @@ def test_a_query_past_the_memory_limit_costs_its_worker_not_the_machine(store: P
         stop_server(running)
 
 
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~4e11 rows: never ends
+
+
+def test_lookups_are_answered_while_the_query_threads_are_busy(store: Path, tmp_path: Path) -> None:
+    """A one-pattern lookup is answered where it arrives; other queries wait for a query thread."""
+    running = start_server(
+        store, tmp_path / "serve.log", "--workers", "1", "--timeout", "8", "--max-rows", "5"
+    )
+    try:
+        status, _, body = running.get("SELECT ?o WHERE { ?s ?p ?o }")  # the server's limit, inline
+        assert (
+            status == 400 and one_line(body) == "the result has over 5 rows, this server's limit: add LIMIT"
+        )
+        outcomes: dict[str, tuple[float, int]] = {}
+
+        def send(name: str, query: str) -> None:
+            start = time.monotonic()
+            status = running.get(query)[0]
+            outcomes[name] = (time.monotonic() - start, status)
+
+        heavy = [threading.Thread(target=send, args=(f"heavy {n}", HEAVY)) for n in range(2)]  # both threads
+        for thread in heavy:
+            thread.start()
+        time.sleep(0.5)
+        waiting = threading.Thread(target=send, args=("two patterns", f"{SELECT} LIMIT 3"))
+        waiting.start()
+        time.sleep(0.2)
+        start = time.monotonic()
+        status, _, body = running.get("SELECT ?label WHERE { ?p rdfs:label ?label } LIMIT 3")
+        answered = time.monotonic() - start
+        assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 3
+        assert answered < 1.0, answered
+        assert "two patterns" not in outcomes  # the positive control: it still waits for a thread
+        for thread in [*heavy, waiting]:
+            thread.join(60)
+        assert outcomes["heavy 0"][1] == outcomes["heavy 1"][1] == 503, outcomes
+        assert outcomes["two patterns"][0] > 1.0, outcomes
+    finally:
+        stop_server(running)
+
+
 def raw(server: Server) -> socket.socket:
     return socket.create_connection(("127.0.0.1", server.port), timeout=30)
 

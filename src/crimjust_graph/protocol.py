@@ -238,8 +238,59 @@ def answer(
     max_bytes: int | None = None,
 ) -> Answer:
     """Run one operation and serialize it, stopping as soon as the result passes a limit."""
-    # A leading BASE sets the default base; a BASE in the query itself still wins, as SPARQL says.
-    text = f"BASE <{op.base}>\n{op.query}" if op.base else op.query
+    try:
+        return _answer(store, op, accept, max_rows, max_bytes)
+    except _PastLimit as exc:
+        return error(400, exc.reason)
+
+
+# What a lookup answered inline may hold: past it, the lookup is handed to a query thread and answered
+# there from the start (the rows read so far, at most a millisecond's work, are dropped).
+INLINE_ROWS = 256
+INLINE_BYTES = 256 << 10
+
+
+def answer_inline(
+    store: sparql.QueryableStore,
+    op: Operation,
+    accept: str | None,
+    max_rows: int | None,
+    max_bytes: int | None = None,
+) -> Answer | None:
+    """The answer to a one-triple-pattern query (bounded.py), when it is small; None for any other query.
+
+    Such a query is one index scan that stops with its rows, so read here, with its rows and bytes capped
+    at INLINE_ROWS and INLINE_BYTES, it is bounded work that can run where it arrived, without a time limit
+    and without the hop to a query thread. A larger answer comes back None, to be answered in a thread.
+    """
+    if op.default_graphs is not None or op.named_graphs is not None:
+        return None
+    if sparql.check_lookup(_text(op)) is None:
+        return None
+    rows = INLINE_ROWS if max_rows is None else min(max_rows, INLINE_ROWS)
+    size = INLINE_BYTES if max_bytes is None else min(max_bytes, INLINE_BYTES)
+    try:
+        return _answer(store, op, accept, rows, size)
+    except _PastLimit as exc:
+        if (rows == max_rows) if exc.rows else (size == max_bytes):
+            return error(400, exc.reason)  # the server's own limit, not an inline cap
+        return None
+
+
+def _text(op: Operation) -> str:
+    """The query as it runs: a leading BASE sets the default base; a BASE in the query itself still wins."""
+    return f"BASE <{op.base}>\n{op.query}" if op.base else op.query
+
+
+def _answer(
+    store: sparql.QueryableStore,
+    op: Operation,
+    accept: str | None,
+    max_rows: int | None,
+    max_bytes: int | None,
+) -> Answer:
+    """The answer; _PastLimit when the result passes `max_rows` or `max_bytes`."""
+    text = _text(op)
     try:
         result = sparql.run_query(store, text, default_graphs=op.default_graphs, named_graphs=op.named_graphs)
         fmt = negotiate(accept, result)
@@ -253,6 +304,8 @@ def answer(
             _POSITION.sub(lambda m: f"at {int(m[1]) - 1}:", exc.reason, count=1) if op.base else exc.reason
         )
         return error(400, reason)
+    except _PastLimit:
+        raise
     except ProtocolError as exc:
         return error(exc.status, exc.reason)
     kind = "ask" if isinstance(result, ox.QueryBoolean) else "graph" if fmt in GRAPH_FORMATS else "select"
@@ -353,15 +406,23 @@ class _Counted:
             yield triple
 
 
-def _too_many(max_rows: int | None, noun: str) -> ProtocolError:
-    return ProtocolError(400, f"the result has over {max_rows} {noun}, this server's limit: add LIMIT")
+class _PastLimit(ProtocolError):
+    """The result has passed the rows (`rows`) or the bytes it may have: a 400 when that is the server's
+    limit."""
+
+    def __init__(self, reason: str, *, rows: bool) -> None:
+        super().__init__(400, reason)
+        self.rows = rows
 
 
-def _too_big(max_bytes: int | None, noun: str) -> ProtocolError:
+def _too_many(max_rows: int | None, noun: str) -> _PastLimit:
+    return _PastLimit(f"the result has over {max_rows} {noun}, this server's limit: add LIMIT", rows=True)
+
+
+def _too_big(max_bytes: int | None, noun: str) -> _PastLimit:
     size = f"{(max_bytes or 0) / (1 << 20):g} MB"
-    return ProtocolError(
-        400, f"the result is over {size}, this server's limit: add LIMIT or ask for fewer or shorter {noun}"
-    )
+    reason = f"the result is over {size}, this server's limit: add LIMIT or ask for fewer or shorter {noun}"
+    return _PastLimit(reason, rows=False)
 
 
 def error(status: int, reason: str) -> Answer:

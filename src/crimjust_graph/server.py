@@ -34,7 +34,7 @@ from crimjust_graph import protocol
 from crimjust_graph.errors import CrimjustError
 from crimjust_graph.protocol import Answer, Operation, ProtocolError, error
 from crimjust_graph.store import QueryableStore, files_stamp, open_store
-from crimjust_graph.workers import QueryRunner, limit_memory
+from crimjust_graph.workers import QueryRunner, failed, limit_memory
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -211,10 +211,14 @@ class App:
         if not protocol.acceptable(accept):
             return error(406, f"no result format we write is in Accept: {accept}")
         assert self.store is not None
-        job = functools.partial(
-            protocol.answer, self.store, op, accept, self.settings.max_rows, self.settings.max_bytes
-        )
-        return await self.runner.run(job)
+        limits = (self.settings.max_rows, self.settings.max_bytes)
+        try:  # a small one-pattern lookup is answered here: bounded work, cheaper than the hop to a thread
+            inline = protocol.answer_inline(self.store, op, accept, *limits)
+        except Exception as exc:  # as in a query thread: a bug costs one request
+            return failed(exc)
+        if inline is not None:
+            return inline
+        return await self.runner.run(functools.partial(protocol.answer, self.store, op, accept, *limits))
 
     async def _entity(
         self, scope: Scope, method: str, accept: str | None, extra: list[tuple[str, str]]

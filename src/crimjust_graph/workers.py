@@ -165,13 +165,18 @@ def _run_jobs(jobs: queue.SimpleQueue[_Job]) -> None:
         try:
             answer = job()
         except Exception as exc:  # a bug must cost one request, not the process
-            log.exception("query worker error")
-            answer = error(500, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
+            answer = failed(exc)
         try:
             loop.call_soon_threadsafe(_settle, future, answer)
         except RuntimeError:  # the loop has closed: the process is ending
             return
         del job, future, loop, answer
+
+
+def failed(exc: Exception) -> Answer:
+    """A job's bug, logged with its traceback, as its request's one-line 500."""
+    log.exception("query worker error")
+    return error(500, f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
 
 
 def _stop_this_process() -> None:
