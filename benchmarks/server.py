@@ -31,6 +31,8 @@ PREFIXES = f"PREFIX cj: <{CJ}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-sche
 
 QUERIES = {
     "simple": PREFIXES + f"SELECT ?label WHERE {{ <{ID}programme/programme-7> rdfs:label ?label }}",
+    # A different event in each request, at random among the store's: far more texts than any cache holds.
+    "varied": PREFIXES + f"SELECT ?label WHERE {{ <{ID}event/event-{{n}}> rdfs:label ?label }}",
     "join": PREFIXES
     + f"""SELECT DISTINCT ?event ?name ?partner ?partnerName WHERE {{
   ?event cj:heldIn ?city ; cj:organisedBy ?partner .
@@ -145,8 +147,24 @@ def latency_ms(url: str, repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-def wrk(url: str, seconds: int, connections: int) -> tuple[float, int]:
-    """Requests/s and non-2xx count from wrk."""
+_VARIED_SCRIPT = """math.randomseed(7)
+request = function()
+  return wrk.format("GET", %s .. math.random(0, %d) .. %s)
+end
+"""
+
+
+def wrk(url: str, seconds: int, connections: int, varied: int = 0) -> tuple[float, int]:
+    """Requests/s and non-2xx count from wrk; with `varied`, the URL's `{n}` is a number below it, at random
+    in each request (a Lua script)."""
+    script: list[str] = []
+    if varied:
+        path = urllib.parse.urlsplit(url)
+        before, after = f"{path.path}?{path.query}".split(urllib.parse.quote("{n}"))
+        lua = HERE / "work" / "server" / "varied.lua"
+        lua.write_text(_VARIED_SCRIPT % (_lua(before), varied - 1, _lua(after)), encoding="utf-8")
+        script = ["-s", str(lua)]
+        url = f"{path.scheme}://{path.netloc}/"
     done = subprocess.run(
         [
             "wrk",
@@ -157,6 +175,7 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, int]:
             "60s",
             "-H",
             "Accept: application/sparql-results+json",
+            *script,
             url,
         ],
         capture_output=True,
@@ -169,6 +188,12 @@ def wrk(url: str, seconds: int, connections: int) -> tuple[float, int]:
     if socket_errors:
         print("wrk:", socket_errors.group(0))
     return (float(rate.group(1)) if rate else 0.0), int(errors.group(1)) if errors else 0
+
+
+def _lua(text: str) -> str:
+    """A Lua string literal (the text is a percent-encoded URL part: no quotes or backslashes)."""
+    assert '"' not in text and "\\" not in text
+    return f'"{text}"'
 
 
 def main() -> None:
@@ -228,15 +253,20 @@ def main() -> None:
                 encoded = urllib.parse.quote(query)
                 ours_url = f"http://127.0.0.1:{ours_port}/sparql?query={encoded}"
                 theirs_url = f"http://127.0.0.1:{theirs_port}/query?query={encoded}"
-                values = fetch(ours_url).count(b'"value"')
-                assert values and values == fetch(theirs_url).count(b'"value"'), f"{name}: they disagree"
-                ours_ms, theirs_ms = latency_ms(ours_url, 50), latency_ms(theirs_url, 50)
+                varied = documents if "{n}" in query else 0
+                one = (
+                    ours_url.replace(urllib.parse.quote("{n}"), "7"),
+                    theirs_url.replace(urllib.parse.quote("{n}"), "7"),
+                )
+                values = fetch(one[0]).count(b'"value"')
+                assert values and values == fetch(one[1]).count(b'"value"'), f"{name}: they disagree"
+                ours_ms, theirs_ms = latency_ms(one[0], 50), latency_ms(one[1], 50)
                 # Rounds alternate the two servers, so each ratio compares runs seconds apart on a shared
                 # machine whose load moves; the table shows the medians.
                 ours_rates, theirs_rates, ratios = [], [], []
                 for _ in range(args.rounds):
-                    ours_rate, ours_bad = wrk(ours_url, args.seconds, args.connections)
-                    theirs_rate, theirs_bad = wrk(theirs_url, args.seconds, args.connections)
+                    ours_rate, ours_bad = wrk(ours_url, args.seconds, args.connections, varied)
+                    theirs_rate, theirs_bad = wrk(theirs_url, args.seconds, args.connections, varied)
                     assert ours_bad == 0 and theirs_bad == 0, (ours_bad, theirs_bad)
                     ours_rates.append(ours_rate)
                     theirs_rates.append(theirs_rate)
