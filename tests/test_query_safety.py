@@ -26,7 +26,7 @@ from crimjust_graph import Store, open_store
 from crimjust_graph.errors import QueryError
 from crimjust_graph.sandbox import deny_network, run_offline
 from crimjust_graph.sparql import MAX_DEPTH, check_query
-from test_server import Listener, Server, one_line, start_server, stop_server
+from test_server import Listener, Server, one_line, start_server, stop_server, worker_processes
 
 # The two spellings that got past the old token scan (issue 15): a comment that ends at a lone CR, and a
 # prefixed name with an escaped quote that the scan took for the start of a string.
@@ -274,6 +274,21 @@ def test_the_filter_is_per_thread(listener: Listener) -> None:
     with socket.create_connection(("127.0.0.1", listener.port), timeout=5):
         pass
     assert settle(listener) == 1
+
+
+def test_serve_answers_lookups_on_an_event_loop_without_the_network(store_path: Path, tmp_path: Path) -> None:
+    """Lookups run on each worker's event loop (bounded.py): that thread is under the filter too, and still
+    accepts and answers connections."""
+    server = start_server(store_path, tmp_path / "serve.log", "--workers", "1")
+    try:
+        for _ in range(3):  # new connections, accepted by the filtered thread
+            status, _, body = server.get("SELECT ?label WHERE { ?p rdfs:label ?label } LIMIT 1")
+            assert status == 200 and b"label" in body
+        (worker,) = worker_processes(server)
+        # The process's own status line is its main thread's: the event loop (query threads have their own).
+        assert "Seccomp:\t2" in Path(f"/proc/{worker}/status").read_text()
+    finally:
+        stop_server(server)
 
 
 # -- nesting ------------------------------------------------------------------------------------------------

@@ -27,17 +27,22 @@ _PNAME = rf"(?:[A-Za-z][A-Za-z0-9_-]*)?:{_LOCAL}(?![A-Za-z0-9_:%\\-])"
 _DATATYPE = rf"\^\^(?:{_IRI}|[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_]+(?![A-Za-z0-9_:%\\.-]))"
 _STRING = r"(?:\"[^\"\\\r\n]+\"|'[^'\\\r\n]+')"  # never empty: three quotes start a long string
 _NUMBER = r"[+-]?[0-9]+(?:\.[0-9]+)?(?![A-Za-z0-9_.])"
-# Token kinds, tried in this order at each position (a prefixed name before a keyword: `a:b` is a name).
+# Token kinds, tried in this order after any spaces (a prefixed name before a keyword: `a:b` is a name).
 _TOKENS = re.compile(
-    rf"(?P<space>[ \t\r\n]+)|(?P<iri>{_IRI})|(?P<pname>{_PNAME})|(?P<var>[?$][A-Za-z0-9_]+)"
+    rf"[ \t\r\n]*(?:(?P<iri>{_IRI})|(?P<pname>{_PNAME})|(?P<var>[?$][A-Za-z0-9_]+)"
     rf"|(?P<literal>{_STRING}(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|{_DATATYPE})?|{_NUMBER})"
-    r"|(?P<word>[A-Za-z]+(?![A-Za-z0-9_:-]))|(?P<mark>[{}.*])"
+    r"|(?P<word>[A-Za-z]+(?![A-Za-z0-9_:-]))|(?P<mark>[{}.*])|(?P<other>.))",
+    re.DOTALL,
 )
 # Longer texts are not read here: a lookup with its prefixes is a few hundred characters, and `serve` reads
 # each new text on its event loop.
 MAX_TEXT = 2 << 10
-_KEYWORDS = frozenset({"base", "prefix", "select", "ask", "where", "limit"})
-_TERMS = frozenset({"iri", "pname", "var", "literal"})
+# Each token as one letter, and the query as the word they spell: IRI, prefixed Name (n: a bare `ex:`),
+# Variable, Literal, Digits, keywords in capitals (BASE, PREFIX, SELECT, ASK, WHERE, LIMIT as T), `a`, and
+# the marks themselves; any other character (the `other` token) has no letter, and the text is not read.
+_KINDS = {"iri": "I", "var": "V"}
+_KEYWORDS = {"base": "B", "prefix": "P", "select": "S", "ask": "A", "where": "W", "limit": "T"}
+_SHAPE = re.compile(r"(?:BI|PnI)*(?:S(?:\*|V+)|A)W?\{[INnV][INnVa][INnVLD]\.?\}(?:TD)?")
 
 
 @dataclass(frozen=True)
@@ -49,84 +54,29 @@ class Lookup:
 
 def read_lookup(text: str) -> Lookup | None:
     """The query's shape when it is one triple pattern in the strict grammar above; None for anything else."""
-    tokens = _tokens(text) if len(text) <= MAX_TEXT else None
-    if tokens is None:
+    if len(text) > MAX_TEXT:
         return None
-    position = 0
-
-    def take(kind: str, value: str | None = None) -> str | None:
-        nonlocal position
-        if position < len(tokens) and tokens[position][0] == kind and value in (None, tokens[position][1]):
-            position += 1
-            return tokens[position - 1][1]
-        return None
-
-    while True:  # the prologue
-        if take("word", "base"):
-            if not take("iri"):
-                return None
-        elif take("word", "prefix"):
-            name = take("pname")
-            if name is None or not name.endswith(":") or not take("iri"):
-                return None
-        else:
-            break
-    if take("word", "select"):
-        if not take("mark", "*"):
-            if not take("var"):
-                return None
-            while take("var"):
-                pass
-    elif not take("word", "ask"):
-        return None
-    take("word", "where")
-    if not take("mark", "{"):
-        return None
-    pattern = tokens[position : position + 3]
-    position += 3
-    take("mark", ".")
-    if not take("mark", "}") or not _one_pattern(pattern):
-        return None
-    limit = None
-    if take("word", "limit"):
-        count = take("literal")
-        if count is None or not count.isdigit():
-            return None
-        limit = int(count)
-    return Lookup(limit) if position == len(tokens) else None
-
-
-def _tokens(text: str) -> list[tuple[str, str]] | None:
-    """The text as (kind, value) tokens without the spaces, keywords in lower case; None if any character
-    is not part of a token of this grammar."""
-    tokens: list[tuple[str, str]] = []
-    position = 0
-    while position < len(text):
-        match = _TOKENS.match(text, position)
-        if match is None:
-            return None
-        kind = match.lastgroup
-        assert kind is not None
-        value = match.group()
-        position = match.end()
-        if kind == "space":
-            continue
+    found = _TOKENS.finditer(text.rstrip(" \t\r\n"))
+    tokens = [(match.lastgroup, match.group(match.lastgroup or 0)) for match in found]
+    letters = []
+    for kind, value in tokens:
         if kind == "word":
-            value = value.lower() if value.lower() in _KEYWORDS else value
-            if value not in _KEYWORDS and value != "a":
-                return None
-        tokens.append((kind, value))
-    return tokens
-
-
-def _one_pattern(pattern: list[tuple[str, str]]) -> bool:
-    """Subject, predicate and object of plain terms; `a` only as the predicate; no variable twice."""
-    if len(pattern) != 3:
-        return False
-    (s_kind, _), (p_kind, p_value), (o_kind, _) = pattern
-    if s_kind not in _TERMS - {"literal"} or o_kind not in _TERMS:
-        return False
-    if not (p_kind in ("iri", "pname", "var") or (p_kind, p_value) == ("word", "a")):
-        return False
-    names = [value[1:] for kind, value in pattern if kind == "var"]
-    return len(names) == len(set(names))
+            # Keywords in any case; `a` only in lower case, as SPARQL reads it.
+            letter = "a" if value == "a" else _KEYWORDS.get(value.lower())
+        elif kind == "pname":
+            letter = "n" if value.endswith(":") else "N"
+        elif kind == "literal":
+            letter = "D" if value.isdigit() else "L"
+        else:
+            letter = _KINDS.get(kind or "") or (value if kind == "mark" else None)
+        if letter is None:
+            return None
+        letters.append(letter)
+    word = "".join(letters)
+    if not _SHAPE.fullmatch(word):
+        return None
+    start = word.index("{") + 1
+    names = [value[1:] for _, value in tokens[start : start + 3] if value[0] in "?$"]
+    if len(names) != len(set(names)):
+        return None  # `?x ?p ?x`: Oxigraph scans every triple to answer few rows
+    return Lookup(int(tokens[-1][1]) if word.endswith("TD") else None)

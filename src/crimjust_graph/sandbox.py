@@ -4,8 +4,10 @@ Oxigraph evaluates `SERVICE` by opening an HTTP connection from the thread that 
 has no switch to turn that off. `sparql.check_query` refuses SERVICE from a full parse; this module makes the
 refusal not the only thing standing between a query and the network: a thread that runs user queries first
 installs a seccomp filter (Linux) under which `socket()` fails, for that thread only. Sockets the process
-already holds (the HTTP server's listening socket and its connections) keep working, and so do the other
-threads, which is why the filter is per thread and not process-wide.
+already holds (the HTTP server's listening socket and its connections) keep working, and so does accepting
+new connections on them. Other threads keep the network, which is why the filter is per thread and not
+process-wide. In `serve`'s worker processes the event loop's thread takes the filter too, since it answers
+one-triple-pattern lookups itself.
 """
 
 from __future__ import annotations

@@ -186,7 +186,7 @@ def _check_query(sparql: str) -> CheckedQuery:
     A one-triple-pattern query is read by bounded.py's strict grammar instead, a parse of a language so
     small that it holds none of them by construction (about 1 ms less for each new text).
     """
-    if (lookup := _check_lookup(sparql)) is not None:
+    if (lookup := check_lookup(sparql)) is not None:
         return lookup
     return parsed_check(sparql)
 

@@ -4,7 +4,9 @@
 store. pyoxigraph releases the GIL while it evaluates and serializes, so a query runs in a thread and the
 event loop keeps answering other clients. A thread cannot be stopped, though: when a query runs past the
 limit its client gets a 503 at once, and the process stops accepting connections, finishes what it is
-answering and exits, which ends the runaway query. The supervisor starts a replacement.
+answering and exits, which ends the runaway query. The supervisor starts a replacement. (One-triple-pattern
+lookups never come here: their work is bounded, and `protocol.answer_inline` answers them on the event
+loop, which is under the same no-socket filter.)
 
 Memory is bounded the same way: a watch reads this process's peak resident size while queries run, and
 once it passes `--max-memory` the running queries answer 503 and the process retires. A kernel limit on
