@@ -173,7 +173,7 @@ def check_lookup(sparql: str) -> CheckedQuery | None:
 
 
 def _check_lookup(sparql: str) -> CheckedQuery | None:
-    shape = read_lookup(sparql) if len(sparql) <= MAX_TEXT else None
+    shape = read_lookup(sparql)
     return None if shape is None else CheckedQuery(sparql, (), (), shape.limit, lookup=True)
 
 
