@@ -134,6 +134,20 @@ def test_health_and_log_line(server: Server) -> None:
     assert lines and lines[-1].split()[-3] == "ms", lines  # ... 200 select 1.2 ms 345 B
 
 
+def test_every_request_has_one_access_line_that_cannot_be_forged(server: Server) -> None:
+    assert server.request("GET", "/static/app.css")[0] == 200
+    server.request("GET", "/id/programme/aircop")
+    forged = "/id/x%0A127.0.0.1%20%22GET%20/sparql%22%20200%20select"  # a line break and quotes, decoded
+    assert server.request("GET", forged)[0] == 404
+    time.sleep(0.3)  # access lines are written together every 0.1 s
+    lines = server.log.read_text().splitlines()
+    assert any('"GET /static/app.css" 200' in line for line in lines)
+    assert any('"GET /id/programme/aircop"' in line for line in lines)
+    shown = [line for line in lines if '"GET /id/x' in line]
+    assert len(shown) == 1 and '/id/x\\n127.0.0.1 \\x22GET /sparql\\x22 200 select" 404' in shown[0], shown
+    assert not any(line.startswith("127.0.0.1") for line in lines)
+
+
 def test_get_post_form_and_direct_agree(server: Server) -> None:
     status, headers, got = server.get(SELECT)
     assert status == 200 and headers["content-type"] == "application/sparql-results+json"

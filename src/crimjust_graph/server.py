@@ -157,18 +157,18 @@ class App:
         elif path in ("/sparql", "/sparql/"):
             extra.append(("vary", "Accept"))
             answer = await self._sparql(scope, receive, method, headers, extra)
-            if self.access_log is not None:
-                client = scope.get("client") or ("-", 0)
-                self.access_log.add(
-                    f'{client[0]} "{method} {path}" {answer.status} {answer.kind or "-"} '
-                    f"{(time.perf_counter() - start) * 1000:.1f} ms {len(answer.body)} B"
-                )
         elif path == "/page" and method in ("GET", "HEAD"):
             answer = await self._page(scope.get("query_string", b""), extra)
         elif path.startswith("/id/"):
             answer = await self._entity(scope, method, headers.get("accept"), extra)
         else:
             answer = await self._other(method, path, extra, scope.get("query_string", b""))
+        if self.access_log is not None:
+            client = scope.get("client") or ("-", 0)
+            self.access_log.add(
+                f'{client[0]} "{_printable(method)} {_printable(path)}" {answer.status} {answer.kind or "-"} '
+                f"{(time.perf_counter() - start) * 1000:.1f} ms {len(answer.body)} B"
+            )
         await self._send(send, answer, extra, headers.get("origin"), head=method == "HEAD")
 
     async def _sparql(
@@ -381,6 +381,16 @@ async def _read_body(receive: Receive) -> bytes | None:
         parts.append(chunk)
         if not message.get("more_body", False):
             return b"".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _printable(text: str) -> str:
+    """A request's method or path as the access line shows it: at most 200 characters, and a character
+    outside printable ASCII (a decoded %0A, say, which would start a forged line) or a quote as its escape."""
+    shown = text[:200] + ("..." if len(text) > 200 else "")
+    if shown.isascii() and shown.isprintable() and '"' not in shown and "\\" not in shown:
+        return shown
+    return shown.encode("unicode_escape").decode("ascii").replace('"', "\\x22")
 
 
 @functools.lru_cache(maxsize=64)
