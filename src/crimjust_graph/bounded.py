@@ -3,7 +3,7 @@
 `SELECT ?label WHERE { <iri> rdfs:label ?label }` is the commonest query a client sends, and the cheapest:
 Oxigraph answers it with one scan of one index, row by row, so its work stops when its rows stop. Two costs
 dwarf that work: rdflib's full parse in `sparql.check_query` (about 1 ms for every new text) and, in `serve`,
-the hop to a query thread and back (about 50 µs, twice what the query costs).
+the hop to a query thread and back (a worker spent 127 µs of CPU per lookup with it, 110 µs without).
 
 This module reads the few texts of that one shape, and nothing else: a prologue (BASE, PREFIX), then
 SELECT with plain variables or `*`, or ASK, an optional WHERE, braces around one triple pattern of plain
