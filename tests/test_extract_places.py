@@ -104,3 +104,20 @@ def test_a_persons_name_after_a_city_is_no_town() -> None:
 
 def test_a_lower_case_word_after_a_city_is_no_town() -> None:
     assert cities("The ministers met in Accra and spoke.") == {"Accra"}
+
+
+def test_a_direction_that_ends_another_region_is_not_borrowed() -> None:
+    """'East' ends 'Middle East': the list is two regions, not 'East and Southeast Asia'."""
+    found = regions("The scheme has since spread to the Middle East and Southeast Asia.")
+    assert found == {"Middle East", "Southeast Asia"}
+
+
+def test_a_programme_that_expanded_to_regions_covers_them() -> None:
+    text = (
+        "The Border Watch Project began in West Africa. The project has since expanded to the Middle East "
+        "and Southeast Asia."
+    )
+    ex = extract(document_from_text("Border Watch\n\n" + text, "memory://expanded", title="Border Watch"))
+    labels = {e.key: e.label for e in ex.entities}
+    covered = {labels[r.object] for r in ex.relations if r.predicate.value == "coversRegion"}
+    assert {"Middle East", "Southeast Asia"} <= covered, covered

@@ -170,6 +170,10 @@ CUES: tuple[Cue, ...] = (
             "composed of",  # 'the Platform, composed of Mali, Niger and Chad'
             "comprising",
             "consisting of",
+            "expanded to",  # 'has since expanded to the Middle East and Southeast Asia'
+            "expanded into",
+            "extended to",
+            "extends to",
         )
     ),
     *(

@@ -164,6 +164,7 @@ def regions_as_written(ctx: Context, places: list[Mention]) -> list[Mention]:
     Asia' or 'South and Southeast Asia' is one region named by both directions, not 'Central Asia' alone.
     """
     known = gazetteer.place_by_key()
+    named = {k for m in places for k in range(m.first, m.last)}  # words that name a place already
     out: list[Mention] = []
     for m in places:
         if m.kind is not Kind.REGION:
@@ -177,7 +178,7 @@ def regions_as_written(ctx: Context, places: list[Mention]) -> list[Mention]:
         if elided is not None:
             out += [elided, m]
             continue
-        first = _directions_before(ctx, m.first)
+        first = _directions_before(ctx, m.first, named)
         if first < m.first:
             label = ctx.text(first, m.last)
             out.append(Mention(first, m.last, Known((Kind.REGION, slugify(label)), label), (label,)))
@@ -217,8 +218,9 @@ def _elided_region(
     return Mention(k, k + 1, Known(place.key, place.label), (place.label,))
 
 
-def _directions_before(ctx: Context, first: int) -> int:
-    """Where a list of directions before a region starts: 'West and [Central Asia]' -> 'West'."""
+def _directions_before(ctx: Context, first: int, named: set[int]) -> int:
+    """Where a list of directions before a region starts: 'West and [Central Asia]' -> 'West'; a direction
+    that ends another place's name is not one ('the Middle East and [Southeast Asia]' is two regions)."""
     if first < 2 or ctx.folded[first] not in DIRECTIONS | {"south", "sub"}:
         return first
     k = first - 1
@@ -230,6 +232,7 @@ def _directions_before(ctx: Context, first: int) -> int:
         and ctx.folded[k] in {"and", ","}
         and ctx.folded[k - 1] in DIRECTIONS
         and ctx.is_capitalised(k - 1)
+        and k - 1 not in named
     ):
         start = k - 1
         k -= 2
