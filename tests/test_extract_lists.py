@@ -6,6 +6,7 @@ from crimjust_graph.documents import document_from_text
 from crimjust_graph.extract.lists import ACTORS, Mentions
 from crimjust_graph.extract.mentions import find_mentions
 from crimjust_graph.extract.tokens import Context
+from crimjust_graph.model import PLACE_KINDS
 
 
 def listed_after(sentence: str, cue: str) -> list[str]:
@@ -62,3 +63,24 @@ def test_a_unit_named_with_its_owner_in_front_is_the_item() -> None:
         "Help came from Europol, the OSCE Harbour Management Staff College and Frontex.", "from"
     )
     assert found == ["Europol", "OSCE Harbour Management Staff College", "Frontex"]
+
+
+def places_after(sentence: str, cue: str) -> list[str]:
+    """The labels of the place list that `Mentions.forward` reads after the first token `cue`."""
+    ctx = Context.build(document_from_text("Lists\n\n" + sentence, "memory://lists", title="Lists"))
+    bodies, places = find_mentions(ctx)
+    mentions = Mentions(ctx, [*bodies, *places])
+    at = ctx.folded.index(cue, ctx.sentence_ranges[1].start)
+    return [m.known.label for m in mentions.forward(at + 1, PLACE_KINDS)]
+
+
+def test_a_list_of_places_goes_on_after_a_repeated_in() -> None:
+    found = places_after(
+        "The scheme runs in Latin America (LAC) and in West and Central Africa (WCA) countries.", "in"
+    )
+    assert found == ["Latin America", "West and Central Africa"]
+
+
+def test_a_repeated_in_before_a_body_ends_the_list() -> None:
+    found = places_after("The scheme runs in Peru and in INTERPOL's view it works.", "in")
+    assert found == ["Peru"]

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from crimjust_graph.extract.heads import ORG_HEADS, Mention
 from crimjust_graph.extract.tokens import Context
-from crimjust_graph.model import EntityKey, Kind
+from crimjust_graph.model import PLACE_KINDS, EntityKey, Kind
 
 JOINERS = frozenset(
     {",", "and", "the", "(", ")", "as", "well", "&", "both", "jointly", "also", '"', "“", "”"}
@@ -93,6 +93,8 @@ class Mentions:
 
             elif ctx.folded[i] in JOINERS or (out and ctx.folded[i] in CONTINUERS):
                 i += 1
+            elif out and self._place_again(i, out[-1]):
+                i += 1  # 'in Latin America (LAC) and in West Africa': the preposition said again
             elif out and ctx.words[i + 1 : i + 3] in POSSESSIVE and i + 3 in self.by_first:
                 i += 3  # "the Government of Peru and Spain's Intelligence Centre"
             elif ctx.folded[i + 1 : i + 3] == BASED:
@@ -102,6 +104,15 @@ class Mentions:
             else:
                 break
         return _unique(out)
+
+    def _place_again(self, i: int, last: Mention) -> bool:
+        """'and in' between two places: the list of places goes on after the repeated 'in'."""
+        ctx = self.ctx
+        if last.kind not in PLACE_KINDS or ctx.folded[i] != "in" or ctx.folded[i - 1] not in {"and", ","}:
+            return False
+        after = i + 1 + (ctx.folded[i + 1 : i + 2] == ("the",))
+        following = self.by_first.get(after)
+        return following is not None and following.kind in PLACE_KINDS
 
     def _unknown_item(self, i: int) -> int:
         """Where a capitalised run at i ends when it sits between a list's commas, else i."""
