@@ -9,13 +9,17 @@ from crimjust_graph.extract.tokens import Context
 from crimjust_graph.model import PLACE_KINDS
 
 
-def listed_after(sentence: str, cue: str) -> list[str]:
-    """The labels of the list that follows the first token `cue` in `sentence`."""
+def _mentions_at(sentence: str, cue: str) -> tuple[Mentions, int]:
+    """The sentence's mentions, and the token just after its first `cue`."""
     ctx = Context.build(document_from_text("Lists\n\n" + sentence, "memory://lists", title="Lists"))
     bodies, places = find_mentions(ctx)
-    mentions = Mentions(ctx, [*bodies, *places])
-    at = ctx.folded.index(cue, ctx.sentence_ranges[1].start)
-    return [m.known.label for m in mentions.after(at + 1, ACTORS)]
+    return Mentions(ctx, [*bodies, *places]), ctx.folded.index(cue, ctx.sentence_ranges[1].start) + 1
+
+
+def listed_after(sentence: str, cue: str) -> list[str]:
+    """The labels of the list that follows the first token `cue` in `sentence`."""
+    mentions, at = _mentions_at(sentence, cue)
+    return [m.known.label for m in mentions.after(at, ACTORS)]
 
 
 def test_a_group_in_brackets_lists_its_members() -> None:
@@ -67,11 +71,8 @@ def test_a_unit_named_with_its_owner_in_front_is_the_item() -> None:
 
 def places_after(sentence: str, cue: str) -> list[str]:
     """The labels of the place list that `Mentions.forward` reads after the first token `cue`."""
-    ctx = Context.build(document_from_text("Lists\n\n" + sentence, "memory://lists", title="Lists"))
-    bodies, places = find_mentions(ctx)
-    mentions = Mentions(ctx, [*bodies, *places])
-    at = ctx.folded.index(cue, ctx.sentence_ranges[1].start)
-    return [m.known.label for m in mentions.forward(at + 1, PLACE_KINDS)]
+    mentions, at = _mentions_at(sentence, cue)
+    return [m.known.label for m in mentions.forward(at, PLACE_KINDS)]
 
 
 def test_a_list_of_places_goes_on_after_a_repeated_in() -> None:
